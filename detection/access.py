@@ -1,0 +1,59 @@
+"""Roles and the access matrix: which role may do which repository operation.
+
+One table, checked by :class:`detection.repository.Repository` before every operation
+(the UI and the CLI only hide what the repository would refuse anyway).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+Role = Literal["administrator", "planner", "team_lead", "field_worker", "analyst"]
+ROLES: tuple[Role, ...] = ("administrator", "planner", "team_lead", "field_worker", "analyst")
+
+ROLE_NAMES: dict[str, dict[str, str]] = {
+    "administrator": {"da": "Administrator", "en": "Administrator"},
+    "planner": {"da": "Planlægger", "en": "Planner"},
+    "team_lead": {"da": "Teamleder", "en": "Team lead"},
+    "field_worker": {"da": "Opsøgende medarbejder", "en": "Field worker"},
+    "analyst": {"da": "Analytiker", "en": "Analyst"},
+}
+
+ALL: frozenset[str] = frozenset(ROLES)
+
+ANONYMOUS = "anonymous"
+"""The pseudo-role before sign-in: may read only what the sign-in page needs."""
+
+#: operation → roles allowed. Operations that touch personal data are audited.
+ACCESS: dict[str, frozenset[str]] = {
+    "workspace.build": frozenset({"administrator"}),
+    "workspace.read": ALL | {ANONYMOUS},
+    "summary.read": ALL,
+    "register.read": ALL,
+    "areas.read": ALL,
+    "network.read": ALL,
+    "signals.read": frozenset({"planner", "team_lead"}),
+    "signals.aggregate": frozenset({"administrator", "planner", "team_lead", "analyst"}),
+    "signals.write": frozenset({"planner"}),
+    "problems.read": frozenset({"administrator", "planner"}),
+    "users.manage": frozenset({"administrator"}),
+    "users.read": frozenset({"administrator"}),
+    "audit.read": frozenset({"administrator"}),
+}
+
+#: operations whose use is written to the audit log (personal data).
+AUDITED: frozenset[str] = frozenset({"signals.read", "signals.write"})
+
+#: roles that may see addresses; everyone else gets small-count-suppressed aggregates.
+SEES_ADDRESSES: frozenset[str] = frozenset({"planner", "team_lead", "field_worker"})
+
+
+def allowed(role: str, operation: str) -> bool:
+    """True when ``role`` may perform ``operation``.
+
+    >>> allowed("analyst", "signals.read"), allowed("planner", "signals.read")
+    (False, True)
+    """
+    if operation not in ACCESS:
+        raise KeyError(f"unknown operation {operation!r}; add it to detection.access.ACCESS")
+    return role in ACCESS[operation]

@@ -1,0 +1,236 @@
+"""The ``opspor`` command line (conventions.md: global options, JSON, exit codes).
+
+Global options ``--db``, ``--user``, ``--json``, ``--lang``, ``--as-of`` are accepted
+before the subcommand and after it. ``--json`` prints exactly one JSON object on stdout;
+progress goes to stderr. Exit codes: 0 done, 1 unusable input, 2 usage, 3 not allowed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import logging
+import os
+import sys
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from detection.errors import InputError, OpsporError
+from geo.errors import GeoInputError
+
+log = logging.getLogger("opspor")
+COPENHAGEN = ZoneInfo("Europe/Copenhagen")
+
+
+class UsageError(OpsporError):
+    code = "usage"
+    exit_code = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # noqa: D401 - argparse API
+        raise UsageError(f"{self.prog}: {message}")
+
+
+def today_cph() -> date:
+    return datetime.now(COPENHAGEN).date()
+
+
+def _parse_date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date (expected YYYY-MM-DD)") from exc
+
+
+def _globals(parser: argparse.ArgumentParser, *, sub: bool) -> None:
+    d = argparse.SUPPRESS if sub else None
+    parser.add_argument("--db", default=d, help="database URL or SQLite path (else OPSPOR_DB, else the embedded default)")
+    parser.add_argument("--user", default=d, help="acting user (else OPSPOR_USER, else admin)")
+    parser.add_argument("--json", action="store_true", default=argparse.SUPPRESS if sub else False,
+                        help="print one JSON object on stdout")
+    parser.add_argument("--lang", choices=["da", "en"], default=d, help="language of messages")
+    parser.add_argument("--as-of", type=_parse_date, default=d, dest="as_of",
+                        help="fix 'today' (YYYY-MM-DD, Europe/Copenhagen)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="opspor", description="Opspor: geographic outreach mapping")
+    _globals(p, sub=False)
+    subs = p.add_subparsers(dest="command", parser_class=_Parser)
+
+    def sub(name: str, help_: str) -> argparse.ArgumentParser:
+        sp = subs.add_parser(name, help=help_, description=help_)
+        _globals(sp, sub=True)
+        return sp
+
+    sp = sub("init", "build a workspace from a municipality's own files")
+    sp.add_argument("--name", required=True)
+    sp.add_argument("--addresses", type=Path, help="DAR entrance extract (CSV)")
+    sp.add_argument("--units", type=Path, help="DAR unit extract (CSV)")
+    sp.add_argument("--osm", type=Path, help="OpenStreetMap file (.osm or .osm.pbf)")
+    sp.add_argument("--areas", action="append", default=[], metavar="[NAME=]FILE",
+                    help="planning-area polygons; repeatable")
+    sp.add_argument("--boundary", type=Path, help="municipality boundary polygon")
+    sp.add_argument("--kommunekode", help="4-digit municipality code (else from the files)")
+    sp.add_argument("--bbr-buildings", type=Path, dest="bbr_buildings")
+    sp.add_argument("--bbr-units", type=Path, dest="bbr_units")
+    sp.add_argument("--force", action="store_true", help="replace a non-empty database")
+
+    sp = sub("demo", "(re)build the Samsø demo workspace with invented signals")
+    sp.add_argument("--signals", type=int, default=320, help="number of generated signals")
+    sp.add_argument("--seed", type=int, default=7)
+
+    sub("summary", "counts of the workspace")
+
+    sp = sub("problems", "register rows skipped or remarked on when the workspace was built")
+    sp.add_argument("--reason", help="only this reason code")
+
+    sp = sub("users", "manage users (administrator)")
+    us = sp.add_subparsers(dest="users_command", parser_class=_Parser, required=True)
+    u = us.add_parser("add", help="add a user")
+    _globals(u, sub=True)
+    u.add_argument("name")
+    u.add_argument("--role", required=True)
+    u.add_argument("--password", help="else prompted, or read from stdin")
+    u = us.add_parser("list", help="list users")
+    _globals(u, sub=True)
+    u = us.add_parser("set-role", help="change a user's role")
+    _globals(u, sub=True)
+    u.add_argument("name")
+    u.add_argument("role")
+    u = us.add_parser("disable", help="disable a user")
+    _globals(u, sub=True)
+    u.add_argument("name")
+    return p
+
+
+def _open_repo(args, *, migrate: bool = True):
+    from detection.repository import Repository
+    from detection.store.engine import resolve_db_url
+
+    url = resolve_db_url(args.db)
+    return Repository.open(url, args.user or os.environ.get("OPSPOR_USER"), migrate=migrate)
+
+
+def _read_password(args) -> str:
+    if args.password:
+        return args.password
+    if sys.stdin.isatty():
+        pw = getpass.getpass("Password: ")
+        if pw != getpass.getpass("Repeat password: "):
+            raise InputError("the two passwords differ")
+        return pw
+    pw = sys.stdin.readline().rstrip("\n")
+    if not pw:
+        raise InputError("no password on stdin; give --password or pipe one line")
+    return pw
+
+
+def cmd_init(args) -> dict:
+    from detection.workspace import WorkspaceSpec, build_workspace_data, parse_area_option
+
+    repo = _open_repo(args)
+    spec = WorkspaceSpec(
+        name=args.name, addresses=args.addresses, units=args.units, osm=args.osm,
+        areas=tuple(parse_area_option(a) for a in args.areas), boundary=args.boundary,
+        bbr_buildings=args.bbr_buildings, bbr_units=args.bbr_units,
+        kommunekode=args.kommunekode.zfill(4) if args.kommunekode else None)
+    if repo.has_workspace() and not args.force:
+        from detection.errors import WorkspaceError
+        raise WorkspaceError("this database already holds a workspace; use --force to replace it")
+    data = build_workspace_data(spec)
+    batch = repo.replace_workspace(data, force=args.force)
+    out = repo.summary()
+    out["batch_id"] = batch
+    return out
+
+
+def cmd_demo(args) -> dict:
+    from detection.demo import DEMO_USERS, install_demo
+
+    repo = _open_repo(args)
+    log.info("building the Samsø demo workspace …")
+    install_demo(repo, as_of=args.as_of or today_cph(), n_signals=args.signals, seed=args.seed)
+    out = repo.summary()
+    out["users"] = [name for name, _, _ in DEMO_USERS]
+    return out
+
+
+def cmd_summary(args) -> dict:
+    return _open_repo(args).summary()
+
+
+def cmd_problems(args) -> dict:
+    df = _open_repo(args).register_problems()
+    if args.reason:
+        df = df[df["reason"] == args.reason]
+    rows = df[["file", "row", "field", "value", "reason", "message", "kept"]].to_dict("records")
+    return {"problems": len(rows), "rows": rows}
+
+
+def cmd_users(args) -> dict:
+    repo = _open_repo(args)
+    c = args.users_command
+    if c == "add":
+        repo.add_user(args.name, role=args.role, password=_read_password(args))
+        return {"added": args.name, "role": args.role}
+    if c == "list":
+        return {"users": repo.list_users()}
+    if c == "set-role":
+        repo.set_role(args.name, args.role)
+        return {"user": args.name, "role": args.role}
+    repo.disable_user(args.name)
+    return {"disabled": args.name}
+
+
+def _print_human(command: str, result: dict) -> None:
+    if command in ("summary", "init", "demo"):
+        areas = ", ".join(f"{k}: {v}" for k, v in result["areas"].items()) or "none"
+        print(f"Workspace {result['name']} (kommune {result['kommunekode']})"
+              + (" — demo, invented signals" if result.get("synthetic") else ""))
+        print(f"  entrances {result['entrances']:,}  units {result['units']:,}  dwellings {result['dwellings']:,}")
+        print(f"  areas: {areas}; grid: grid100, grid250, grid1km")
+        print(f"  walking network: {result['network_nodes']:,} nodes, {result['network_edges']:,} edges")
+        print(f"  signals {result['signals']:,}  partners {result['partners']:,}")
+        if result.get("register_problems"):
+            probs = ", ".join(f"{k} {v}" for k, v in result["register_problems"].items())
+            print(f"  register rows reported: {probs} (see `opspor problems`)")
+    else:
+        print(json.dumps(result, ensure_ascii=False, indent=2, default=str))
+
+
+COMMANDS = {"init": cmd_init, "demo": cmd_demo, "summary": cmd_summary,
+            "problems": cmd_problems, "users": cmd_users}
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    want_json = "--json" in argv
+    logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(message)s")
+    try:
+        args = build_parser().parse_args(argv)
+        if not args.command:
+            raise UsageError("opspor: a command is required (init, demo, summary, problems, users); see --help")
+        result = COMMANDS[args.command](args)
+    except (OpsporError, GeoInputError) as exc:
+        code = getattr(exc, "code", "bad_input")
+        exit_code = getattr(exc, "exit_code", 1)
+        if want_json:
+            print(json.dumps({"error": {"code": code, "message": str(exc)}}, ensure_ascii=False))
+        else:
+            print(f"opspor: {exc}", file=sys.stderr)
+        return exit_code
+    except SystemExit as exc:  # --help
+        return int(exc.code or 0)
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False, default=str))
+    else:
+        _print_human(args.command, result)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,422 @@
+"""The one repository every read and write of workspace data goes through.
+
+A :class:`Repository` is opened for an acting user. Each method checks the access matrix
+(:mod:`detection.access`) first and writes an audit entry, in the same transaction, for
+every use of personal data; if the audit write fails the read fails with it.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import Connection, Engine, delete, func, insert, select, update
+
+from detection.access import ANONYMOUS, ROLES, allowed
+from detection.errors import InputError, NotAllowed, UnknownUser, WorkspaceError
+from detection.store import engine as store_engine
+from detection.store import schema as t
+from geo.crs import WORK_CRS
+from geo.network import WalkingNetwork
+
+_HASHER = PasswordHasher()
+_CHUNK = 5_000
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting: a user name and its role."""
+
+    name: str
+    role: str
+
+
+@dataclass(frozen=True)
+class WorkspaceData:
+    """Everything a workspace is built from, ready to store (all in EPSG:25832)."""
+
+    name: str
+    kommunekode: str
+    synthetic: bool
+    boundary: object | None  # shapely geometry
+    sources: list[dict]
+    entrances: pd.DataFrame
+    units: pd.DataFrame
+    buildings: pd.DataFrame
+    bbr_units: pd.DataFrame
+    area_layers: dict[str, gpd.GeoDataFrame]
+    network: WalkingNetwork | None
+    problems: pd.DataFrame
+    partners: pd.DataFrame | None = None
+    signals: pd.DataFrame | None = None
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _records(df: pd.DataFrame) -> list[dict]:
+    """Rows as dicts with NaN → None (SQL NULL)."""
+    clean = df.astype(object).where(pd.notna(df), None)
+    return clean.to_dict("records")
+
+
+def _insert_many(conn: Connection, table, rows: list[dict]) -> None:
+    for i in range(0, len(rows), _CHUNK):
+        conn.execute(insert(table), rows[i:i + _CHUNK])
+
+
+class Repository:
+    """Workspace store access for one acting user.
+
+    Parameters
+    ----------
+    engine : sqlalchemy.Engine
+        From :func:`detection.store.engine.get_engine`.
+    actor : Actor
+        The acting user; see :meth:`open`.
+    """
+
+    def __init__(self, engine: Engine, actor: Actor) -> None:
+        self.engine = engine
+        self.actor = actor
+
+    # ------------------------------------------------------------------ opening
+
+    @classmethod
+    def open(cls, db_url: str, user: str | None, *, migrate: bool = True) -> Repository:
+        """Open the database at ``db_url`` acting as ``user`` (default ``admin``).
+
+        The schema is migrated to the newest version first. An empty database gets the
+        ``admin`` administrator, so a fresh embedded workspace can be initialised.
+        """
+        engine = store_engine.get_engine(db_url)
+        if migrate:
+            store_engine.migrate(engine)
+        name = user or "admin"
+        with store_engine.write_tx(engine) as conn:
+            row = conn.execute(select(t.users).where(t.users.c.name == name)).mappings().first()
+            if row is None and name == "admin":
+                n_users = conn.execute(select(func.count()).select_from(t.users)).scalar_one()
+                if n_users == 0:
+                    conn.execute(insert(t.users).values(name="admin", role="administrator",
+                                                        password_hash=None, disabled=False,
+                                                        created_at=_now()))
+                    row = {"name": "admin", "role": "administrator", "disabled": False}
+        if row is None:
+            raise UnknownUser(f"user {name!r} does not exist in this workspace; "
+                              "an administrator can add it with `opspor users add`")
+        if row["disabled"]:
+            raise UnknownUser(f"user {name!r} is disabled")
+        return cls(engine, Actor(row["name"], row["role"]))
+
+    @classmethod
+    def public(cls, engine: Engine) -> Repository:
+        """Before sign-in: workspace name and synthetic flag only (role ``anonymous``)."""
+        return cls(engine, Actor("anonymous", ANONYMOUS))
+
+    def as_user(self, name: str) -> Repository:
+        """The same store, acting as another existing user."""
+        with store_engine.read_tx(self.engine) as conn:
+            row = conn.execute(select(t.users).where(t.users.c.name == name)).mappings().first()
+        if row is None or row["disabled"]:
+            raise UnknownUser(f"user {name!r} does not exist or is disabled")
+        return Repository(self.engine, Actor(row["name"], row["role"]))
+
+    # ------------------------------------------------------------------ helpers
+
+    def _check(self, operation: str) -> None:
+        if not allowed(self.actor.role, operation):
+            raise NotAllowed(
+                f"user {self.actor.name!r} (role {self.actor.role}) may not {operation}"
+            )
+
+    def _audit(self, conn: Connection, action: str, obj: str, purpose: str) -> None:
+        conn.execute(insert(t.audit_log).values(
+            at=_now(), user_name=self.actor.name, role=self.actor.role, action=action,
+            object=obj, purpose=purpose))
+
+    def _bump_version(self, conn: Connection) -> None:
+        conn.execute(update(t.workspace).values(data_version=t.workspace.c.data_version + 1))
+
+    # ------------------------------------------------------------------ workspace
+
+    def has_workspace(self) -> bool:
+        with store_engine.read_tx(self.engine) as conn:
+            return conn.execute(select(func.count()).select_from(t.workspace)).scalar_one() > 0
+
+    def workspace_info(self) -> dict:
+        """Name, kommunekode, synthetic flag, data version and sources of the workspace."""
+        self._check("workspace.read")
+        with store_engine.read_tx(self.engine) as conn:
+            row = conn.execute(select(t.workspace)).mappings().first()
+        if row is None:
+            raise WorkspaceError("this database holds no workspace yet; run `opspor init` or `opspor demo`")
+        info = dict(row)
+        info.pop("boundary_wkb")
+        info["sources"] = json.loads(info["sources"] or "[]")
+        return info
+
+    def boundary(self) -> gpd.GeoDataFrame:
+        """The municipality boundary (EPSG:25832); empty when unknown."""
+        self._check("areas.read")
+        with store_engine.read_tx(self.engine) as conn:
+            wkb = conn.execute(select(t.workspace.c.boundary_wkb)).scalar()
+        geoms = [shapely.from_wkb(wkb)] if wkb else []
+        return gpd.GeoDataFrame(geometry=geoms, crs=WORK_CRS)
+
+    def replace_workspace(self, data: WorkspaceData, *, force: bool) -> str:
+        """Store a whole workspace in one transaction, replacing what was there.
+
+        Refuses a non-empty database unless ``force``. Returns the register batch id.
+        """
+        self._check("workspace.build")
+        batch_id = str(uuid.uuid4())
+        with store_engine.write_tx(self.engine) as conn:
+            exists = conn.execute(select(func.count()).select_from(t.workspace)).scalar_one() > 0
+            if exists and not force:
+                raise WorkspaceError(
+                    "this database already holds a workspace; use --force to replace it "
+                    "(everything in it, signals included, is deleted)")
+            for table in (t.signals, t.register_problems, t.import_batches, t.partners,
+                          t.bbr_units, t.buildings, t.units, t.entrances, t.network_edges,
+                          t.network_nodes, t.areas, t.area_layers, t.workspace):
+                conn.execute(delete(table))
+            conn.execute(insert(t.workspace).values(
+                id=1, name=data.name, kommunekode=data.kommunekode, synthetic=data.synthetic,
+                created_at=_now(),
+                boundary_wkb=shapely.to_wkb(data.boundary) if data.boundary is not None else None,
+                sources=json.dumps(data.sources, ensure_ascii=False), data_version=1))
+            conn.execute(insert(t.import_batches).values(
+                batch_id=batch_id, kind="register", file_name=", ".join(
+                    s.get("file", "") for s in data.sources),
+                created_at=_now(), created_by=self.actor.name,
+                rows=len(data.entrances) + int((~data.problems["kept"].astype(bool)).sum())
+                if len(data.problems) else len(data.entrances),
+                imported=len(data.entrances),
+                rejected=int((~data.problems["kept"].astype(bool)).sum()) if len(data.problems) else 0))
+            if data.network is not None:
+                _insert_many(conn, t.network_nodes, _records(data.network.nodes[["node_id", "x", "y"]]))
+                _insert_many(conn, t.network_edges, _records(
+                    data.network.edges[["u", "v", "length_m", "highway", "geometry_wkb"]]))
+            _insert_many(conn, t.entrances, _records(data.entrances))
+            _insert_many(conn, t.units, _records(data.units))
+            _insert_many(conn, t.buildings, _records(data.buildings))
+            _insert_many(conn, t.bbr_units, _records(data.bbr_units))
+            for layer, gdf in data.area_layers.items():
+                conn.execute(insert(t.area_layers).values(layer=layer, source=str(gdf.attrs.get("source", ""))))
+                _insert_many(conn, t.areas, [
+                    {"layer": layer, "area_id": a, "name": n, "geometry_wkb": shapely.to_wkb(g)}
+                    for a, n, g in zip(gdf["area_id"], gdf["name"], gdf.geometry, strict=True)])
+            if len(data.problems):
+                probs = data.problems.assign(batch_id=batch_id)
+                _insert_many(conn, t.register_problems, _records(probs[[
+                    "batch_id", "file", "row", "field", "value", "reason", "message", "kept"]]))
+            if data.partners is not None and len(data.partners):
+                _insert_many(conn, t.partners, _records(data.partners))
+            if data.signals is not None and len(data.signals):
+                _insert_many(conn, t.signals, _records(data.signals.assign(created_at=_now())))
+                self._audit(conn, "signals.create", f"{len(data.signals)} signals (demo generator)",
+                            "build demo workspace")
+            self._audit(conn, "workspace.build", data.name, "build workspace")
+        return batch_id
+
+    # ------------------------------------------------------------------ register
+
+    def summary(self) -> dict:
+        """Counts of the workspace (conventions: ``summary --json``)."""
+        self._check("summary.read")
+        info = self.workspace_info()
+        with store_engine.read_tx(self.engine) as conn:
+            def count(table) -> int:
+                return conn.execute(select(func.count()).select_from(table)).scalar_one()
+
+            layers = dict(conn.execute(
+                select(t.areas.c.layer, func.count()).group_by(t.areas.c.layer)).all())
+            for name in conn.execute(select(t.area_layers.c.layer)).scalars():
+                layers.setdefault(name, 0)
+            n_entr = count(t.entrances)
+            entr_with_units = conn.execute(
+                select(func.count(func.distinct(t.units.c.entrance_id)))).scalar_one()
+            n_units = count(t.units)
+            by_kind = dict(conn.execute(
+                select(t.signals.c.kind, func.count()).group_by(t.signals.c.kind)).all())
+            problems = dict(conn.execute(
+                select(t.register_problems.c.reason, func.count())
+                .group_by(t.register_problems.c.reason)).all())
+            snapped = conn.execute(select(func.count()).select_from(t.entrances)
+                                   .where(t.entrances.c.node_id.is_not(None))).scalar_one()
+            out = {
+                "name": info["name"],
+                "kommunekode": info["kommunekode"],
+                "synthetic": bool(info["synthetic"]),
+                "entrances": n_entr,
+                "units": n_units,
+                "dwellings": n_units + (n_entr - entr_with_units),
+                "buildings": count(t.buildings),
+                "areas": layers,
+                "grid_layers": ["grid100", "grid250", "grid1km"],
+                "network_nodes": count(t.network_nodes),
+                "network_edges": count(t.network_edges),
+                "entrances_snapped": snapped,
+                "signals": sum(by_kind.values()),
+                "signals_by_kind": by_kind,
+                "partners": count(t.partners),
+                "register_problems": problems,
+            }
+        return out
+
+    def entrances(self) -> pd.DataFrame:
+        """The entrance register (public address data, no signals)."""
+        self._check("register.read")
+        with store_engine.read_tx(self.engine) as conn:
+            return pd.read_sql(select(t.entrances).order_by(t.entrances.c.entrance_id), conn)
+
+    def units(self) -> pd.DataFrame:
+        self._check("register.read")
+        with store_engine.read_tx(self.engine) as conn:
+            return pd.read_sql(select(t.units).order_by(t.units.c.unit_id), conn)
+
+    def register_problems(self) -> pd.DataFrame:
+        """Rows of the register files that were skipped or remarked on at build time."""
+        self._check("problems.read")
+        with store_engine.read_tx(self.engine) as conn:
+            return pd.read_sql(select(t.register_problems).order_by(t.register_problems.c.id), conn)
+
+    def area_layer_names(self) -> list[str]:
+        self._check("areas.read")
+        with store_engine.read_tx(self.engine) as conn:
+            return list(conn.execute(select(t.area_layers.c.layer).order_by(t.area_layers.c.layer)).scalars())
+
+    def areas(self, layer: str) -> gpd.GeoDataFrame:
+        """Polygons of one stored area layer (EPSG:25832)."""
+        self._check("areas.read")
+        with store_engine.read_tx(self.engine) as conn:
+            rows = conn.execute(select(t.areas).where(t.areas.c.layer == layer)
+                                .order_by(t.areas.c.area_id)).mappings().all()
+        if not rows:
+            known = ", ".join(self.area_layer_names()) or "none"
+            raise InputError(f"area layer {layer!r} does not exist; stored layers: {known}")
+        return gpd.GeoDataFrame(
+            {"area_id": [r["area_id"] for r in rows], "name": [r["name"] for r in rows]},
+            geometry=[shapely.from_wkb(r["geometry_wkb"]) for r in rows], crs=WORK_CRS)
+
+    def network(self) -> WalkingNetwork | None:
+        """The stored walking network, or ``None`` when the workspace has none."""
+        self._check("network.read")
+        with store_engine.read_tx(self.engine) as conn:
+            nodes = pd.read_sql(select(t.network_nodes).order_by(t.network_nodes.c.node_id), conn)
+            if nodes.empty:
+                return None
+            edges = pd.read_sql(select(t.network_edges), conn)
+        return WalkingNetwork.from_frames(nodes, edges)
+
+    # ------------------------------------------------------------------ signals
+
+    def signals(self, *, purpose: str) -> pd.DataFrame:
+        """Signals at their entrances (personal data: audited with ``purpose``).
+
+        Columns: ``signal_id, kind, received, entrance_id, unit_id, source, credibility,
+        match_quality, synthetic, assessment, x, y``. Notes are not included.
+        """
+        self._check("signals.read")
+        if not purpose.strip():
+            raise InputError("a purpose is required to read signals (it goes to the audit log)")
+        s, e = t.signals, t.entrances
+        q = (select(s.c.signal_id, s.c.kind, s.c.received, s.c.entrance_id, s.c.unit_id,
+                    s.c.source, s.c.credibility, s.c.match_quality, s.c.synthetic,
+                    s.c.assessment, e.c.x, e.c.y)
+             .join(e, e.c.entrance_id == s.c.entrance_id).order_by(s.c.signal_id))
+        with store_engine.write_tx(self.engine) as conn:
+            df = pd.read_sql(q, conn)
+            self._audit(conn, "signals.read", f"{len(df)} signals", purpose)
+        return df
+
+    def signal_counts(self, *, by: Iterable[str] = ("kind",)) -> pd.DataFrame:
+        """Signal counts grouped by signal columns (no address; small counts not yet masked)."""
+        self._check("signals.aggregate")
+        cols = [getattr(t.signals.c, b) for b in by]
+        with store_engine.read_tx(self.engine) as conn:
+            rows = conn.execute(select(*cols, func.count().label("signals")).group_by(*cols)).all()
+        return pd.DataFrame(rows, columns=[*by, "signals"])
+
+    # ------------------------------------------------------------------ users
+
+    def add_user(self, name: str, *, role: str, password: str | None) -> None:
+        """Create a local user with an argon2 password hash."""
+        self._check("users.manage")
+        if role not in ROLES:
+            raise InputError(f"role {role!r} is not known; use one of: {', '.join(ROLES)}")
+        if not name or len(name) > 100 or not name.replace("-", "").replace("_", "").replace(".", "").replace("@", "").isalnum():
+            raise InputError(f"user name {name!r} must be 1–100 letters, digits, '.', '-', '_' or '@'")
+        with store_engine.write_tx(self.engine) as conn:
+            if conn.execute(select(t.users.c.name).where(t.users.c.name == name)).first():
+                raise InputError(f"user {name!r} exists already; use `users set-role` to change it")
+            conn.execute(insert(t.users).values(
+                name=name, role=role, disabled=False, created_at=_now(),
+                password_hash=_HASHER.hash(password) if password else None))
+            self._audit(conn, "users.add", name, f"add user with role {role}")
+
+    def upsert_user(self, name: str, *, role: str, password: str | None) -> None:
+        """Create ``name`` or reset its role and password (administrator; used by ``demo``)."""
+        self._check("users.manage")
+        if role not in ROLES:
+            raise InputError(f"role {role!r} is not known; use one of: {', '.join(ROLES)}")
+        with store_engine.write_tx(self.engine) as conn:
+            values = {"role": role, "disabled": False,
+                      "password_hash": _HASHER.hash(password) if password else None}
+            n = conn.execute(update(t.users).where(t.users.c.name == name).values(**values)).rowcount
+            if n == 0:
+                conn.execute(insert(t.users).values(name=name, created_at=_now(), **values))
+            self._audit(conn, "users.upsert", name, f"user set with role {role}")
+
+    def list_users(self) -> list[dict]:
+        self._check("users.read")
+        with store_engine.read_tx(self.engine) as conn:
+            rows = conn.execute(select(t.users.c.name, t.users.c.role, t.users.c.disabled,
+                                       t.users.c.created_at).order_by(t.users.c.name)).mappings().all()
+        return [{**dict(r), "created_at": r["created_at"].isoformat()} for r in rows]
+
+    def set_role(self, name: str, role: str) -> None:
+        self._check("users.manage")
+        if role not in ROLES:
+            raise InputError(f"role {role!r} is not known; use one of: {', '.join(ROLES)}")
+        with store_engine.write_tx(self.engine) as conn:
+            n = conn.execute(update(t.users).where(t.users.c.name == name).values(role=role)).rowcount
+            if n == 0:
+                raise InputError(f"user {name!r} does not exist")
+            self._audit(conn, "users.set_role", name, f"role set to {role}")
+
+    def disable_user(self, name: str) -> None:
+        self._check("users.manage")
+        with store_engine.write_tx(self.engine) as conn:
+            n = conn.execute(update(t.users).where(t.users.c.name == name).values(disabled=True)).rowcount
+            if n == 0:
+                raise InputError(f"user {name!r} does not exist")
+            self._audit(conn, "users.disable", name, "disable user")
+
+    def verify_password(self, name: str, password: str) -> Actor | None:
+        """The user's Actor when ``password`` is right, else ``None`` (never says which part was wrong)."""
+        with store_engine.read_tx(self.engine) as conn:
+            row = conn.execute(select(t.users).where(t.users.c.name == name)).mappings().first()
+        if row is None or row["disabled"] or not row["password_hash"]:
+            return None
+        try:
+            _HASHER.verify(row["password_hash"], password)
+        except (VerificationError, InvalidHashError):
+            return None
+        return Actor(row["name"], row["role"])
+
+    def audit_entries(self) -> pd.DataFrame:
+        self._check("audit.read")
+        with store_engine.read_tx(self.engine) as conn:
+            return pd.read_sql(select(t.audit_log).order_by(t.audit_log.c.id), conn)
+

@@ -1,0 +1,199 @@
+"""Table definitions of the workspace store (SQLAlchemy Core).
+
+The tables are *created* by the alembic migrations in ``migrations/versions``; this module
+describes the current shape for queries. A change here needs a new migration.
+
+Coordinates are stored as ``x``/``y`` floats in EPSG:25832 metres and polygons as WKB in
+EPSG:25832, so the same schema runs on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData()
+
+workspace = Table(
+    "workspace", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("kommunekode", String(4), nullable=False),
+    Column("synthetic", Boolean, nullable=False, default=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("boundary_wkb", LargeBinary, nullable=True),
+    Column("sources", Text, nullable=False, default="[]"),
+    Column("data_version", Integer, nullable=False, default=1),
+)
+
+users = Table(
+    "users", metadata,
+    Column("name", String(100), primary_key=True),
+    Column("role", String(30), nullable=False),
+    Column("password_hash", String(300), nullable=True),
+    Column("disabled", Boolean, nullable=False, default=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+entrances = Table(
+    "entrances", metadata,
+    Column("entrance_id", String(36), primary_key=True),
+    Column("street", String(200), nullable=False),
+    Column("house_number", String(20), nullable=False),
+    Column("postcode", String(4), nullable=False, default=""),
+    Column("city", String(100), nullable=False, default=""),
+    Column("kommunekode", String(4), nullable=False),
+    Column("address_key", String(300), nullable=False, index=True),
+    Column("x", Float, nullable=False),
+    Column("y", Float, nullable=False),
+    Column("source", String(10), nullable=False),
+    Column("node_id", BigInteger, nullable=True),
+    Column("snap_m", Float, nullable=True),
+)
+
+units = Table(
+    "units", metadata,
+    Column("unit_id", String(36), primary_key=True),
+    Column("entrance_id", String(36), ForeignKey("entrances.entrance_id", ondelete="CASCADE"),
+           nullable=False, index=True),
+    Column("floor", String(10), nullable=False, default=""),
+    Column("door", String(10), nullable=False, default=""),
+)
+
+buildings = Table(
+    "buildings", metadata,
+    Column("building_id", String(36), primary_key=True),
+    Column("entrance_id", String(36), ForeignKey("entrances.entrance_id", ondelete="SET NULL"),
+           nullable=True, index=True),
+    Column("use_code", String(10), nullable=False, default=""),
+    Column("year_built", Integer, nullable=True),
+    Column("flats", Integer, nullable=False, default=0),
+    Column("x", Float, nullable=True),
+    Column("y", Float, nullable=True),
+)
+
+bbr_units = Table(
+    "bbr_units", metadata,
+    Column("bbr_unit_id", String(36), primary_key=True),
+    Column("unit_id", String(36), ForeignKey("units.unit_id", ondelete="CASCADE"),
+           nullable=False, index=True),
+    Column("use_code", String(10), nullable=False, default=""),
+    Column("dwelling_type", String(10), nullable=False, default=""),
+    Column("rooms", String(10), nullable=False, default=""),
+    Column("tenure", String(10), nullable=False, default=""),
+    Column("public_support", String(10), nullable=False, default=""),
+)
+
+area_layers = Table(
+    "area_layers", metadata,
+    Column("layer", String(60), primary_key=True),
+    Column("source", String(300), nullable=False, default=""),
+)
+
+areas = Table(
+    "areas", metadata,
+    Column("layer", String(60), ForeignKey("area_layers.layer", ondelete="CASCADE"), primary_key=True),
+    Column("area_id", String(60), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("geometry_wkb", LargeBinary, nullable=False),
+)
+
+network_nodes = Table(
+    "network_nodes", metadata,
+    Column("node_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("x", Float, nullable=False),
+    Column("y", Float, nullable=False),
+)
+
+network_edges = Table(
+    "network_edges", metadata,
+    Column("u", BigInteger, ForeignKey("network_nodes.node_id", ondelete="CASCADE"), primary_key=True,
+           autoincrement=False),
+    Column("v", BigInteger, ForeignKey("network_nodes.node_id", ondelete="CASCADE"), primary_key=True,
+           autoincrement=False),
+    Column("length_m", Float, nullable=False),
+    Column("highway", String(40), nullable=False, default=""),
+    Column("geometry_wkb", LargeBinary, nullable=True),
+)
+
+partners = Table(
+    "partners", metadata,
+    Column("partner_id", String(36), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("kind", String(40), nullable=False),
+    Column("synthetic", Boolean, nullable=False, default=False),
+)
+
+import_batches = Table(
+    "import_batches", metadata,
+    Column("batch_id", String(36), primary_key=True),
+    Column("kind", String(30), nullable=False),
+    Column("file_name", String(300), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_by", String(100), nullable=False),
+    Column("rows", Integer, nullable=False, default=0),
+    Column("imported", Integer, nullable=False, default=0),
+    Column("rejected", Integer, nullable=False, default=0),
+)
+
+register_problems = Table(
+    "register_problems", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("batch_id", String(36), ForeignKey("import_batches.batch_id", ondelete="CASCADE"),
+           nullable=False, index=True),
+    Column("file", String(300), nullable=False),
+    Column("row", Integer, nullable=False),
+    Column("field", String(100), nullable=False),
+    Column("value", Text, nullable=False),
+    Column("reason", String(40), nullable=False),
+    Column("message", Text, nullable=False),
+    Column("kept", Boolean, nullable=False, default=False),
+)
+
+signals = Table(
+    "signals", metadata,
+    Column("signal_id", String(36), primary_key=True),
+    Column("kind", String(40), nullable=False, index=True),
+    Column("received", Date, nullable=False),
+    Column("entrance_id", String(36), ForeignKey("entrances.entrance_id", ondelete="CASCADE"),
+           nullable=False, index=True),
+    Column("unit_id", String(36), ForeignKey("units.unit_id", ondelete="SET NULL"), nullable=True),
+    Column("partner_id", String(36), ForeignKey("partners.partner_id", ondelete="SET NULL"),
+           nullable=True),
+    Column("source", String(200), nullable=False, default=""),
+    Column("external_ref", String(200), nullable=True),
+    Column("note", Text, nullable=False, default=""),
+    Column("credibility", Integer, nullable=False, default=2),
+    Column("match_quality", String(10), nullable=False, default="exact"),
+    Column("synthetic", Boolean, nullable=False, default=False),
+    Column("assessment", String(20), nullable=False, default="new"),
+    Column("batch_id", String(36), ForeignKey("import_batches.batch_id", ondelete="SET NULL"),
+           nullable=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("source", "external_ref", name="uq_signal_source_ref"),
+)
+
+audit_log = Table(
+    "audit_log", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", DateTime(timezone=True), nullable=False, index=True),
+    Column("user_name", String(100), nullable=False),
+    Column("role", String(30), nullable=False),
+    Column("action", String(40), nullable=False),
+    Column("object", Text, nullable=False, default=""),
+    Column("purpose", String(200), nullable=False, default=""),
+)

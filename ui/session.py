@@ -1,0 +1,103 @@
+"""Session state of the app: language, the database, the signed-in user and its repository.
+
+A demo workspace (invented data only) opens signed in as the demo planner, with a switch
+to the other demo roles; a real workspace always asks for sign-in first. Sessions expire
+after ``OPSPOR_SESSION_HOURS`` (default 8).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+
+import streamlit as st
+
+from detection.demo import DEMO_USERS
+from detection.repository import Repository
+from detection.store.engine import get_engine, migrate, resolve_db_url
+from ui.i18n import t
+
+SESSION_MAX_S = float(os.environ.get("OPSPOR_SESSION_HOURS", "8")) * 3600
+
+
+def lang() -> str:
+    return st.session_state.get("lang", "da")
+
+
+def db_url() -> str:
+    return resolve_db_url(None)
+
+
+@st.cache_resource(show_spinner=False)
+def _migrated(url: str) -> bool:
+    migrate(get_engine(url))
+    return True
+
+
+def public_repo() -> Repository:
+    """A repository for workspace-level reads before sign-in (no personal data)."""
+    url = db_url()
+    _migrated(url)
+    return Repository.public(get_engine(url))
+
+
+def sidebar_language() -> str:
+    options = {"da": "Dansk", "en": "English"}
+    current = lang()
+    choice = st.sidebar.selectbox(t("lang_label", current), list(options), format_func=options.get,
+                                  index=list(options).index(current), key="lang_select")
+    if choice != current:
+        st.session_state["lang"] = choice
+        st.rerun()
+    return choice
+
+
+def signed_in_repo(*, synthetic: bool) -> Repository | None:
+    """The repository of the signed-in user; draws the sign-in/role widgets in the sidebar."""
+    url = db_url()
+    _migrated(url)
+    lg = lang()
+    started = st.session_state.get("signed_in_at")
+    if started is not None and time.time() - started > SESSION_MAX_S:
+        st.session_state.pop("user", None)
+        st.session_state.pop("signed_in_at", None)
+        st.warning(t("session_expired", lg))
+    if synthetic:
+        names = [n for n, _, _ in DEMO_USERS if n != "admin"] + ["admin"]
+        default = st.session_state.get("user", "planner")
+        from detection.access import ROLE_NAMES
+
+        roles = {n: r for n, r, _ in DEMO_USERS}
+        user = st.sidebar.selectbox(
+            t("demo_role", lg), names, index=names.index(default) if default in names else 0,
+            format_func=lambda n: f"{ROLE_NAMES[roles[n]][lg]} ({n})", key="demo_user")
+        st.session_state["user"] = user
+        st.session_state.setdefault("signed_in_at", time.time())
+        return Repository.open(url, user, migrate=False)
+    user = st.session_state.get("user")
+    if user:
+        st.sidebar.write(f"{t('signed_in_as', lg)} **{user}**")
+        if st.sidebar.button(t("sign_out", lg)):
+            st.session_state.pop("user", None)
+            st.session_state.pop("signed_in_at", None)
+            st.rerun()
+        return Repository.open(url, user, migrate=False)
+    return None
+
+
+def sign_in_form() -> None:
+    """The sign-in form of a real workspace."""
+    lg = lang()
+    st.header(t("page_signin", lg))
+    with st.form("signin"):
+        name = st.text_input(t("username", lg))
+        pw = st.text_input(t("password", lg), type="password")
+        ok = st.form_submit_button(t("sign_in", lg))
+    if ok:
+        actor = public_repo().verify_password(name, pw)
+        if actor is None:
+            st.error(t("sign_in_failed", lg))
+        else:
+            st.session_state["user"] = actor.name
+            st.session_state["signed_in_at"] = time.time()
+            st.rerun()

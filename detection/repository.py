@@ -11,6 +11,7 @@ import json
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from datetime import UTC, datetime
 
 import geopandas as gpd
@@ -25,7 +26,9 @@ from detection.errors import InputError, NotAllowed, UnknownUser, WorkspaceError
 from detection.store import engine as store_engine
 from detection.store import schema as t
 from geo.crs import WORK_CRS
-from geo.network import WalkingNetwork
+
+if TYPE_CHECKING:
+    from geo.network import WalkingNetwork
 
 _HASHER = PasswordHasher()
 _CHUNK = 5_000
@@ -311,6 +314,8 @@ class Repository:
 
     def network(self) -> WalkingNetwork | None:
         """The stored walking network, or ``None`` when the workspace has none."""
+        from geo.network import WalkingNetwork
+
         self._check("network.read")
         with store_engine.read_tx(self.engine) as conn:
             nodes = pd.read_sql(select(t.network_nodes).order_by(t.network_nodes.c.node_id), conn)

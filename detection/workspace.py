@@ -85,9 +85,6 @@ def _boundary_from_file(path: Path, kommunekode: str | None) -> tuple[str | None
 
 def build_workspace_data(spec: WorkspaceSpec) -> WorkspaceData:
     """Read and check every file of ``spec``; nothing is stored here."""
-    from geo import network as net_mod
-    from geo import osm as osm_mod
-
     problems: list[pd.DataFrame] = []
     sources: list[dict] = list(spec.sources)
 
@@ -96,6 +93,8 @@ def build_workspace_data(spec: WorkspaceSpec) -> WorkspaceData:
         read = reg.read_dar_entrances(spec.addresses)
         sources.append({"kind": "addresses", "file": spec.addresses.name})
     else:
+        from geo import osm as osm_mod
+
         assert spec.osm is not None
         log.info("reading address tags from %s", spec.osm)
         read = reg.entrances_from_osm(osm_mod.read_osm_entrances(spec.osm), file=spec.osm.name)
@@ -184,6 +183,9 @@ def build_workspace_data(spec: WorkspaceSpec) -> WorkspaceData:
     entr["node_id"] = None
     entr["snap_m"] = np.nan
     if spec.osm is not None:
+        from geo import network as net_mod
+        from geo import osm as osm_mod
+
         log.info("building the walking network from %s", spec.osm)
         network = osm_mod.read_osm_walking_network(spec.osm)
         if network.n_nodes:

@@ -15,7 +15,7 @@ depends_on = None
 
 
 def upgrade() -> None:
-        op.create_table('area_layers',
+    op.create_table('area_layers',
     sa.Column('layer', sa.String(length=60), nullable=False),
     sa.Column('source', sa.String(length=300), nullable=False),
     sa.PrimaryKeyConstraint('layer')
@@ -197,7 +197,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-        with op.batch_alter_table('signals', schema=None) as batch_op:
+    with op.batch_alter_table('signals', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_signals_kind'))
         batch_op.drop_index(batch_op.f('ix_signals_entrance_id'))
 

@@ -1,0 +1,107 @@
+"""The repository: access matrix enforced, audit written with the read, migrations, SQLite set-up."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from detection.access import ACCESS, ROLES, allowed
+from detection.errors import InputError, NotAllowed, UnknownUser, WorkspaceError
+from detection.repository import Repository
+from detection.store import engine as store_engine
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture()
+def repo(tmp_path) -> Repository:
+    return Repository.open(f"sqlite:///{tmp_path / 'w.sqlite'}", None)
+
+
+def test_open__fresh_database_migrated_to_head_with_admin(repo):
+    assert store_engine.current_revision(repo.engine) == store_engine.head_revision()
+    assert repo.actor.name == "admin" and repo.actor.role == "administrator"
+    assert not repo.has_workspace()
+    with pytest.raises(WorkspaceError, match="opspor init"):
+        repo.workspace_info()
+
+
+def test_open__second_open_does_not_remigrate_or_duplicate_admin(tmp_path):
+    url = f"sqlite:///{tmp_path / 'w.sqlite'}"
+    Repository.open(url, None)
+    r2 = Repository.open(url, None)
+    assert [u["name"] for u in r2.list_users()] == ["admin"]
+
+
+def test_open__unknown_user_refused(tmp_path):
+    url = f"sqlite:///{tmp_path / 'w.sqlite'}"
+    Repository.open(url, None)
+    with pytest.raises(UnknownUser, match="'nobody' does not exist"):
+        Repository.open(url, "nobody")
+
+
+def test_sqlite__wal_and_foreign_keys_on_every_connection(repo):
+    with repo.engine.connect() as conn:
+        assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        assert conn.execute(text("PRAGMA busy_timeout")).scalar() == store_engine.BUSY_TIMEOUT_MS
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_access__users_manage_only_administrator(repo, role):
+    repo.add_user(f"u_{role}", role=role, password="pw-12345")
+    other = repo.as_user(f"u_{role}")
+    if allowed(role, "users.manage"):
+        other.add_user(f"v_{role}", role="analyst", password="pw-12345")
+    else:
+        with pytest.raises(NotAllowed, match=f"role {role}"):
+            other.add_user(f"v_{role}", role="analyst", password="pw-12345")
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_access__signals_read_only_roles_in_the_matrix(repo, role):
+    repo.add_user("x", role=role, password="pw-12345")
+    other = repo.as_user("x")
+    if role in ACCESS["signals.read"]:
+        df = other.signals(purpose="test")
+        assert df.empty
+    else:
+        with pytest.raises(NotAllowed):
+            other.signals(purpose="test")
+
+
+def test_signals__read_needs_purpose_and_is_audited(repo):
+    repo.add_user("p", role="planner", password="pw-12345")
+    p = repo.as_user("p")
+    with pytest.raises(InputError, match="purpose is required"):
+        p.signals(purpose="  ")
+    p.signals(purpose="plan the week")
+    log = repo.audit_entries()
+    last = log.iloc[-1]
+    assert (last.user_name, last.role, last.action, last.purpose) == ("p", "planner", "signals.read", "plan the week")
+
+
+def test_verify_password__right_wrong_disabled(repo):
+    repo.add_user("lone", role="planner", password="correct horse")
+    assert repo.verify_password("lone", "correct horse").role == "planner"
+    assert repo.verify_password("lone", "wrong") is None
+    assert repo.verify_password("nobody", "correct horse") is None
+    repo.disable_user("lone")
+    assert repo.verify_password("lone", "correct horse") is None
+
+
+def test_password__stored_as_argon2_hash(repo):
+    repo.add_user("lone", role="planner", password="correct horse")
+    with repo.engine.connect() as conn:
+        h = conn.execute(text("SELECT password_hash FROM users WHERE name='lone'")).scalar()
+    assert h.startswith("$argon2") and "correct horse" not in h
+
+
+def test_public__before_sign_in_only_workspace_info(repo):
+    pub = Repository.public(repo.engine)
+    with pytest.raises(NotAllowed):
+        pub.entrances()
+    with pytest.raises(NotAllowed):
+        pub.signals(purpose="x")

@@ -147,10 +147,20 @@ def generate_signals(entrances: pd.DataFrame, *, n: int, as_of: date, seed: int 
     return pd.DataFrame(rows).sort_values("signal_id", kind="stable").reset_index(drop=True)
 
 
+def rented_entrances(data: WorkspaceData) -> set[str]:
+    """Entrances with a rented (``enh045`` = 1) or social family (``enh046`` = 10) BBR unit."""
+    b = data.bbr_units
+    if b is None or b.empty:
+        return set()
+    hit = b[(b["tenure"] == "1") | (b["public_support"] == "10")]
+    return set(data.units.loc[data.units["unit_id"].isin(hit["unit_id"]), "entrance_id"])
+
+
 def build_demo_data(*, as_of: date, n_signals: int = 320, seed: int = 7) -> WorkspaceData:
     """The whole demo workspace, ready for :meth:`Repository.replace_workspace`."""
     data = build_workspace_data(demo_spec())
-    signals = generate_signals(data.entrances, n=n_signals, as_of=as_of, seed=seed)
+    signals = generate_signals(data.entrances, n=n_signals, as_of=as_of, seed=seed,
+                               rented_unit_entrances=rented_entrances(data))
     return replace(data, partners=_demo_partners(), signals=signals,
                    sources=[*data.sources, {"kind": "signals", "file": "generated",
                                             "note": "invented (synthetic) signals and partners"}])

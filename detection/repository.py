@@ -96,12 +96,14 @@ class Repository:
 
     @classmethod
     def open(cls, db_url: str, user: str | None, *, migrate: bool = True) -> Repository:
-        """Open the database at ``db_url`` acting as ``user`` (default ``admin``).
+        """Open the database at ``db_url`` (a URL or a SQLite path) acting as ``user``.
+
+        ``user`` defaults to ``admin``.
 
         The schema is migrated to the newest version first. An empty database gets the
         ``admin`` administrator, so a fresh embedded workspace can be initialised.
         """
-        engine = store_engine.get_engine(db_url)
+        engine = store_engine.get_engine(store_engine.resolve_db_url(db_url))
         if migrate:
             store_engine.migrate(engine)
         name = user or "admin"

@@ -132,12 +132,12 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
-def migrate(engine: Engine) -> None:
+def migrate(engine: Engine, *, revision: str = "head") -> None:
     """Bring the database to the newest schema (alembic ``upgrade head``)."""
     cfg = _alembic_config()
     with engine.connect().execution_options(opspor_write=True) as conn:
         cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
+        command.upgrade(cfg, revision)
         conn.commit()
 
 

@@ -10,6 +10,7 @@ EPSG:25832, so the same schema runs on SQLite and PostgreSQL.
 from __future__ import annotations
 
 from sqlalchemy import (
+    false,
     BigInteger,
     Boolean,
     Column,
@@ -181,6 +182,9 @@ signals = Table(
     Column("match_quality", String(10), nullable=False, default="exact"),
     Column("synthetic", Boolean, nullable=False, default=False),
     Column("assessment", String(20), nullable=False, default="new"),
+    Column("assessed_by", String(100), nullable=True),
+    Column("assessed_at", DateTime(timezone=True), nullable=True),
+    Column("cpr_removed", Boolean, nullable=False, default=False, server_default=false()),
     Column("batch_id", String(36), ForeignKey("import_batches.batch_id", ondelete="SET NULL"),
            nullable=True),
     Column("created_at", DateTime(timezone=True), nullable=False),

@@ -105,3 +105,36 @@ def test_public__before_sign_in_only_workspace_info(repo):
         pub.entrances()
     with pytest.raises(NotAllowed):
         pub.signals(purpose="x")
+
+
+def test_migrate__workspace_made_at_first_revision_opens_in_newest(tmp_path):
+    """A workspace written by an older version (schema 0001) opens, data kept, in this one."""
+    from sqlalchemy import insert
+    from datetime import UTC, date, datetime
+
+    from detection.store import schema as t
+
+    url = f"sqlite:///{tmp_path / 'old.sqlite'}"
+    eng = store_engine.get_engine(url)
+    store_engine.migrate(eng, revision="0001")
+    assert store_engine.current_revision(eng) == "0001"
+    now = datetime.now(UTC)
+    with store_engine.write_tx(eng) as conn:
+        conn.execute(text(
+            "INSERT INTO workspace (id, name, kommunekode, synthetic, created_at, sources, data_version) "
+            "VALUES (1, 'Gammel', '0741', 0, :now, '[]', 1)"), {"now": now})
+        conn.execute(insert(t.users).values(name="admin", role="administrator", disabled=False, created_at=now))
+        conn.execute(text(
+            "INSERT INTO entrances (entrance_id, street, house_number, postcode, city, kommunekode, "
+            "address_key, x, y, source) VALUES ('0a3f5095-31e1-32b8-e044-0003ba298018', 'Agerup', '2', "
+            "'8305', 'Samsø', '0741', 'agerup|2|8305', 600651.48, 6192174.37, 'osm')"))
+        conn.execute(text(
+            "INSERT INTO signals (signal_id, kind, received, entrance_id, source, note, credibility, "
+            "match_quality, synthetic, assessment, created_at) VALUES ('s1', 'neighbour_complaint', :d, "
+            "'0a3f5095-31e1-32b8-e044-0003ba298018', 'x', '', 2, 'exact', 1, 'new', :now)"),
+            {"d": date(2026, 1, 5), "now": now})
+    repo = Repository.open(url, "admin")
+    assert store_engine.current_revision(eng) == store_engine.head_revision() != "0001"
+    assert repo.summary()["signals"] == 1
+    with eng.connect() as conn:
+        assert conn.execute(text("SELECT cpr_removed, assessed_by FROM signals")).one() == (0, None)

@@ -215,7 +215,9 @@ def build_workspace_data(spec: WorkspaceSpec) -> WorkspaceData:
         from geo import osm as osm_mod
 
         log.info("building the walking network from %s", spec.osm)
-        network = osm_mod.read_osm_walking_network(spec.osm)
+        # Every way node is kept (not only intersections): entrances then snap to the path
+        # at their door (median 19.5 m on Samsø) rather than to the nearest crossing (29 m).
+        network = osm_mod.read_osm_walking_network(spec.osm, simplify=False)
         if network.n_nodes:
             snapped = net_mod.snap_points(network, entr["x"].to_numpy(), entr["y"].to_numpy())
             entr["node_id"] = snapped["node_id"].to_numpy()

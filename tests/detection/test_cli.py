@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from detection.cli import main
+from detection.repository import Repository
 
 ROOT = Path(__file__).resolve().parents[2]
 ODENSE = ROOT / "data" / "odense"
@@ -105,3 +107,28 @@ def test_db__env_variable_and_bare_path(odense_db, capsys, monkeypatch):
     monkeypatch.setenv("OPSPOR_DB", odense_db)
     code, s = run(capsys, "summary", "--json")
     assert code == 0 and s["kommunekode"] == "0461"
+
+
+@pytest.mark.parametrize("fixture", ["samsoe_nordby.osm", "samsoe_nordby.osm.pbf"])
+def test_init__osm_alone_gives_entrances_network_and_municipality(tmp_path, capsys, fixture):
+    db = str(tmp_path / "nordby.sqlite")
+    code, s = run(capsys, "init", "--name", "Nordby", "--osm", str(ROOT / "tests" / "data" / fixture),
+                  "--db", db, "--json")
+    assert code == 0, s
+    assert s["kommunekode"] == "0741"  # from the shipped municipality polygons
+    assert s["entrances"] == 242
+    assert s["network_nodes"] > 90 and s["network_edges"] > 90
+    assert s["entrances_snapped"] == 242
+    assert s["areas"] == {}
+
+
+def test_init__osm_xml_and_pbf_give_the_same_workspace(tmp_path, capsys):
+    out = []
+    for fixture in ("samsoe_nordby.osm", "samsoe_nordby.osm.pbf"):
+        db = str(tmp_path / f"{fixture}.sqlite")
+        assert main(["init", "--name", "N", "--osm", str(ROOT / "tests" / "data" / fixture), "--db", db]) == 0
+        capsys.readouterr()
+        repo = Repository.open(db, None)
+        out.append((repo.entrances(), repo.network().edges))
+    pd.testing.assert_frame_equal(out[0][0], out[1][0])
+    pd.testing.assert_frame_equal(out[0][1], out[1][1])

@@ -37,3 +37,9 @@ class UnknownUser(NotAllowed):
     """The acting user does not exist or is disabled."""
 
     code = "unknown_user"
+
+
+class Conflict(OpsporError):
+    """Someone else changed the same thing first (e.g. assigned the entrance); reload and retry."""
+
+    code = "conflict"

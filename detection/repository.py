@@ -10,8 +10,10 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Iterable
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 from datetime import UTC, datetime
 
 import geopandas as gpd
@@ -21,8 +23,9 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 
-from detection.access import ANONYMOUS, ROLES, allowed
-from detection.errors import InputError, NotAllowed, UnknownUser, WorkspaceError
+from detection.access import ACCESS, ANONYMOUS, ROLES, SEES_ADDRESSES, allowed
+from detection.errors import Conflict, InputError, NotAllowed, UnknownUser, WorkspaceError
+from detection.privacy import mask_count, mask_counts, mask_frame
 from detection.store import engine as store_engine
 from detection.store import schema as t
 from geo.crs import WORK_CRS
@@ -60,6 +63,30 @@ class WorkspaceData:
     problems: pd.DataFrame
     partners: pd.DataFrame | None = None
     signals: pd.DataFrame | None = None
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def operation(name: str) -> Callable[[F], F]:
+    """Mark a repository method with its access-matrix operation and check it on every call.
+
+    The operation name is kept on the function (``fn.operation``) so a test can check that
+    every public method is covered by :data:`detection.access.ACCESS`.
+    """
+    if name not in ACCESS:
+        raise KeyError(f"operation {name!r} is not in detection.access.ACCESS")
+
+    def deco(fn: F) -> F:
+        @functools.wraps(fn)
+        def wrapper(self: Repository, *args: Any, **kwargs: Any) -> Any:
+            self._check(name)
+            return fn(self, *args, **kwargs)
+
+        wrapper.operation = name  # type: ignore[attr-defined]
+        return wrapper  # type: ignore[return-value]
+
+    return deco
 
 
 def _now() -> datetime:
@@ -144,10 +171,19 @@ class Repository:
                 f"user {self.actor.name!r} (role {self.actor.role}) may not {operation}"
             )
 
-    def _audit(self, conn: Connection, action: str, obj: str, purpose: str) -> None:
-        conn.execute(insert(t.audit_log).values(
+    def _audit(self, conn: Connection, action: str, obj: str, purpose: str,
+               entrance_ids: Iterable[str] = ()) -> None:
+        """Append one audit entry (and the addresses it concerns) in ``conn``'s transaction.
+
+        Called inside the transaction of the read or write it records: if the audit write
+        fails, the read or write fails with it.
+        """
+        audit_id = conn.execute(insert(t.audit_log).values(
             at=_now(), user_name=self.actor.name, role=self.actor.role, action=action,
-            object=obj, purpose=purpose))
+            object=obj, purpose=purpose).returning(t.audit_log.c.id)).scalar_one()
+        subjects = sorted({e for e in entrance_ids if e})
+        if subjects:
+            _insert_many(conn, t.audit_subjects, [{"audit_id": audit_id, "entrance_id": e} for e in subjects])
 
     def _bump_version(self, conn: Connection) -> None:
         conn.execute(update(t.workspace).values(data_version=t.workspace.c.data_version + 1))
@@ -158,9 +194,9 @@ class Repository:
         with store_engine.read_tx(self.engine) as conn:
             return conn.execute(select(func.count()).select_from(t.workspace)).scalar_one() > 0
 
+    @operation("workspace.read")
     def workspace_info(self) -> dict:
         """Name, kommunekode, synthetic flag, data version and sources of the workspace."""
-        self._check("workspace.read")
         with store_engine.read_tx(self.engine) as conn:
             row = conn.execute(select(t.workspace)).mappings().first()
         if row is None:
@@ -170,20 +206,20 @@ class Repository:
         info["sources"] = json.loads(info["sources"] or "[]")
         return info
 
+    @operation("areas.read")
     def boundary(self) -> gpd.GeoDataFrame:
         """The municipality boundary (EPSG:25832); empty when unknown."""
-        self._check("areas.read")
         with store_engine.read_tx(self.engine) as conn:
             wkb = conn.execute(select(t.workspace.c.boundary_wkb)).scalar()
         geoms = [shapely.from_wkb(wkb)] if wkb else []
         return gpd.GeoDataFrame(geometry=geoms, crs=WORK_CRS)
 
+    @operation("workspace.build")
     def replace_workspace(self, data: WorkspaceData, *, force: bool) -> str:
         """Store a whole workspace in one transaction, replacing what was there.
 
         Refuses a non-empty database unless ``force``. Returns the register batch id.
         """
-        self._check("workspace.build")
         batch_id = str(uuid.uuid4())
         with store_engine.write_tx(self.engine) as conn:
             exists = conn.execute(select(func.count()).select_from(t.workspace)).scalar_one() > 0
@@ -236,9 +272,9 @@ class Repository:
 
     # ------------------------------------------------------------------ register
 
+    @operation("summary.read")
     def summary(self) -> dict:
         """Counts of the workspace (conventions: ``summary --json``)."""
-        self._check("summary.read")
         info = self.workspace_info()
         with store_engine.read_tx(self.engine) as conn:
             def count(table) -> int:
@@ -277,33 +313,36 @@ class Repository:
                 "partners": count(t.partners),
                 "register_problems": problems,
             }
+        if self.actor.role not in SEES_ADDRESSES:
+            out["signals"] = mask_count(out["signals"])
+            out["signals_by_kind"] = mask_counts(out["signals_by_kind"])
         return out
 
+    @operation("register.read")
     def entrances(self) -> pd.DataFrame:
         """The entrance register (public address data, no signals)."""
-        self._check("register.read")
         with store_engine.read_tx(self.engine) as conn:
             return pd.read_sql(select(t.entrances).order_by(t.entrances.c.entrance_id), conn)
 
+    @operation("register.read")
     def units(self) -> pd.DataFrame:
-        self._check("register.read")
         with store_engine.read_tx(self.engine) as conn:
             return pd.read_sql(select(t.units).order_by(t.units.c.unit_id), conn)
 
+    @operation("problems.read")
     def register_problems(self) -> pd.DataFrame:
         """Rows of the register files that were skipped or remarked on at build time."""
-        self._check("problems.read")
         with store_engine.read_tx(self.engine) as conn:
             return pd.read_sql(select(t.register_problems).order_by(t.register_problems.c.id), conn)
 
+    @operation("areas.read")
     def area_layer_names(self) -> list[str]:
-        self._check("areas.read")
         with store_engine.read_tx(self.engine) as conn:
             return list(conn.execute(select(t.area_layers.c.layer).order_by(t.area_layers.c.layer)).scalars())
 
+    @operation("areas.read")
     def areas(self, layer: str) -> gpd.GeoDataFrame:
         """Polygons of one stored area layer (EPSG:25832)."""
-        self._check("areas.read")
         with store_engine.read_tx(self.engine) as conn:
             rows = conn.execute(select(t.areas).where(t.areas.c.layer == layer)
                                 .order_by(t.areas.c.area_id)).mappings().all()
@@ -314,11 +353,11 @@ class Repository:
             {"area_id": [r["area_id"] for r in rows], "name": [r["name"] for r in rows]},
             geometry=[shapely.from_wkb(r["geometry_wkb"]) for r in rows], crs=WORK_CRS)
 
+    @operation("network.read")
     def network(self) -> WalkingNetwork | None:
         """The stored walking network, or ``None`` when the workspace has none."""
         from geo.network import WalkingNetwork
 
-        self._check("network.read")
         with store_engine.read_tx(self.engine) as conn:
             nodes = pd.read_sql(select(t.network_nodes).order_by(t.network_nodes.c.node_id), conn)
             if nodes.empty:
@@ -328,13 +367,13 @@ class Repository:
 
     # ------------------------------------------------------------------ signals
 
+    @operation("signals.read")
     def signals(self, *, purpose: str) -> pd.DataFrame:
         """Signals at their entrances (personal data: audited with ``purpose``).
 
         Columns: ``signal_id, kind, received, entrance_id, unit_id, source, credibility,
         match_quality, synthetic, assessment, x, y``. Notes are not included.
         """
-        self._check("signals.read")
         if not purpose.strip():
             raise InputError("a purpose is required to read signals (it goes to the audit log)")
         s, e = t.signals, t.entrances
@@ -344,22 +383,32 @@ class Repository:
              .join(e, e.c.entrance_id == s.c.entrance_id).order_by(s.c.signal_id))
         with store_engine.write_tx(self.engine) as conn:
             df = pd.read_sql(q, conn)
-            self._audit(conn, "signals.read", f"{len(df)} signals", purpose)
+            self._audit(conn, "signals.read", f"{len(df)} signals", purpose, df["entrance_id"])
         return df
 
+    @operation("signals.read")
+    def log_view(self, *, entrance_ids: Iterable[str], what: str, purpose: str) -> None:
+        """Record that signals at ``entrance_ids`` were shown again (e.g. a cached map)."""
+        with store_engine.write_tx(self.engine) as conn:
+            self._audit(conn, "signals.view", what, purpose, entrance_ids)
+
+    @operation("signals.aggregate")
     def signal_counts(self, *, by: Iterable[str] = ("kind",)) -> pd.DataFrame:
-        """Signal counts grouped by signal columns (no address; small counts not yet masked)."""
-        self._check("signals.aggregate")
+        """Signal counts grouped by signal columns (no address).
+
+        For roles that may not see addresses, counts 1–4 are ``"<5"``.
+        """
         cols = [getattr(t.signals.c, b) for b in by]
         with store_engine.read_tx(self.engine) as conn:
             rows = conn.execute(select(*cols, func.count().label("signals")).group_by(*cols)).all()
-        return pd.DataFrame(rows, columns=[*by, "signals"])
+        df = pd.DataFrame(rows, columns=[*by, "signals"])
+        return df if self.actor.role in SEES_ADDRESSES else mask_frame(df, ["signals"])
 
     # ------------------------------------------------------------------ users
 
+    @operation("users.manage")
     def add_user(self, name: str, *, role: str, password: str | None) -> None:
         """Create a local user with an argon2 password hash."""
-        self._check("users.manage")
         if role not in ROLES:
             raise InputError(f"role {role!r} is not known; use one of: {', '.join(ROLES)}")
         if not name or len(name) > 100 or not name.replace("-", "").replace("_", "").replace(".", "").replace("@", "").isalnum():
@@ -372,9 +421,9 @@ class Repository:
                 password_hash=_HASHER.hash(password) if password else None))
             self._audit(conn, "users.add", name, f"add user with role {role}")
 
+    @operation("users.manage")
     def upsert_user(self, name: str, *, role: str, password: str | None) -> None:
         """Create ``name`` or reset its role and password (administrator; used by ``demo``)."""
-        self._check("users.manage")
         if role not in ROLES:
             raise InputError(f"role {role!r} is not known; use one of: {', '.join(ROLES)}")
         with store_engine.write_tx(self.engine) as conn:
@@ -385,15 +434,15 @@ class Repository:
                 conn.execute(insert(t.users).values(name=name, created_at=_now(), **values))
             self._audit(conn, "users.upsert", name, f"user set with role {role}")
 
+    @operation("users.read")
     def list_users(self) -> list[dict]:
-        self._check("users.read")
         with store_engine.read_tx(self.engine) as conn:
             rows = conn.execute(select(t.users.c.name, t.users.c.role, t.users.c.disabled,
                                        t.users.c.created_at).order_by(t.users.c.name)).mappings().all()
         return [{**dict(r), "created_at": r["created_at"].isoformat()} for r in rows]
 
+    @operation("users.manage")
     def set_role(self, name: str, role: str) -> None:
-        self._check("users.manage")
         if role not in ROLES:
             raise InputError(f"role {role!r} is not known; use one of: {', '.join(ROLES)}")
         with store_engine.write_tx(self.engine) as conn:
@@ -402,8 +451,8 @@ class Repository:
                 raise InputError(f"user {name!r} does not exist")
             self._audit(conn, "users.set_role", name, f"role set to {role}")
 
+    @operation("users.manage")
     def disable_user(self, name: str) -> None:
-        self._check("users.manage")
         with store_engine.write_tx(self.engine) as conn:
             n = conn.execute(update(t.users).where(t.users.c.name == name).values(disabled=True)).rowcount
             if n == 0:
@@ -422,8 +471,8 @@ class Repository:
             return None
         return Actor(row["name"], row["role"])
 
+    @operation("audit.read")
     def audit_entries(self) -> pd.DataFrame:
-        self._check("audit.read")
         with store_engine.read_tx(self.engine) as conn:
             return pd.read_sql(select(t.audit_log).order_by(t.audit_log.c.id), conn)
 

@@ -48,6 +48,7 @@ users = Table(
     Column("password_hash", String(300), nullable=True),
     Column("disabled", Boolean, nullable=False, default=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("email", String(200), nullable=True, unique=True),
 )
 
 entrances = Table(
@@ -200,4 +201,53 @@ audit_log = Table(
     Column("action", String(40), nullable=False),
     Column("object", Text, nullable=False, default=""),
     Column("purpose", String(200), nullable=False, default=""),
+)
+
+audit_subjects = Table(
+    "audit_subjects", metadata,
+    Column("audit_id", Integer, ForeignKey("audit_log.id", ondelete="CASCADE"), primary_key=True),
+    Column("entrance_id", String(36), primary_key=True, index=True),
+)
+
+assignments = Table(
+    "assignments", metadata,
+    Column("entrance_id", String(36), ForeignKey("entrances.entrance_id", ondelete="CASCADE"),
+           primary_key=True),
+    Column("team", String(300), nullable=True),
+    Column("assigned_by", String(100), nullable=True),
+    Column("assigned_at", DateTime(timezone=True), nullable=True),
+    Column("version", Integer, nullable=False, default=0, server_default="0"),
+)
+
+outcomes = Table(
+    "outcomes", metadata,
+    Column("outcome_id", String(36), primary_key=True),
+    Column("entrance_id", String(36), ForeignKey("entrances.entrance_id", ondelete="CASCADE"),
+           nullable=False, index=True),
+    Column("unit_id", String(36), ForeignKey("units.unit_id", ondelete="SET NULL"), nullable=True),
+    Column("outcome", String(30), nullable=False),
+    Column("visited_at", DateTime(timezone=True), nullable=False),
+    Column("recorded_by", String(100), nullable=False),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    Column("note", Text, nullable=False, default="", server_default=""),
+)
+
+rejected_rows = Table(
+    "rejected_rows", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("batch_id", String(36), ForeignKey("import_batches.batch_id", ondelete="CASCADE"),
+           nullable=False, index=True),
+    Column("row", Integer, nullable=False),
+    Column("field", String(100), nullable=False),
+    Column("value", Text, nullable=False),
+    Column("reason", String(40), nullable=False),
+    Column("message", Text, nullable=False),
+    Column("raw", Text, nullable=False, default="", server_default=""),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+settings = Table(
+    "settings", metadata,
+    Column("key", String(60), primary_key=True),
+    Column("value", String(200), nullable=False),
 )

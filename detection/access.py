@@ -39,6 +39,15 @@ ACCESS: dict[str, frozenset[str]] = {
     "users.manage": frozenset({"administrator"}),
     "users.read": frozenset({"administrator"}),
     "audit.read": frozenset({"administrator"}),
+    "audit.export": frozenset({"administrator"}),
+    "retention.purge": frozenset({"administrator"}),
+    "settings.read": ALL,
+    "settings.write": frozenset({"administrator"}),
+    "assignments.read": frozenset({"team_lead"}),
+    "assignments.write": frozenset({"team_lead"}),
+    "assignments.read_own": frozenset({"field_worker"}),
+    "outcomes.write": frozenset({"team_lead", "field_worker"}),
+    "outcomes.read": frozenset({"team_lead", "field_worker"}),
 }
 
 #: operations whose use is written to the audit log (personal data).

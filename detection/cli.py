@@ -88,6 +88,25 @@ def build_parser() -> argparse.ArgumentParser:
     sp = sub("problems", "register rows skipped or remarked on when the workspace was built")
     sp.add_argument("--reason", help="only this reason code")
 
+    sp = sub("audit", "the audit log (administrator)")
+    au = sp.add_subparsers(dest="audit_command", parser_class=_Parser, required=True)
+    a = au.add_parser("list", help="list audit entries, newest first")
+    _globals(a, sub=True)
+    a.add_argument("--since", type=_parse_date, help="from this date (YYYY-MM-DD)")
+    a.add_argument("--action", help="actions starting with this (e.g. signals.)")
+    a.add_argument("--limit", type=int, default=1000)
+    a.add_argument("--by", dest="by_user", help="entries of this user")
+    a = au.add_parser("export", help="every entry concerning one address, for an access request")
+    _globals(a, sub=True)
+    a.add_argument("--entrance", required=True, help="DAR entrance id")
+    a.add_argument("--out", type=Path, help="write CSV here (else JSON on stdout)")
+
+    sp = sub("purge", "delete for real what is past its retention period (administrator)")
+    sp.add_argument("--dry-run", action="store_true", dest="dry_run", help="only count")
+
+    sp = sub("settings", "workspace settings (retention periods in days)")
+    sp.add_argument("--set", action="append", default=[], metavar="KEY=DAYS")
+
     sp = sub("users", "manage users (administrator)")
     us = sp.add_subparsers(dest="users_command", parser_class=_Parser, required=True)
     u = us.add_parser("add", help="add a user")
@@ -95,6 +114,7 @@ def build_parser() -> argparse.ArgumentParser:
     u.add_argument("name")
     u.add_argument("--role", required=True)
     u.add_argument("--password", help="else prompted, or read from stdin")
+    u.add_argument("--email", help="identity for single sign-on (OpenID Connect)")
     u = us.add_parser("list", help="list users")
     _globals(u, sub=True)
     u = us.add_parser("set-role", help="change a user's role")
@@ -175,7 +195,7 @@ def cmd_users(args) -> dict:
     repo = _open_repo(args)
     c = args.users_command
     if c == "add":
-        repo.add_user(args.name, role=args.role, password=_read_password(args))
+        repo.add_user(args.name, role=args.role, password=_read_password(args), email=args.email)
         return {"added": args.name, "role": args.role}
     if c == "list":
         return {"users": repo.list_users()}
@@ -202,8 +222,42 @@ def _print_human(command: str, result: dict) -> None:
         print(json.dumps(result, ensure_ascii=False, indent=2, default=str))
 
 
+def cmd_audit(args) -> dict:
+    repo = _open_repo(args)
+    if args.audit_command == "list":
+        since = (datetime(args.since.year, args.since.month, args.since.day, tzinfo=COPENHAGEN)
+                 if args.since else None)
+        df = repo.audit_list(since=since, user=args.by_user, action=args.action, limit=args.limit)
+        rows = df.assign(at=df["at"].astype(str)).to_dict("records")
+        return {"entries": len(rows), "rows": rows}
+    df = repo.audit_export_entrance(args.entrance)
+    df = df.assign(at=df["at"].astype(str))
+    if args.out:
+        from detection.exports import write_csv
+
+        write_csv(df, args.out)
+        return {"entrance_id": args.entrance, "entries": len(df), "file": str(args.out)}
+    return {"entrance_id": args.entrance, "entries": len(df), "rows": df.to_dict("records")}
+
+
+def cmd_purge(args) -> dict:
+    counts = _open_repo(args).purge(as_of=args.as_of or today_cph(), dry_run=args.dry_run)
+    return {"dry_run": bool(args.dry_run), "as_of": str(args.as_of or today_cph()), "deleted": counts}
+
+
+def cmd_settings(args) -> dict:
+    repo = _open_repo(args)
+    for item in args.set:
+        key, _, value = item.partition("=")
+        if not value.strip().isdigit():
+            raise InputError(f"--set {item!r}: expected KEY=DAYS, e.g. retention_signals_days=183")
+        repo.set_setting(key.strip(), int(value))
+    return {"settings": repo.settings()}
+
+
 COMMANDS = {"init": cmd_init, "demo": cmd_demo, "summary": cmd_summary,
-            "problems": cmd_problems, "users": cmd_users}
+            "problems": cmd_problems, "users": cmd_users, "audit": cmd_audit,
+            "purge": cmd_purge, "settings": cmd_settings}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -214,7 +268,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
         if not args.command:
-            raise UsageError("opspor: a command is required (init, demo, summary, problems, users); see --help")
+            raise UsageError("opspor: a command is required (" + ", ".join(COMMANDS) + "); see --help")
         result = COMMANDS[args.command](args)
     except (OpsporError, GeoInputError) as exc:
         code = getattr(exc, "code", "bad_input")

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import geopandas as gpd
 import pandas as pd
@@ -22,11 +23,14 @@ import shapely
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Connection, Engine, delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
 
 from detection.access import ACCESS, ANONYMOUS, ROLES, SEES_ADDRESSES, allowed
 from detection.errors import Conflict, InputError, NotAllowed, UnknownUser, WorkspaceError
 from detection.privacy import mask_count, mask_counts, mask_frame
+from detection.visits import parse_outcome
 from detection.store import engine as store_engine
+from detection.store import maintenance
 from detection.store import schema as t
 from geo.crs import WORK_CRS
 
@@ -87,6 +91,22 @@ def operation(name: str) -> Callable[[F], F]:
         return wrapper  # type: ignore[return-value]
 
     return deco
+
+
+DEFAULT_SETTINGS: dict[str, int] = {
+    "retention_signals_days": 183,   # signals with no follow-up: 6 months
+    "retention_outcomes_days": 365,  # door outcomes: 12 months
+    "retention_rejected_days": 30,   # rejected import rows: 30 days
+    "retention_audit_days": 183,     # audit entries: 6 months
+}
+
+COPENHAGEN = ZoneInfo("Europe/Copenhagen")
+
+
+def _cutoff(as_of: date, days: int) -> datetime:
+    """Midnight (Copenhagen) ``days`` before ``as_of``, in UTC."""
+    d = as_of - timedelta(days=days)
+    return datetime(d.year, d.month, d.day, tzinfo=COPENHAGEN).astimezone(UTC)
 
 
 def _now() -> datetime:
@@ -407,7 +427,7 @@ class Repository:
     # ------------------------------------------------------------------ users
 
     @operation("users.manage")
-    def add_user(self, name: str, *, role: str, password: str | None) -> None:
+    def add_user(self, name: str, *, role: str, password: str | None, email: str | None = None) -> None:
         """Create a local user with an argon2 password hash."""
         if role not in ROLES:
             raise InputError(f"role {role!r} is not known; use one of: {', '.join(ROLES)}")
@@ -416,8 +436,11 @@ class Repository:
         with store_engine.write_tx(self.engine) as conn:
             if conn.execute(select(t.users.c.name).where(t.users.c.name == name)).first():
                 raise InputError(f"user {name!r} exists already; use `users set-role` to change it")
+            if email and conn.execute(select(t.users.c.name).where(t.users.c.email == email.strip().lower())).first():
+                raise InputError(f"e-mail {email!r} belongs to another user already")
             conn.execute(insert(t.users).values(
                 name=name, role=role, disabled=False, created_at=_now(),
+                email=email.strip().lower() if email else None,
                 password_hash=_HASHER.hash(password) if password else None))
             self._audit(conn, "users.add", name, f"add user with role {role}")
 
@@ -459,6 +482,14 @@ class Repository:
                 raise InputError(f"user {name!r} does not exist")
             self._audit(conn, "users.disable", name, "disable user")
 
+    def user_for_email(self, email: str) -> Actor | None:
+        """The enabled local user an OpenID Connect identity (e-mail) maps to, if any."""
+        with store_engine.read_tx(self.engine) as conn:
+            row = conn.execute(select(t.users).where(t.users.c.email == (email or "").strip().lower())).mappings().first()
+        if row is None or row["disabled"]:
+            return None
+        return Actor(row["name"], row["role"])
+
     def verify_password(self, name: str, password: str) -> Actor | None:
         """The user's Actor when ``password`` is right, else ``None`` (never says which part was wrong)."""
         with store_engine.read_tx(self.engine) as conn:
@@ -470,6 +501,217 @@ class Repository:
         except (VerificationError, InvalidHashError):
             return None
         return Actor(row["name"], row["role"])
+
+    # ------------------------------------------------------------------ settings
+
+    @operation("settings.read")
+    def settings(self) -> dict[str, int]:
+        """Workspace settings (retention periods in days …), defaults filled in."""
+        with store_engine.read_tx(self.engine) as conn:
+            stored = dict(conn.execute(select(t.settings.c.key, t.settings.c.value)).all())
+        return {k: int(stored.get(k, v)) for k, v in DEFAULT_SETTINGS.items()}
+
+    @operation("settings.write")
+    def set_setting(self, key: str, value: int) -> None:
+        if key not in DEFAULT_SETTINGS:
+            raise InputError(f"setting {key!r} is not known; settings: {', '.join(DEFAULT_SETTINGS)}")
+        if int(value) < 1:
+            raise InputError(f"setting {key!r} must be at least 1 day. Got {value!r} instead.")
+        with store_engine.write_tx(self.engine) as conn:
+            n = conn.execute(update(t.settings).where(t.settings.c.key == key).values(value=str(int(value)))).rowcount
+            if n == 0:
+                conn.execute(insert(t.settings).values(key=key, value=str(int(value))))
+            self._audit(conn, "settings.write", f"{key}={int(value)}", "change workspace settings")
+
+    # ------------------------------------------------------------------ assignments
+
+    @operation("assignments.write")
+    def assign_entrance(self, entrance_id: str, team: Sequence[str], *, expected_version: int) -> int:
+        """Assign an entrance to a team (usually a pair of field workers).
+
+        ``expected_version`` is the version the team lead saw (0 when unassigned). When
+        someone else changed the assignment since, :class:`Conflict` is raised and nothing is
+        changed: of two leads assigning one entrance at once exactly one wins. Returns the
+        new version.
+        """
+        expected_version = int(expected_version)
+        members = [m.strip() for m in team if m.strip()]
+        if not members:
+            raise InputError("a team needs at least one member")
+        with store_engine.write_tx(self.engine) as conn:
+            known = dict(conn.execute(select(t.users.c.name, t.users.c.role)
+                                      .where(t.users.c.name.in_(members))).all())
+            bad = [m for m in members if known.get(m) not in ("field_worker", "team_lead")]
+            if bad:
+                raise InputError(f"team member(s) {', '.join(map(repr, bad))} are not field workers or team leads")
+            if conn.execute(select(t.entrances.c.entrance_id)
+                            .where(t.entrances.c.entrance_id == entrance_id)).first() is None:
+                raise InputError(f"entrance {entrance_id!r} is not in the register")
+            values = {"team": ",".join(members), "assigned_by": self.actor.name, "assigned_at": _now(),
+                      "version": expected_version + 1}
+            if expected_version == 0:
+                try:
+                    with conn.begin_nested():
+                        conn.execute(insert(t.assignments).values(entrance_id=entrance_id, **values))
+                except IntegrityError:
+                    raise Conflict(f"entrance {entrance_id} was assigned by someone else just now; "
+                                   "reload and try again") from None
+            else:
+                n = conn.execute(update(t.assignments).where(
+                    t.assignments.c.entrance_id == entrance_id,
+                    t.assignments.c.version == expected_version).values(**values)).rowcount
+                if n == 0:
+                    raise Conflict(f"entrance {entrance_id} was changed by someone else since version "
+                                   f"{expected_version}; reload and try again")
+            self._audit(conn, "assignments.write", f"{entrance_id} → {values['team']}",
+                        "assign entrance to a team", [entrance_id])
+        return expected_version + 1
+
+    @operation("assignments.read")
+    def assignments(self) -> pd.DataFrame:
+        """All assignments (team leads)."""
+        with store_engine.write_tx(self.engine) as conn:
+            df = pd.read_sql(select(t.assignments).order_by(t.assignments.c.entrance_id), conn)
+            self._audit(conn, "assignments.read", f"{len(df)} assignments", "review assignments",
+                        df["entrance_id"])
+        return df
+
+    @operation("assignments.read_own")
+    def my_assignments(self) -> pd.DataFrame:
+        """The acting field worker's own assigned entrances with their address (nothing else)."""
+        a, e = t.assignments, t.entrances
+        with store_engine.write_tx(self.engine) as conn:
+            df = pd.read_sql(
+                select(a.c.entrance_id, a.c.team, a.c.version, e.c.street, e.c.house_number,
+                       e.c.postcode, e.c.city, e.c.x, e.c.y)
+                .join(e, e.c.entrance_id == a.c.entrance_id).order_by(a.c.entrance_id), conn)
+            df = df[df["team"].fillna("").str.split(",").map(lambda m: self.actor.name in m)]
+            self._audit(conn, "assignments.read_own", f"{len(df)} entrances", "walk my route",
+                        df["entrance_id"])
+        return df.reset_index(drop=True)
+
+    def _require_on_team(self, conn: Connection, entrance_id: str) -> None:
+        if self.actor.role != "field_worker":
+            return
+        team = conn.execute(select(t.assignments.c.team)
+                            .where(t.assignments.c.entrance_id == entrance_id)).scalar()
+        if team is None or self.actor.name not in team.split(","):
+            raise NotAllowed(f"user {self.actor.name!r} is not assigned to entrance {entrance_id}")
+
+    # ------------------------------------------------------------------ outcomes
+
+    @operation("outcomes.write")
+    def record_outcome(self, entrance_id: str, outcome: str, *, visited_at: datetime,
+                       unit_id: str | None = None, note: str = "") -> str:
+        """Record what happened at a door; a field worker only at their own entrances."""
+        code = parse_outcome(outcome)
+        if len(note) > 2000:
+            raise InputError("note is longer than 2,000 characters")
+        oid = str(uuid.uuid4())
+        with store_engine.write_tx(self.engine) as conn:
+            self._require_on_team(conn, entrance_id)
+            conn.execute(insert(t.outcomes).values(
+                outcome_id=oid, entrance_id=entrance_id, unit_id=unit_id, outcome=code,
+                visited_at=visited_at, recorded_by=self.actor.name, recorded_at=_now(), note=note))
+            self._audit(conn, "outcomes.write", f"{entrance_id}: {code}", "record door outcome",
+                        [entrance_id])
+        return oid
+
+    @operation("outcomes.read")
+    def outcomes(self, entrance_id: str | None = None) -> pd.DataFrame:
+        """Outcomes (all for a team lead; a field worker only at their own entrances)."""
+        q = select(t.outcomes).order_by(t.outcomes.c.visited_at, t.outcomes.c.outcome_id)
+        if entrance_id is not None:
+            q = q.where(t.outcomes.c.entrance_id == entrance_id)
+        with store_engine.write_tx(self.engine) as conn:
+            if entrance_id is not None:
+                self._require_on_team(conn, entrance_id)
+            df = pd.read_sql(q, conn)
+            if self.actor.role == "field_worker" and entrance_id is None:
+                mine = conn.execute(select(t.assignments.c.entrance_id, t.assignments.c.team)).all()
+                own = {e for e, team in mine if team and self.actor.name in team.split(",")}
+                df = df[df["entrance_id"].isin(own)]
+            self._audit(conn, "outcomes.read", entrance_id or f"{len(df)} outcomes",
+                        "review door outcomes", df["entrance_id"])
+        return df.reset_index(drop=True)
+
+    # ------------------------------------------------------------------ retention
+
+    @operation("retention.purge")
+    def purge(self, *, as_of: date, dry_run: bool = False) -> dict[str, int]:
+        """Delete for real what is past its retention period; counts per table.
+
+        - signals older than ``retention_signals_days`` with no follow-up (not assessed as
+          in the target group, and no door outcome at their entrance since they came in),
+        - outcomes older than ``retention_outcomes_days``,
+        - rejected import rows older than ``retention_rejected_days``,
+        - audit entries older than ``retention_audit_days``.
+
+        Then the freed pages are really removed from disk (SQLite ``VACUUM`` and a WAL
+        checkpoint; PostgreSQL ``VACUUM FULL`` of the tables touched). The purge itself is
+        logged.
+        """
+        cfg = self.settings()
+        cut = {k: _cutoff(as_of, cfg[f"retention_{k}_days"])
+               for k in ("signals", "outcomes", "rejected", "audit")}
+        s, o = t.signals, t.outcomes
+        followed = select(o.c.outcome_id).where(o.c.entrance_id == s.c.entrance_id,
+                                                 o.c.visited_at >= s.c.received)
+        old_signals = (s.c.received < cut["signals"].date()) & (s.c.assessment != "in_target_group") & ~followed.exists()
+        counts: dict[str, int] = {}
+        with store_engine.write_tx(self.engine) as conn:
+            counts["signals"] = conn.execute(select(func.count()).where(old_signals)).scalar_one()
+            counts["outcomes"] = conn.execute(select(func.count()).select_from(o)
+                                              .where(o.c.visited_at < cut["outcomes"])).scalar_one()
+            counts["rejected_rows"] = conn.execute(
+                select(func.count()).select_from(t.rejected_rows)
+                .where(t.rejected_rows.c.created_at < cut["rejected"])).scalar_one()
+            counts["audit_log"] = conn.execute(select(func.count()).select_from(t.audit_log)
+                                               .where(t.audit_log.c.at < cut["audit"])).scalar_one()
+            if not dry_run:
+                conn.execute(delete(s).where(old_signals))
+                conn.execute(delete(o).where(o.c.visited_at < cut["outcomes"]))
+                conn.execute(delete(t.rejected_rows).where(t.rejected_rows.c.created_at < cut["rejected"]))
+                maintenance.purge_audit_before(conn, cut["audit"])
+                self._bump_version(conn)
+            self._audit(conn, "retention.purge" + (".dry_run" if dry_run else ""),
+                        json.dumps(counts), "retention purge")
+        if not dry_run:
+            maintenance.compact(self.engine, tables=["signals", "outcomes", "rejected_rows",
+                                                      "audit_log", "audit_subjects"])
+        return counts
+
+    # ------------------------------------------------------------------ audit
+
+    @operation("audit.read")
+    def audit_list(self, *, since: datetime | None = None, user: str | None = None,
+                   action: str | None = None, limit: int = 10_000) -> pd.DataFrame:
+        """Audit entries, newest first, filtered by time, user and action (prefix)."""
+        a = t.audit_log
+        q = select(a).order_by(a.c.id.desc()).limit(limit)
+        if since is not None:
+            q = q.where(a.c.at >= since)
+        if user:
+            q = q.where(a.c.user_name == user)
+        if action:
+            q = q.where(a.c.action.startswith(action))
+        with store_engine.read_tx(self.engine) as conn:
+            return pd.read_sql(q, conn)
+
+    @operation("audit.export")
+    def audit_export_entrance(self, entrance_id: str) -> pd.DataFrame:
+        """Every audit entry concerning one address, for an access request.
+
+        Dates, actions, roles and purposes — without staff names (GDPR art. 15).
+        """
+        a, sj = t.audit_log, t.audit_subjects
+        q = (select(a.c.at, a.c.role, a.c.action, a.c.purpose)
+             .join(sj, sj.c.audit_id == a.c.id).where(sj.c.entrance_id == entrance_id)
+             .order_by(a.c.at, a.c.id))
+        with store_engine.write_tx(self.engine) as conn:
+            df = pd.read_sql(q, conn)
+            self._audit(conn, "audit.export", entrance_id, "access request (indsigt)", [entrance_id])
+        return df
 
     @operation("audit.read")
     def audit_entries(self) -> pd.DataFrame:

@@ -1,30 +1,101 @@
-"""Database URL resolution, engine set-up and migrations.
+"""Database URL resolution, engine set-up, migrations, transactions and the audit purge.
 
+Which database
+--------------
 Precedence: ``--db`` > ``OPSPOR_DB`` > the embedded default, a SQLite file at
 ``$OPSPOR_HOME/opspor.sqlite`` (``OPSPOR_HOME`` defaults to
 ``$XDG_DATA_HOME/opspor``, i.e. ``~/.local/share/opspor``). A bare path means
 ``sqlite:///PATH``.
 
-SQLite gets WAL, a busy timeout, foreign keys on every connection, and ``BEGIN IMMEDIATE``
-for write transactions (field-notes: a DEFERRED transaction that reads then writes gets
-SQLITE_BUSY at once). Write transactions are opened with :func:`write_tx`.
+Environment variables
+---------------------
+``OPSPOR_DB``
+    The database the app and the CLI use. On a PostgreSQL server this is the URL of the
+    *app role* (``postgresql+psycopg://opspor_app:…@host/opspor``), a login role that is
+    **not** the tables' owner (see :mod:`detection.store.postgres`).
+``OPSPOR_DB_OWNER``
+    PostgreSQL only: the URL of the role that owns the tables. Read only by the operator's
+    tools that need it — migrations (:func:`resolve_owner_url`, ``python -m
+    detection.store.postgres migrate``), granting the app role, and the audit retention
+    purge. Never put it in the app server's environment. Without it those tools fall back
+    to ``OPSPOR_DB`` (right for SQLite, where there is only one "role").
+
+SQLite
+------
+WAL, a busy timeout, foreign keys on every connection, and ``BEGIN IMMEDIATE`` for write
+transactions (field-notes: a DEFERRED transaction that reads then writes gets SQLITE_BUSY
+at once). Write transactions are opened with :func:`write_tx`.
+
+PostgreSQL
+----------
+Sessions run in UTC. :func:`write_tx` is a plain READ COMMITTED transaction: concurrent
+writers are kept apart by the primitives below (optimistic version columns,
+``SELECT … FOR UPDATE``, advisory locks, unique indexes), not by serialising every write.
+:func:`read_tx` is REPEATABLE READ, so a multi-statement read (``summary``) sees one
+snapshot, as it does on SQLite. Read-only REPEATABLE READ transactions never fail with
+serialisation errors.
+
+:func:`migrate` never tries DDL on a role that cannot do it: a database already at the
+newest schema is left alone (the app role's normal case); one that is behind raises
+:class:`MigrationNeeded` telling the operator to migrate as the owner.
+
+Concurrency primitives (plain functions on a :class:`~sqlalchemy.Connection` inside
+:func:`write_tx`; identical calls on both backends): :func:`versioned_update`,
+:func:`select_for_update`, :func:`serialize_on`, :func:`is_unique_violation`.
+
+Audit log
+---------
+``audit_log`` (and ``audit_subjects``) are append-only for every role (migration 0004).
+Only :func:`purge_audit_before` removes entries: on SQLite by opening the one-row
+``audit_purge_gate`` inside its own ``BEGIN IMMEDIATE`` transaction; on PostgreSQL with a
+plain ``DELETE`` that only the owner may run (the app role has no DELETE on the table).
 """
 
 from __future__ import annotations
 
+import functools
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, create_engine, event, inspect
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Engine,
+    Select,
+    Table,
+    create_engine,
+    event,
+    exc,
+    func,
+    inspect,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.engine import make_url
+
+from detection.errors import NotAllowed, WorkspaceError
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 BUSY_TIMEOUT_MS = 30_000
+OWNER_ENV = "OPSPOR_DB_OWNER"
+
+#: Tables whose rows are never updated and deleted only by the retention purge.
+AUDIT_TABLES: tuple[str, ...] = ("audit_log", "audit_subjects")
+
+
+class MigrationNeeded(WorkspaceError):
+    """The database schema is not the one this Opspor needs and this role can't fix it."""
+
+    code = "migration_needed"
 
 
 def default_home() -> Path:
@@ -51,6 +122,11 @@ def resolve_db_url(db: str | None = None) -> str:
     if "://" in raw:
         return raw
     return f"sqlite:///{Path(raw).expanduser().resolve()}"
+
+
+def resolve_owner_url(db: str | None = None) -> str:
+    """The URL for migrations and the audit purge: ``--db`` > ``OPSPOR_DB_OWNER`` > ``OPSPOR_DB``."""
+    return resolve_db_url(db or os.environ.get(OWNER_ENV) or None)
 
 
 def _sqlite_setup(engine: Engine) -> None:
@@ -87,9 +163,23 @@ def get_engine(url: str) -> Engine:
             eng = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
             _sqlite_setup(eng)
         else:
-            eng = create_engine(url, pool_pre_ping=True)
+            connect_args: dict[str, Any] = {}
+            if url.startswith("postgresql"):
+                query = make_url(url).query
+                if "options" not in query:
+                    connect_args["options"] = "-c timezone=UTC"
+                if "application_name" not in query:
+                    connect_args["application_name"] = "opspor"
+            eng = create_engine(url, pool_pre_ping=True, connect_args=connect_args)
         _ENGINES[url] = eng
     return eng
+
+
+def dispose_engine(url: str) -> None:
+    """Close the pooled connections of one URL's engine and forget it (before dropping a DB)."""
+    eng = _ENGINES.pop(url, None)
+    if eng is not None:
+        eng.dispose()
 
 
 def dispose_engines() -> None:
@@ -99,9 +189,20 @@ def dispose_engines() -> None:
     _ENGINES.clear()
 
 
+def is_postgres(bind: Engine | Connection) -> bool:
+    return bind.dialect.name == "postgresql"
+
+
+# --------------------------------------------------------------------------- transactions
+
+
 @contextmanager
 def write_tx(engine: Engine) -> Iterator[Connection]:
-    """A write transaction (``BEGIN IMMEDIATE`` on SQLite), committed on success."""
+    """A write transaction, committed on success, rolled back on an exception.
+
+    SQLite: ``BEGIN IMMEDIATE`` (the database's one writer lock is taken at once).
+    PostgreSQL: READ COMMITTED; use the primitives below where two users may race.
+    """
     with engine.connect().execution_options(opspor_write=True) as conn:
         with conn.begin():
             yield conn
@@ -109,10 +210,74 @@ def write_tx(engine: Engine) -> Iterator[Connection]:
 
 @contextmanager
 def read_tx(engine: Engine) -> Iterator[Connection]:
-    """A read transaction (one consistent snapshot)."""
+    """A read transaction (one consistent snapshot; REPEATABLE READ on PostgreSQL)."""
     with engine.connect() as conn:
+        if is_postgres(conn):
+            conn = conn.execution_options(isolation_level="REPEATABLE READ")
         with conn.begin():
             yield conn
+
+
+def versioned_update(conn: Connection, table: Table, where: ColumnElement[bool], *,
+                     expected_version: int, values: Mapping[str, Any] | None = None,
+                     version_column: str = "version") -> bool:
+    """Optimistic write: ``UPDATE … SET …, version = version + 1 WHERE … AND version = :v``.
+
+    Returns ``True`` when exactly this version was updated, ``False`` when someone changed
+    (or deleted) the row first — the caller reports a :class:`~detection.errors.Conflict`
+    ("already assigned; reload"). Works alike under SQLite's BEGIN IMMEDIATE and
+    PostgreSQL's READ COMMITTED (the second writer's UPDATE waits for the first to commit,
+    then re-checks the version and matches 0 rows).
+    """
+    col = table.c[version_column]
+    stmt = (update(table).where(where, col == expected_version)
+            .values({**dict(values or {}), version_column: col + 1}))
+    return conn.execute(stmt).rowcount == 1
+
+
+def select_for_update(conn: Connection, stmt: Select) -> Any:
+    """Run ``stmt`` locking the rows it reads until the transaction ends.
+
+    PostgreSQL: ``SELECT … FOR UPDATE`` (a second writer waits, then reads the committed
+    row). SQLite: a plain SELECT — inside :func:`write_tx` the ``BEGIN IMMEDIATE`` lock
+    already keeps every other writer out. Returns the :class:`~sqlalchemy.Result`.
+    """
+    if is_postgres(conn):
+        stmt = stmt.with_for_update()
+    return conn.execute(stmt)
+
+
+def serialize_on(conn: Connection, key: str) -> None:
+    """Make write transactions that call this with the same ``key`` run one after another.
+
+    PostgreSQL: ``pg_advisory_xact_lock`` (released at commit/rollback), e.g. for
+    "plan routes for area X" where no single row is there to lock. SQLite: nothing to do,
+    a write transaction already holds the database's writer lock.
+    """
+    if is_postgres(conn):
+        conn.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:k, 0))"), {"k": key})
+
+
+def is_unique_violation(error: BaseException) -> bool:
+    """True when ``error`` is a unique / primary-key violation (SQLite or PostgreSQL).
+
+    For "one active assignment per entrance" with a (partial) unique index: the loser's
+    INSERT fails with this; report a conflict instead of a crash. On PostgreSQL the
+    transaction is then aborted — roll it back (leave :func:`write_tx` by raising).
+    """
+    if not isinstance(error, exc.IntegrityError):
+        return False
+    orig = error.orig
+    sqlstate = getattr(orig, "sqlstate", None)
+    if sqlstate is not None:  # psycopg
+        return sqlstate == "23505"
+    name = getattr(orig, "sqlite_errorname", None)  # sqlite3, Python >= 3.11
+    if name is not None:
+        return name in ("SQLITE_CONSTRAINT_UNIQUE", "SQLITE_CONSTRAINT_PRIMARYKEY")
+    return "UNIQUE constraint failed" in str(orig)
+
+
+# --------------------------------------------------------------------------- migrations
 
 
 def _alembic_config() -> Config:
@@ -121,9 +286,14 @@ def _alembic_config() -> Config:
     return cfg
 
 
+@functools.cache
+def _script() -> ScriptDirectory:
+    return ScriptDirectory.from_config(_alembic_config())
+
+
 def head_revision() -> str:
     """The newest migration this version of Opspor knows."""
-    return ScriptDirectory.from_config(_alembic_config()).get_current_head() or ""
+    return _script().get_current_head() or ""
 
 
 def current_revision(engine: Engine) -> str | None:
@@ -132,8 +302,46 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
+def _known(revision: str) -> bool:
+    try:
+        return _script().get_revision(revision) is not None
+    except Exception:  # noqa: BLE001 - alembic raises several kinds for unknown ids
+        return False
+
+
 def migrate(engine: Engine, *, revision: str = "head") -> None:
-    """Bring the database to the newest schema (alembic ``upgrade head``)."""
+    """Bring the database to the newest schema (alembic ``upgrade head``).
+
+    Does nothing — and runs no DDL — when the database is already at ``head``. On
+    PostgreSQL a role that can't run the migrations (the app role) gets
+    :class:`MigrationNeeded` naming what to run instead of a failed ``CREATE``.
+    """
+    head = head_revision()
+    try:
+        current = current_revision(engine)
+    except exc.ProgrammingError as error:  # e.g. permission denied for table alembic_version
+        raise MigrationNeeded(
+            f"cannot read the schema version of this database ({_first_line(error)}); "
+            "the app role needs its grants: as the owner run "
+            "`python -m detection.store.postgres app-role ROLE`") from error
+    if revision == "head" and current == head:
+        return
+    if current is not None and not _known(current):
+        raise MigrationNeeded(
+            f"the database is at schema {current}, newer than this version of Opspor "
+            f"knows (newest {head}); upgrade Opspor")
+    if is_postgres(engine):
+        from detection.store import postgres
+
+        with engine.connect() as conn:
+            blocker = postgres.migration_blocker(conn)
+        if blocker:
+            raise MigrationNeeded(
+                f"the database is at schema {current or '(empty)'}, this Opspor needs "
+                f"{head}, and {blocker}. Run the migrations as the tables' owner: "
+                f"`{OWNER_ENV}=postgresql+psycopg://OWNER@HOST/DB opspor migrate` "
+                "(or `python -m detection.store.postgres migrate --db OWNER_URL`), then "
+                "start the app again")
     cfg = _alembic_config()
     with engine.connect().execution_options(opspor_write=True) as conn:
         cfg.attributes["connection"] = conn
@@ -141,7 +349,74 @@ def migrate(engine: Engine, *, revision: str = "head") -> None:
         conn.commit()
 
 
+def downgrade(engine: Engine, revision: str) -> None:
+    """Alembic ``downgrade`` to ``revision`` (tests and operators' roll-backs)."""
+    cfg = _alembic_config()
+    with engine.connect().execution_options(opspor_write=True) as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, revision)
+        conn.commit()
+
+
 def is_empty(engine: Engine) -> bool:
-    """True when the database has no Opspor tables at all."""
+    """True when the database has no Opspor tables at all (PostGIS's own don't count)."""
+    from detection.store.schema import metadata
+
     names = set(inspect(engine).get_table_names())
-    return not (names - {"alembic_version"})
+    return not (names & set(metadata.tables))
+
+
+def _first_line(error: BaseException) -> str:
+    orig = getattr(error, "orig", None) or error
+    return str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__
+
+
+# --------------------------------------------------------------------------- audit purge
+
+
+def _as_utc(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def purge_audit_before(engine: Engine, cutoff_utc: datetime, *,
+                       owner_engine: Engine | None = None) -> int:
+    """Delete audit entries older than ``cutoff_utc`` in their own transaction; how many.
+
+    The only way audit rows leave the database (``audit_subjects`` rows go with their
+    entry by ``ON DELETE CASCADE``). A naive ``cutoff_utc`` is taken as UTC.
+
+    SQLite: inside one ``BEGIN IMMEDIATE`` transaction, set ``audit_purge_gate.allow`` to
+    1, delete, set it back to 0 — no other connection ever sees the gate open, and a
+    crash rolls it back closed. PostgreSQL: a plain ``DELETE`` on ``owner_engine`` (the
+    tables' owner, ``OPSPOR_DB_OWNER``); the app role has no DELETE on ``audit_log``, so
+    without an owner engine this raises :class:`~detection.errors.NotAllowed`.
+    """
+    from detection.store import schema as t
+
+    cutoff = _as_utc(cutoff_utc)
+    target = owner_engine or engine
+    where = t.audit_log.c.at < cutoff
+    if not is_postgres(target):
+        with write_tx(target) as conn:
+            conn.execute(text("UPDATE audit_purge_gate SET allow = 1"))
+            n = conn.execute(t.audit_log.delete().where(where)).rowcount
+            conn.execute(text("UPDATE audit_purge_gate SET allow = 0"))
+        return n
+    try:
+        with write_tx(target) as conn:
+            return conn.execute(t.audit_log.delete().where(where)).rowcount
+    except exc.ProgrammingError as error:
+        if getattr(error.orig, "sqlstate", None) == "42501":  # insufficient_privilege
+            raise NotAllowed(
+                "the audit log is append-only for the app's database role; the retention "
+                f"purge must run as the tables' owner (set {OWNER_ENV})") from error
+        raise
+
+
+def count_audit_before(engine: Engine, cutoff_utc: datetime) -> int:
+    """How many audit entries :func:`purge_audit_before` would remove (``--dry-run``)."""
+    from detection.store import schema as t
+
+    with read_tx(engine) as conn:
+        return conn.execute(select(func.count()).select_from(t.audit_log)
+                            .where(t.audit_log.c.at < _as_utc(cutoff_utc))).scalar_one()

@@ -7,14 +7,13 @@ every use of personal data; if the audit write fails the read fails with it.
 
 from __future__ import annotations
 
+import functools
 import json
 import uuid
-from collections.abc import Iterable, Sequence
-import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypeVar
 from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING, Any, TypeVar
 from zoneinfo import ZoneInfo
 
 import geopandas as gpd
@@ -28,10 +27,10 @@ from sqlalchemy.exc import IntegrityError
 from detection.access import ACCESS, ANONYMOUS, ROLES, SEES_ADDRESSES, allowed
 from detection.errors import Conflict, InputError, NotAllowed, UnknownUser, WorkspaceError
 from detection.privacy import mask_count, mask_counts, mask_frame
-from detection.visits import parse_outcome
 from detection.store import engine as store_engine
 from detection.store import maintenance
 from detection.store import schema as t
+from detection.visits import parse_outcome
 from geo.crs import WORK_CRS
 
 if TYPE_CHECKING:

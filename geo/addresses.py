@@ -243,7 +243,7 @@ def read_dar_entrances(path: str | Path) -> RegisterRead:
     name = path.name
     for i, rec in enumerate(df.itertuples(index=False)):
         rownum = i + 2
-        raw_id = getattr(rec, "adgangsadresse_id")
+        raw_id = rec.adgangsadresse_id
         eid = _valid_uuid(raw_id)
         if eid is None:
             problems.append(_problem(name, rownum, "adgangsadresse_id", raw_id, "id_missing",
@@ -264,9 +264,9 @@ def read_dar_entrances(path: str | Path) -> RegisterRead:
         kk = getattr(rec, "kommunekode", "") if "kommunekode" in df.columns else ""
         rows.append({
             "entrance_id": eid,
-            "street": str(getattr(rec, "vejnavn")).strip(),
-            "house_number": str(getattr(rec, "husnr")).strip(),
-            "postcode": normalise_postcode(getattr(rec, "postnr")),
+            "street": str(rec.vejnavn).strip(),
+            "house_number": str(rec.husnr).strip(),
+            "postcode": normalise_postcode(rec.postnr),
             "city": str(getattr(rec, "postnrnavn", "") if "postnrnavn" in df.columns else "").strip(),
             "kommunekode": kk.strip().zfill(4) if kk and kk.strip() else "",
             "x": float(xi), "y": float(yi), "source": "dar",

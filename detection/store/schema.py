@@ -10,7 +10,6 @@ EPSG:25832, so the same schema runs on SQLite and PostgreSQL.
 from __future__ import annotations
 
 from sqlalchemy import (
-    false,
     BigInteger,
     Boolean,
     Column,
@@ -25,6 +24,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 
 metadata = MetaData()

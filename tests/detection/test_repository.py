@@ -109,8 +109,9 @@ def test_public__before_sign_in_only_workspace_info(repo):
 
 def test_migrate__workspace_made_at_first_revision_opens_in_newest(tmp_path):
     """A workspace written by an older version (schema 0001) opens, data kept, in this one."""
-    from sqlalchemy import insert
     from datetime import UTC, date, datetime
+
+    from sqlalchemy import insert
 
     from detection.store import schema as t
 

@@ -4,11 +4,23 @@ from __future__ import annotations
 
 import streamlit as st
 
+from detection.access import pages_for
 from detection.errors import WorkspaceError
 from ui import session
 from ui.i18n import t
 
 st.set_page_config(page_title="Opspor", page_icon="🗺️", layout="wide")
+
+PAGES = {
+    # page id → (file, title key, url path, material icon)
+    "map": ("ui/pages/map.py", "page_map", "kort", ":material/map:"),
+    "overview": ("ui/pages/overview.py", "page_overview", "overblik", ":material/monitoring:"),
+    "sources": ("ui/pages/sources.py", "page_sources", "datakilder", ":material/description:"),
+    "my_routes": ("ui/pages/my_routes.py", "page_my_routes", "mine-adresser", ":material/directions_walk:"),
+    "users": ("ui/pages/users.py", "page_users", "brugere", ":material/group:"),
+    "audit": ("ui/pages/audit.py", "page_audit", "revisionslog", ":material/policy:"),
+    "retention": ("ui/pages/retention.py", "page_retention", "opbevaring", ":material/delete_forever:"),
+}
 
 lang = session.sidebar_language()
 try:
@@ -19,8 +31,7 @@ except WorkspaceError:
 if info is None:
     from ui.pages import no_workspace
 
-    pg = st.navigation([st.Page(no_workspace.render, title=t("page_overview", lang), url_path="start")])
-    pg.run()
+    st.navigation([st.Page(no_workspace.render, title=t("page_overview", lang), url_path="start")]).run()
     st.stop()
 
 if info["synthetic"]:
@@ -28,15 +39,12 @@ if info["synthetic"]:
 
 repo = session.signed_in_repo(synthetic=bool(info["synthetic"]))
 if repo is None:
-    pg = st.navigation([st.Page(session.sign_in_form, title=t("page_signin", lang), url_path="login")])
-    pg.run()
+    st.navigation([st.Page(session.sign_in_form, title=t("page_signin", lang), url_path="login")]).run()
     st.stop()
 
 st.session_state["repo"] = repo
 st.session_state["workspace"] = info
-pg = st.navigation([
-    st.Page("ui/pages/map.py", title=t("page_map", lang), url_path="kort", default=True),
-    st.Page("ui/pages/overview.py", title=t("page_overview", lang), url_path="overblik"),
-    st.Page("ui/pages/sources.py", title=t("page_sources", lang), url_path="datakilder"),
-])
-pg.run()
+pages = [st.Page(PAGES[p][0], title=t(PAGES[p][1], lang), url_path=PAGES[p][2], icon=PAGES[p][3],
+                 default=(i == 0))
+         for i, p in enumerate(pages_for(repo.actor.role))]
+st.navigation(pages).run()

@@ -66,3 +66,24 @@ def allowed(role: str, operation: str) -> bool:
     if operation not in ACCESS:
         raise KeyError(f"unknown operation {operation!r}; add it to detection.access.ACCESS")
     return role in ACCESS[operation]
+
+
+#: app page → the operation a role needs to see it (one matrix for pages, too).
+PAGES: dict[str, str] = {
+    "map": "areas.read",
+    "overview": "summary.read",
+    "sources": "workspace.read",
+    "my_routes": "assignments.read_own",
+    "users": "users.manage",
+    "audit": "audit.read",
+    "retention": "retention.purge",
+}
+
+
+def pages_for(role: str) -> list[str]:
+    """The app pages ``role`` may open, in menu order.
+
+    >>> pages_for("field_worker")
+    ['map', 'overview', 'sources', 'my_routes']
+    """
+    return [p for p, op in PAGES.items() if allowed(role, op)]

@@ -116,7 +116,9 @@ def build_map(
     require_crs(boundary, what="boundary")
     b4326 = to_display_crs(boundary)
     minx, miny, maxx, maxy = b4326.total_bounds if len(b4326) else (8.0, 54.5, 15.2, 57.8)
-    m = folium.Map(location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=11, tiles=None,
+    # maxZoom must be set when there is no tile layer, or MarkerCluster throws
+    # "Map has no maxZoom specified" and the whole map script stops.
+    m = folium.Map(location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=11, tiles=None, maxZoom=19,
                    control_scale=True, prefer_canvas=False)
     if tiles_label:
         folium.TileLayer("OpenStreetMap", name=html.escape(tiles_label), overlay=True,

@@ -74,21 +74,55 @@ def signed_in_repo(*, synthetic: bool) -> Repository | None:
         st.session_state["user"] = user
         st.session_state.setdefault("signed_in_at", time.time())
         return Repository.open(url, user, migrate=False)
-    user = st.session_state.get("user")
+    user = st.session_state.get("user") or _sso_user()
     if user:
         st.sidebar.write(f"{t('signed_in_as', lg)} **{user}**")
         if st.sidebar.button(t("sign_out", lg)):
             st.session_state.pop("user", None)
             st.session_state.pop("signed_in_at", None)
+            if sso_configured() and st.user.is_logged_in:
+                st.logout()
             st.rerun()
         return Repository.open(url, user, migrate=False)
     return None
 
 
+def sso_configured() -> bool:
+    """True when ``.streamlit/secrets.toml`` has an ``[auth]`` section (OpenID Connect)."""
+    try:
+        return "auth" in st.secrets
+    except Exception:  # no secrets file at all: Streamlit raises its own not-found error
+        return False
+
+
+def _sso_user() -> str | None:
+    """The local user an OpenID Connect sign-in maps to (by e-mail); roles stay ours.
+
+    Streamlit's identity cookie lives 30 days; our maximum session age is enforced on
+    the identity token's issue time (``iat``).
+    """
+    if not sso_configured() or not st.user.is_logged_in:
+        return None
+    iat = st.user.get("iat")
+    if iat is not None and time.time() - float(iat) > SESSION_MAX_S:
+        st.logout()
+        return None
+    actor = public_repo().user_for_email(str(st.user.get("email") or ""))
+    if actor is None:
+        st.error(t("sso_unknown", lang()).format(email=st.user.get("email")))
+        return None
+    st.session_state["user"] = actor.name
+    st.session_state["signed_in_at"] = float(iat) if iat is not None else time.time()
+    return actor.name
+
+
 def sign_in_form() -> None:
-    """The sign-in form of a real workspace."""
+    """The sign-in form of a real workspace (and the municipal sign-in, when configured)."""
     lg = lang()
     st.header(t("page_signin", lg))
+    if sso_configured():
+        if st.button(t("sso_sign_in", lg), type="primary"):
+            st.login()
     with st.form("signin"):
         name = st.text_input(t("username", lg))
         pw = st.text_input(t("password", lg), type="password")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 import folium
 import pandas as pd
 import streamlit as st
@@ -20,7 +22,7 @@ lg = session.lang()
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
-def _map_for(db_url: str, data_version: int, user: str, lang: str) -> tuple[folium.Map, pd.DataFrame]:
+def _map_for(db_url: str, data_version: int, user: str, lang: str) -> tuple[folium.Map, pd.DataFrame, list[str]]:
     """The map of one workspace version for one user and language (a rerun reuses it).
 
     Keyed on the user, so one user's view of signals is never served to another.
@@ -50,14 +52,20 @@ def _map_for(db_url: str, data_version: int, user: str, lang: str) -> tuple[foli
         t("col_kind", lang): [s.label for s in styles],
         t("col_count", lang): [int((sig["kind"] == s.kind).sum()) if sig is not None else None for s in styles],
     })
-    return m, counts
+    ids = sorted(set(sig["entrance_id"])) if sig is not None else []
+    return m, counts, ids
 
 
 st.title(t("map_heading", lg))
 st.caption(t("map_caption", lg))
-m, counts = _map_for(session.db_url(), int(info["data_version"]), repo.actor.name, lg)
-if not allowed(repo.actor.role, "signals.read"):
+m, counts, shown = _map_for(session.db_url(), int(info["data_version"]), repo.actor.name, lg)
+if allowed(repo.actor.role, "signals.read"):
+    # The map may come from the cache: every showing is logged, with the addresses shown.
+    repo.log_view(entrance_ids=shown, what=f"map of reports ({len(shown)} addresses)",
+                  purpose="view the map of reports")
+else:
     st.info(t("no_signal_access", lg))
-st_folium(m, height=620, use_container_width=True, returned_objects=[], key=f"map-{lg}")
+# st_folium changes the map object while rendering it; render a copy of the cached one.
+st_folium(copy.deepcopy(m), height=620, use_container_width=True, returned_objects=[], key=f"map-{lg}")
 st.subheader(t("legend", lg))
 st.dataframe(counts, hide_index=True)

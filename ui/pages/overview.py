@@ -9,17 +9,24 @@ from detection.kinds import KIND_BY_ID
 from detection.repository import Repository
 from ui import session
 from ui.i18n import t
+from ui.text import md_escape
 
 repo: Repository = st.session_state["repo"]
 lg = session.lang()
 s = repo.summary()
 
+
+def _n(v: int | str) -> str:
+    """Danish thousands separator; a masked count ("<5") as it is."""
+    return f"{v:,}".replace(",", ".") if isinstance(v, int) else str(v)
+
+
 st.title(t("overview_heading", lg))
-st.write(f"**{t('workspace', lg)}:** {s['name']} · **{t('kommune', lg)}:** {s['kommunekode']}")
+st.write(f"**{t('workspace', lg)}:** {md_escape(s['name'])} · **{t('kommune', lg)}:** {s['kommunekode']}")
 cols = st.columns(4)
 cols[0].metric(t("m_entrances", lg), f"{s['entrances']:,}".replace(",", "."))
 cols[1].metric(t("m_dwellings", lg), f"{s['dwellings']:,}".replace(",", "."))
-cols[2].metric(t("m_signals", lg), f"{s['signals']:,}".replace(",", "."))
+cols[2].metric(t("m_signals", lg), _n(s["signals"]))
 cols[3].metric(t("m_partners", lg), f"{s['partners']:,}".replace(",", "."))
 cols = st.columns(4)
 cols[0].metric(t("m_units", lg), f"{s['units']:,}".replace(",", "."))

@@ -1,0 +1,194 @@
+"""The app's offline map assets, and end to end in Debian Chromium: the real app on the Samsø demo, without internet.
+
+Checks that the map (streamlit-folium iframe) draws the boundary and parish polygons from
+the app's own assets, that its layer control names the four signal kinds and toggles
+them, that the demo banner says the data are invented, that the page has no serious or
+critical WCAG 2.1 A/AA violations (axe-core), and that switching to English relabels the
+layers. Screenshot: ``tests/.artifacts/map.png``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = REPO_ROOT / "tests" / ".artifacts"
+AXE_JS = REPO_ROOT / "node_modules" / "axe-core" / "axe.min.js"
+APP_IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+MAP_IFRAME = "iframe[title*='folium']"
+KINDS_DA = ["udlejerhenvendelse", "naboklage", "udsættelsestruet", "henvendelse fra boligselskab"]
+# Only web-map tiles may be asked for from outside (and are refused): never a script/style.
+TILE_URL = re.compile(r"/\d+/\d+/\d+(@2x)?\.(png|jpg|jpeg|webp)(\?.*)?$")
+
+
+def _wait_idle(page) -> None:
+    page.wait_for_selector(APP_IDLE, state="attached", timeout=45_000)
+
+
+def _open_map(page, app_url: str):
+    """Load the app and return the map iframe once Leaflet has drawn the map in it."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    page.goto(app_url, wait_until="domcontentloaded")
+    _wait_idle(page)
+    frame = page.frame_locator(MAP_IFRAME).first
+    try:
+        page.wait_for_selector(MAP_IFRAME, state="attached", timeout=20_000)
+        frame.locator(".leaflet-container").first.wait_for(state="attached", timeout=20_000)
+        frame.locator("path.leaflet-interactive").first.wait_for(state="attached", timeout=10_000)
+        frame.locator(".leaflet-control-layers").first.wait_for(state="attached", timeout=10_000)
+        # streamlit-folium gives its iframe a height only when the map script ran to the end
+        page.wait_for_selector(MAP_IFRAME, state="visible", timeout=10_000)
+    except PlaywrightTimeout as exc:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "map-failed.png"))
+        raise AssertionError(
+            f"the map did not render: {exc.message.splitlines()[0]}\n"
+            "browser errors:\n  " + "\n  ".join(page.console_errors or ["(none)"])
+            + "\nblocked requests:\n  " + "\n  ".join(page.blocked or ["(none)"])
+        ) from None
+    return frame
+
+
+def _overlay_labels(frame) -> list[str]:
+    return [t.strip() for t in frame.locator(".leaflet-control-layers-overlays label").all_inner_texts()]
+
+
+def _checkbox_for(frame, text: str):
+    label = frame.locator(".leaflet-control-layers-overlays label").filter(
+        has_text=re.compile(re.escape(text), re.IGNORECASE)).first
+    return label.locator("input[type=checkbox]")
+
+
+def _markers(frame) -> int:
+    return frame.locator(".leaflet-marker-icon").count()
+
+
+def _no_outside_assets(page) -> None:
+    not_tiles = [u for u in page.blocked if not TILE_URL.search(u)]
+    assert not not_tiles, "the page asked for non-local assets (should be vendored):\n" + "\n".join(not_tiles)
+
+
+def _axe(page) -> list[dict]:
+    assert AXE_JS.exists(), f"{AXE_JS} missing: run `make test-deps` (npm ci)"
+    for f in page.frames:  # the map iframe too, so axe does not wait on an untested frame
+        f.add_script_tag(path=str(AXE_JS))
+    result = page.evaluate(
+        """async () => {
+            const r = await axe.run(document, {
+                runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']},
+                resultTypes: ['violations'],
+            });
+            return r.violations.map(v => ({
+                id: v.id, impact: v.impact, help: v.help,
+                nodes: v.nodes.slice(0, 5).map(n => ({target: n.target, summary: n.failureSummary})),
+                count: v.nodes.length,
+            }));
+        }"""
+    )
+    return result
+
+
+@pytest.mark.browser
+def test_map_offline_layers_banner_and_accessibility(page, app_url):
+    frame = _open_map(page, app_url)
+
+    # Vector layers: municipal boundary + parish polygons.
+    paths = frame.locator("path.leaflet-interactive").count()
+    assert paths > 1, f"expected boundary and parish polygons, found {paths} vector paths"
+
+    # Layer control: the four signal kinds by their Danish names.
+    labels = _overlay_labels(frame)
+    low = " | ".join(labels).lower()
+    missing = [k for k in KINDS_DA if k not in low]
+    assert not missing, f"layer control lacks {missing}; it lists {labels}"
+
+    # Toggle one kind off and on again.
+    box = _checkbox_for(frame, "naboklage")
+    assert box.is_checked()
+    before = _markers(frame)
+    box.uncheck()
+    assert not box.is_checked()
+    after_off = _markers(frame)
+    assert after_off < before, f"hiding naboklage left {after_off} of {before} markers"
+    box.check()
+    assert box.is_checked()
+    frame.locator(".leaflet-marker-icon").nth(max(before - 1, 0)).wait_for(state="attached")
+    assert _markers(frame) == before, (before, after_off, _markers(frame))
+
+    # The demo banner says the signals are invented.
+    body = page.locator("[data-testid='stApp']").inner_text()
+    assert re.search(r"opdigtede|syntetiske", body, re.IGNORECASE), body[:2000]
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "map.png"), full_page=False)
+
+    _no_outside_assets(page)
+
+    violations = _axe(page)
+    (ARTIFACTS / "axe.json").write_text(json.dumps(violations, indent=2, ensure_ascii=False))
+    bad = [v for v in violations if v["impact"] in ("serious", "critical")]
+    assert not bad, "axe-core WCAG 2.1 A/AA violations (serious/critical):\n" + json.dumps(
+        bad, indent=2, ensure_ascii=False)
+
+
+@pytest.mark.browser
+def test_english_relabels_layers(page, app_url):
+    frame = _open_map(page, app_url)
+    page.locator("[data-testid='stSidebar']").get_by_role("combobox", name="Sprog / Language").click()
+    page.get_by_role("option", name="English", exact=True).click()
+    _wait_idle(page)
+    frame = page.frame_locator(MAP_IFRAME).first
+    frame.locator(".leaflet-control-layers-overlays label", has_text="landlord report").first.wait_for(
+        state="attached", timeout=30_000)
+    labels = " | ".join(_overlay_labels(frame)).lower()
+    assert "landlord report" in labels, labels
+    _no_outside_assets(page)
+
+
+# --- the vendored assets themselves (no browser) ---------------------------------------
+
+
+def test_local_assets_cover_folium_and_exist():
+    import folium
+    from folium.plugins import FastMarkerCluster, Fullscreen, MarkerCluster
+
+    from geo.assets import LOCAL_ASSETS, use_local_assets
+
+    vendor = REPO_ROOT / "static" / "vendor"
+    missing = [p for p in LOCAL_ASSETS.values() if not (vendor / p).is_file()]
+    assert not missing, f"not vendored: {missing}"
+
+    m = folium.Map(location=[55.87, 10.62], zoom_start=10)
+    cluster = MarkerCluster(name="c").add_to(m)
+    folium.Marker([55.9, 10.6], icon=folium.Icon(icon="info-sign")).add_to(cluster)
+    FastMarkerCluster([[55.85, 10.6]], name="f").add_to(m)
+    folium.LayerControl().add_to(m)
+    assert use_local_assets(m) is m
+    html = m.get_root().render()
+    remote = set(re.findall(r"https?://[^\s\"'<>)]+", html))
+    # what may stay: the tile URL template and links in attribution text
+    assert {u for u in remote if "openstreetmap.org" not in u} == set(), remote
+    assert "/app/static/vendor/leaflet.markercluster-1.1.0/leaflet.markercluster.js" in html
+    # class attributes untouched: other maps keep folium's defaults until converted
+    assert folium.Map.default_js[0][1].startswith("https://")
+    assert MarkerCluster.default_css[0][1].startswith("https://")
+
+    other = folium.Map()
+    Fullscreen().add_to(other)
+    with pytest.raises(ValueError, match="leaflet.fullscreen"):
+        use_local_assets(other)
+
+
+def test_app_serves_vendored_assets(app_url):
+    import urllib.request
+
+    for path, kind in [("leaflet-1.9.3/leaflet.js", "javascript"), ("leaflet-1.9.3/leaflet.css", "css"),
+                       ("leaflet-1.9.3/images/marker-icon.png", "image/png")]:
+        with urllib.request.urlopen(f"{app_url}/app/static/vendor/{path}", timeout=10) as r:
+            assert r.status == 200
+            assert kind in r.headers.get("Content-Type", ""), (path, r.headers.get("Content-Type"))

@@ -1,0 +1,37 @@
+"""Sletning og opbevaring: retention periods and the purge (administrator)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from detection.cli import today_cph
+from detection.repository import Repository
+from ui import session
+from ui.i18n import t
+
+repo: Repository = st.session_state["repo"]
+lg = session.lang()
+st.title(t("retention_heading", lg))
+st.caption(t("retention_caption", lg))
+
+cfg = repo.settings()
+with st.form("retention"):
+    values = {k: st.number_input(t(k, lg), min_value=1, max_value=3650, value=int(v), step=1)
+              for k, v in cfg.items()}
+    if st.form_submit_button(t("save", lg)):
+        for k, v in values.items():
+            if int(v) != cfg[k]:
+                repo.set_setting(k, int(v))
+        st.success(t("done", lg))
+
+
+def _table(counts: dict[str, int]) -> pd.DataFrame:
+    return pd.DataFrame({t("col_table", lg): list(counts), t("col_rows", lg): list(counts.values())})
+
+
+c1, c2 = st.columns(2)
+if c1.button(t("purge_preview", lg)):
+    st.dataframe(_table(repo.purge(as_of=today_cph(), dry_run=True)), hide_index=True)
+if c2.button(t("purge_now", lg), type="primary"):
+    st.dataframe(_table(repo.purge(as_of=today_cph())), hide_index=True)

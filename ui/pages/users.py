@@ -1,0 +1,49 @@
+"""Brugere: an administrator manages users and roles."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from detection.access import ROLE_NAMES, ROLES
+from detection.errors import OpsporError
+from detection.repository import Repository
+from ui import session
+from ui.i18n import t
+
+repo: Repository = st.session_state["repo"]
+lg = session.lang()
+st.title(t("users_heading", lg))
+
+users = repo.list_users()
+st.dataframe(pd.DataFrame([{t("user", lg): u["name"], t("role", lg): ROLE_NAMES[u["role"]][lg],
+                            "disabled": bool(u["disabled"])} for u in users]), hide_index=True)
+
+with st.form("add_user", clear_on_submit=True):
+    st.subheader(t("add_user", lg))
+    name = st.text_input(t("username", lg))
+    role = st.selectbox(t("role", lg), ROLES, format_func=lambda r: ROLE_NAMES[r][lg])
+    pw = st.text_input(t("password", lg), type="password")
+    email = st.text_input(t("email", lg))
+    if st.form_submit_button(t("add_user", lg)):
+        try:
+            repo.add_user(name.strip(), role=role, password=pw or None, email=email.strip() or None)
+            st.success(t("user_added", lg))
+        except OpsporError as exc:
+            st.error(str(exc))
+
+names = [u["name"] for u in users]
+with st.form("change_role"):
+    st.subheader(t("change_role", lg))
+    who = st.selectbox(t("user", lg), names, key="role_user")
+    new_role = st.selectbox(t("role", lg), ROLES, format_func=lambda r: ROLE_NAMES[r][lg], key="role_new")
+    if st.form_submit_button(t("save", lg)):
+        repo.set_role(who, new_role)
+        st.success(t("done", lg))
+
+with st.form("disable_user"):
+    st.subheader(t("disable_user", lg))
+    who = st.selectbox(t("user", lg), names, key="disable_who")
+    if st.form_submit_button(t("disable_user", lg)):
+        repo.disable_user(who)
+        st.success(t("done", lg))

@@ -29,7 +29,7 @@ def write_csv(df: pd.DataFrame, path: str | Path) -> Path:
     path = Path(path)
     out = df.copy()
     for c in out.columns:
-        if out[c].dtype == object:
+        if out[c].dtype == object or pd.api.types.is_string_dtype(out[c]):
             out[c] = out[c].map(neutralise)
     out.to_csv(path, sep=";", index=False, encoding="utf-8-sig")
     return path

@@ -78,10 +78,15 @@ class _StyleAndAttribution(MacroElement):
         self.attribution = attribution
 
 
+def _esc(value: object) -> str:
+    """HTML-escape, and make braces entities so no template engine sees ``{{ … }}`` or ``{% … %}``."""
+    return html.escape(str(value)).replace("{", "&#123;").replace("}", "&#125;")
+
+
 def _escape_frame(gdf: gpd.GeoDataFrame, cols: Sequence[str]) -> gpd.GeoDataFrame:
     out = gdf.copy()
     for c in cols:
-        out[c] = out[c].astype(str).map(html.escape)
+        out[c] = out[c].astype(str).map(_esc)
     return out
 
 
@@ -121,11 +126,11 @@ def build_map(
     m = folium.Map(location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=11, tiles=None, maxZoom=19,
                    control_scale=True, prefer_canvas=False)
     if tiles_label:
-        folium.TileLayer("OpenStreetMap", name=html.escape(tiles_label), overlay=True,
+        folium.TileLayer("OpenStreetMap", name=_esc(tiles_label), overlay=True,
                          show=False, control=True).add_to(m)
     if len(b4326):
         folium.GeoJson(
-            b4326.__geo_interface__, name=html.escape(boundary_label),
+            b4326.__geo_interface__, name=_esc(boundary_label),
             style_function=lambda _f: {"color": "#1b1b1b", "weight": 3, "fill": False},
         ).add_to(m)
     for layer, gdf in (area_layers or {}).items():
@@ -133,7 +138,7 @@ def build_map(
         g = _escape_frame(to_display_crs(gdf[["area_id", "name", "geometry"]]), ["area_id", "name"])
         label = (area_labels or {}).get(layer, layer)
         folium.GeoJson(
-            g.__geo_interface__, name=html.escape(label),
+            g.__geo_interface__, name=_esc(label),
             style_function=lambda _f: {"color": "#3d4f8a", "weight": 1.5, "dashArray": "6 4",
                                        "fillColor": "#9fb3e6", "fillOpacity": 0.12},
             highlight_function=lambda _f: {"weight": 3, "fillOpacity": 0.25},
@@ -146,11 +151,11 @@ def build_map(
         lon, lat = xy_to_lonlat(sub["x"].to_numpy(), sub["y"].to_numpy()) if len(sub) else (
             np.array([]), np.array([]))
         tip = (sub["label"].astype(str) if "label" in sub.columns
-               else pd.Series([style.label] * len(sub), index=sub.index)).map(html.escape)
-        data = [[round(float(a), 6), round(float(o), 6), html.escape(style.symbol),
-                 html.escape(style.colour), t]
+               else pd.Series([style.label] * len(sub), index=sub.index)).map(_esc)
+        data = [[round(float(a), 6), round(float(o), 6), _esc(style.symbol),
+                 _esc(style.colour), t]
                 for a, o, t in zip(lat, lon, tip, strict=True)]
-        name = f"{html.escape(style.symbol)} · {html.escape(style.label)} ({len(sub)})"
+        name = f"{_esc(style.symbol)} · {_esc(style.label)} ({len(sub)})"
         FastMarkerCluster(data, callback=_MARKER_JS, name=name, overlay=True, control=True,
                           show=True, options={"maxClusterRadius": 40}).add_to(m)
     _StyleAndAttribution(attribution).add_to(m)

@@ -584,7 +584,8 @@ class Repository:
                 select(a.c.entrance_id, a.c.team, a.c.version, e.c.street, e.c.house_number,
                        e.c.postcode, e.c.city, e.c.x, e.c.y)
                 .join(e, e.c.entrance_id == a.c.entrance_id).order_by(a.c.entrance_id), conn)
-            df = df[df["team"].fillna("").str.split(",").map(lambda m: self.actor.name in m)]
+            mine = [self.actor.name in (team or "").split(",") for team in df["team"]]
+            df = df[pd.Series(mine, index=df.index, dtype=bool)]
             self._audit(conn, "assignments.read_own", f"{len(df)} entrances", "walk my route",
                         df["entrance_id"])
         return df.reset_index(drop=True)

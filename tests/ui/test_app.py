@@ -83,3 +83,59 @@ def test_sources_page__licences_and_register_problems(app):
     licences = at.dataframe[0].value
     assert licences["licence"].str.contains("ODbL").any()
     assert licences["licence"].str.contains("CC BY 4.0").any()
+
+
+def _as(app: AppTest, user: str) -> AppTest:
+    at = app.run()
+    at.selectbox(key="demo_user").set_value(user).run()
+    assert not at.exception
+    return at
+
+
+def test_users_page__administrator_adds_a_user(app):
+    at = _as(app, "admin")
+    at.switch_page("ui/pages/users.py").run()
+    assert not at.exception
+    at.text_input[0].set_value("nyplanner")
+    at.text_input[1].set_value("hemmelig-123")
+    at.button[0].click().run()
+    assert not at.exception
+    assert any("oprettet" in s.value for s in at.success)
+    assert "nyplanner" in set(at.dataframe[0].value["Bruger"])
+
+
+def test_audit_page__administrator_sees_who_looked_at_signals(app):
+    at = _as(app, "admin")
+    at.switch_page("ui/pages/audit.py").run()
+    assert not at.exception
+    log = at.dataframe[0].value
+    views = log[log["action"].str.startswith("signals.")]
+    assert (views["user_name"] == "planner").any()
+    assert set(views["purpose"]) >= {"view the map of reports"}
+
+
+def test_retention_page__preview_counts(app):
+    at = _as(app, "admin")
+    at.switch_page("ui/pages/retention.py").run()
+    assert not at.exception
+    assert len(at.number_input) == 4
+    at.button(key="purge_preview").click().run()  # a dry run
+    assert not at.exception
+    assert "signals" in set(at.dataframe[0].value["Tabel"])
+
+
+def test_my_routes_page__field_worker(app):
+    at = _as(app, "feltarbejder")
+    at.switch_page("ui/pages/my_routes.py").run()
+    assert not at.exception
+    assert "ingen tildelte adresser" in _texts(at)
+
+
+@pytest.mark.parametrize(("user", "page"), [("feltarbejder", "ui/pages/users.py"),
+                                            ("analytiker", "ui/pages/audit.py"),
+                                            ("planner", "ui/pages/retention.py")])
+def test_navigation__pages_outside_the_role_are_not_reachable(app, user, page):
+    at = _as(app, user)
+    with pytest.raises(Exception):  # noqa: B017 - AppTest raises when the page is not in st.navigation
+        at.switch_page(page).run()
+        assert at.exception

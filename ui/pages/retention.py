@@ -31,7 +31,7 @@ def _table(counts: dict[str, int]) -> pd.DataFrame:
 
 
 c1, c2 = st.columns(2)
-if c1.button(t("purge_preview", lg)):
+if c1.button(t("purge_preview", lg), key="purge_preview"):
     st.dataframe(_table(repo.purge(as_of=today_cph(), dry_run=True)), hide_index=True)
-if c2.button(t("purge_now", lg), type="primary"):
+if c2.button(t("purge_now", lg), type="primary", key="purge_now"):
     st.dataframe(_table(repo.purge(as_of=today_cph())), hide_index=True)

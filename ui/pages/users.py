@@ -15,9 +15,7 @@ repo: Repository = st.session_state["repo"]
 lg = session.lang()
 st.title(t("users_heading", lg))
 
-users = repo.list_users()
-st.dataframe(pd.DataFrame([{t("user", lg): u["name"], t("role", lg): ROLE_NAMES[u["role"]][lg],
-                            "disabled": bool(u["disabled"])} for u in users]), hide_index=True)
+table = st.container()  # filled last, so it shows the users after this run's change
 
 with st.form("add_user", clear_on_submit=True):
     st.subheader(t("add_user", lg))
@@ -32,7 +30,7 @@ with st.form("add_user", clear_on_submit=True):
         except OpsporError as exc:
             st.error(str(exc))
 
-names = [u["name"] for u in users]
+names = [u["name"] for u in repo.list_users()]
 with st.form("change_role"):
     st.subheader(t("change_role", lg))
     who = st.selectbox(t("user", lg), names, key="role_user")
@@ -47,3 +45,7 @@ with st.form("disable_user"):
     if st.form_submit_button(t("disable_user", lg)):
         repo.disable_user(who)
         st.success(t("done", lg))
+
+table.dataframe(pd.DataFrame([{t("user", lg): u["name"], t("role", lg): ROLE_NAMES[u["role"]][lg],
+                               "disabled": bool(u["disabled"])} for u in repo.list_users()]),
+                hide_index=True)

@@ -162,7 +162,9 @@ def cmd_init(args) -> dict:
         from detection.errors import WorkspaceError
         raise WorkspaceError("this database already holds a workspace; use --force to replace it")
     data = build_workspace_data(spec)
+    log.info("storing workspace %s (%d entrances) in one transaction …", data.name, len(data.entrances))
     batch = repo.replace_workspace(data, force=args.force)
+    log.info("stored")
     out = repo.summary()
     out["batch_id"] = batch
     return out

@@ -15,7 +15,7 @@ CHROMIUM   := /usr/bin/chromium
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export DEBIAN_FRONTEND := noninteractive
 
-.PHONY: venv run test test-deps lint apt-deps
+.PHONY: venv run test test-deps lint apt-deps pg-up
 
 venv: $(VENV_STAMP)
 
@@ -42,16 +42,37 @@ run: venv
 	fi
 	$(VENV)/bin/streamlit run app.py
 
-test: venv test-deps
+# Every database test runs on SQLite and on PostGIS (the local PostgreSQL server; see
+# tests/conftest.py). OPSPOR_TEST_BACKEND=sqlite make test runs the SQLite half only.
+OPSPOR_TEST_BACKEND ?= all
+export OPSPOR_TEST_BACKEND
+
+test: venv test-deps pg-up
 	$(PY) -m pytest -q
 
-# Browser-test dependencies: Debian's Chromium and a font (root only) + test-only npm packages.
+# PostgreSQL: start the machine's cluster if it is down (the PostGIS tests need it).
+pg-up:
+	@if command -v pg_ctlcluster >/dev/null 2>&1 && [ -d /etc/postgresql ]; then \
+	  v="$$(ls /etc/postgresql | sort -V | tail -n1)"; \
+	  if [ -n "$$v" ] && ! pg_lsclusters -h 2>/dev/null | awk '{print $$4}' | grep -q online; then \
+	    echo "starting PostgreSQL $$v"; \
+	    pg_ctlcluster --skip-systemctl-redirect "$$v" main start </dev/null || true; \
+	  fi; \
+	fi
+
+# Browser-test dependencies: Debian's Chromium and a font (root only) + test-only npm packages;
+# PostGIS for the machine's PostgreSQL server.
 test-deps: apt-deps $(NPM_STAMP)
 
 apt-deps:
 	@missing=""; \
 	[ -x $(CHROMIUM) ] || missing="$$missing chromium"; \
 	[ -d /usr/share/fonts/truetype/dejavu ] || missing="$$missing fonts-dejavu-core"; \
+	if [ -d /usr/share/postgresql ]; then \
+	  for v in $$(ls /usr/share/postgresql | grep -E '^[0-9]+$$'); do \
+	    [ -f /usr/share/postgresql/$$v/extension/postgis.control ] || missing="$$missing postgresql-$$v-postgis-3"; \
+	  done; \
+	fi; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    echo "apt-get install$$missing"; \

@@ -48,10 +48,28 @@ ACCESS: dict[str, frozenset[str]] = {
     "assignments.read_own": frozenset({"field_worker"}),
     "outcomes.write": frozenset({"team_lead", "field_worker"}),
     "outcomes.read": frozenset({"team_lead", "field_worker"}),
+    # import of partners' reports (issue 4)
+    "signals.import": frozenset({"planner"}),
+    "signals.assess": frozenset({"planner"}),
+    "rejected.manage": frozenset({"planner"}),
+    # priorities and focus areas (issue 5); analysts get suppressed aggregates only
+    "priorities.read": frozenset({"planner", "team_lead", "analyst"}),
+    "focus.read": frozenset({"planner", "team_lead", "analyst"}),
+    "focus.write": frozenset({"planner"}),
+    # door-to-door route plans (issue 6)
+    "routes.plan": frozenset({"team_lead"}),
+    "routes.read": frozenset({"team_lead"}),
+    "routes.read_own": frozenset({"field_worker"}),
+    "outcomes.import": frozenset({"team_lead"}),
+    # partners, contact log, coverage (issue 7); analysts get suppressed aggregates only
+    "partners.read": frozenset({"planner", "team_lead"}),
+    "partners.write": frozenset({"planner"}),
+    "coverage.read": frozenset({"planner", "team_lead", "analyst"}),
 }
 
 #: operations whose use is written to the audit log (personal data).
-AUDITED: frozenset[str] = frozenset({"signals.read", "signals.write"})
+AUDITED: frozenset[str] = frozenset({"signals.read", "signals.write", "signals.import",
+                                     "signals.assess", "rejected.manage"})
 
 #: roles that may see addresses; everyone else gets small-count-suppressed aggregates.
 SEES_ADDRESSES: frozenset[str] = frozenset({"planner", "team_lead", "field_worker"})
@@ -74,6 +92,13 @@ PAGES: dict[str, str] = {
     "overview": "summary.read",
     "sources": "workspace.read",
     "my_routes": "assignments.read_own",
+    "import": "signals.import",
+    "assess": "signals.assess",
+    "priorities": "priorities.read",
+    "focus_areas": "focus.read",
+    "routes": "routes.plan",
+    "partners": "partners.read",
+    "coverage": "coverage.read",
     "users": "users.manage",
     "audit": "audit.read",
     "retention": "retention.purge",
@@ -87,3 +112,39 @@ def pages_for(role: str) -> list[str]:
     ['map', 'overview', 'sources', 'my_routes']
     """
     return [p for p, op in PAGES.items() if allowed(role, op)]
+
+
+#: CLI command (sub-subcommands joined by a space) → the operation it needs. The same
+#: matrix as the repository's: the command fails with exit code 3 for any other role.
+CLI: dict[str, str] = {
+    "init": "workspace.build",
+    "demo": "workspace.build",
+    "summary": "summary.read",
+    "problems": "problems.read",
+    "users add": "users.manage",
+    "users list": "users.read",
+    "users set-role": "users.manage",
+    "users disable": "users.manage",
+    "audit list": "audit.read",
+    "audit export": "audit.export",
+    "purge": "retention.purge",
+    "settings": "settings.read",
+    "import-signals": "signals.import",
+    "rejected": "rejected.manage",
+    "assess": "signals.assess",
+    "priorities": "priorities.read",
+    "focus-areas": "focus.read",  # save/delete need focus.write
+    "plan-routes": "routes.plan",
+    "route-plans": "routes.read",
+    "record-outcomes": "outcomes.import",
+    "partners import": "partners.write",
+    "partners add": "partners.write",
+    "partners contact": "partners.write",
+    "partners list": "partners.read",
+    "partners contacts": "partners.read",
+    "partners overdue": "partners.read",
+    "partners feedback": "partners.read",
+    "partners coverage": "coverage.read",
+    "partners gaps": "coverage.read",
+    "partners yield": "coverage.read",
+}

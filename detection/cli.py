@@ -124,7 +124,16 @@ def build_parser() -> argparse.ArgumentParser:
     u = us.add_parser("disable", help="disable a user")
     _globals(u, sub=True)
     u.add_argument("name")
+    for ext in _extensions():
+        ext.add_commands(sub, subs)
     return p
+
+
+def _extensions() -> list:
+    """CLI modules of later features; each has ``add_commands(sub, subs)`` and ``COMMANDS``."""
+    from detection import cli_imports, cli_partners, cli_priorities, cli_routes
+
+    return [cli_imports, cli_priorities, cli_routes, cli_partners]
 
 
 def _open_repo(args, *, migrate: bool = True):
@@ -271,7 +280,10 @@ def main(argv: list[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
         if not args.command:
             raise UsageError("opspor: a command is required (" + ", ".join(COMMANDS) + "); see --help")
-        result = COMMANDS[args.command](args)
+        commands = dict(COMMANDS)
+        for ext in _extensions():
+            commands.update(ext.COMMANDS)
+        result = commands[args.command](args)
     except (OpsporError, GeoInputError) as exc:
         code = getattr(exc, "code", "bad_input")
         exit_code = getattr(exc, "exit_code", 1)

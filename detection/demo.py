@@ -83,10 +83,144 @@ def demo_spec() -> WorkspaceSpec:
     )
 
 
+# Partners that send no demo signals but belong to the network (issue 7).
+DEMO_NETWORK_PARTNERS: tuple[tuple[str, str], ...] = (
+    ("Boligsocialt team, Tranebjerg (fiktiv)", "housing_social_worker"),
+    ("Lægepraksis ved Torvet (fiktiv)", "gp_clinic"),
+    ("Lokalpolitiet Samsø (fiktiv)", "local_police"),
+    ("Gældsrådgivningen på øen (fiktiv)", "debt_advice"),
+    ("Øens Forsyning (fiktiv)", "utility"),
+    ("Vicevært, Onsbjerg (fiktiv)", "caretaker"),
+    ("Beboerforeningen Nord (fiktiv)", "association"),
+)
+
+# Business contacts are functions, never people's names; phone numbers and e-mail
+# addresses are visibly invented (.example).
+_CONTACT_TITLES = ("Driftschef", "Afdelingsformand", "Kontaktperson, administration", "Teamleder",
+                   "Sekretariat", "Områdeleder")
+
+
 def _demo_partners() -> pd.DataFrame:
-    return pd.DataFrame([
-        {"partner_id": str(uuid.uuid5(_DEMO_NS, name)), "name": name, "kind": kind, "synthetic": True}
-        for name, kind, _ in DEMO_PARTNERS])
+    names = [(name, kind) for name, kind, _ in DEMO_PARTNERS] + list(DEMO_NETWORK_PARTNERS)
+    rows = []
+    for i, (name, kind) in enumerate(names):
+        slug = "".join(ch for ch in name.lower() if ch.isalnum())[:20]
+        rows.append({"partner_id": str(uuid.uuid5(_DEMO_NS, name)), "name": name, "kind": kind,
+                     "synthetic": True, "contact_name": _CONTACT_TITLES[i % len(_CONTACT_TITLES)],
+                     "contact_phone": f"00 00 {i // 10:02d} {i % 10:02d}",
+                     "contact_email": f"kontakt@{slug}.example", "active": True,
+                     "notes": "Opdigtet samarbejdspartner (demo)."})
+    return pd.DataFrame(rows)
+
+
+def _pid(name: str) -> str:
+    return str(uuid.uuid5(_DEMO_NS, name))
+
+
+def generate_partner_network(data: WorkspaceData, *, as_of: date, seed: int = 7
+                             ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Invented coverage and a contact log for the demo partners (deterministic by seed).
+
+    - estates (*afdelinger*) as polygons around the densest entrance clusters of
+      Tranebjerg (the register has no BBR social-housing flag on Samsø; density stands in);
+    - private landlords' portfolios as entrance lists (north, south and around Ballen);
+    - the home-care district Nord as the Nordby parish polygon;
+    - caretakers and housing-social staff with a radius around a point;
+    - contacts: the Tranebjerg partners and the southern landlord within the last months
+      (active), the northern ones and the police last year (lapsed), so Nordby and
+      Onsbjerg — parishes with many reports — have no active partner.
+
+    Returns ``(coverage, contacts)`` frames for :meth:`Repository.replace_partner_network`.
+    """
+    import shapely
+
+    from detection.partners import assign_areas
+
+    rng = np.random.default_rng(seed + 1000)
+    ent = data.entrances.reset_index(drop=True)
+    parishes = data.area_layers["parishes"]
+    by_name = dict(zip(parishes["name"], parishes["area_id"], strict=True))
+    geom = dict(zip(parishes["area_id"], parishes.geometry, strict=True))
+    area = assign_areas(ent, parishes)
+    xy = ent[["x", "y"]].to_numpy()
+    tree = cKDTree(xy)
+    density = np.array([len(v) for v in tree.query_ball_point(xy, r=150.0)])
+    cov: list[dict] = []
+
+    def add(name: str, kind: str, **kw) -> None:
+        cov.append({"partner_id": _pid(name), "kind": kind, "label": kw.pop("label", ""),
+                    "geometry_wkb": kw.pop("geometry_wkb", None), "entrance_id": kw.pop("entrance_id", None),
+                    "radius_m": kw.pop("radius_m", None)})
+
+    # estates: cluster centres in Tranebjerg parish, at least 250 m apart
+    tb = np.flatnonzero(area == by_name["Tranebjerg"])
+    centres: list[int] = []
+    for i in tb[np.argsort(-density[tb], kind="stable")]:
+        if all(np.hypot(*(xy[i] - xy[c])) >= 250 for c in centres):
+            centres.append(int(i))
+        if len(centres) == 3:
+            break
+    owners = ("Boligselskabet Kattegat (fiktiv)", "Boligselskabet Kattegat (fiktiv)",
+              "Samsø Boligforening, afd. Tranebjerg (fiktiv)")
+    for k, (c, owner) in enumerate(zip(centres, owners, strict=False)):
+        near = tree.query_ball_point(xy[c], r=90.0)
+        hull = shapely.MultiPoint(xy[near]).convex_hull.buffer(15.0)
+        add(owner, "polygon", label=f"afd. {k + 1}", geometry_wkb=shapely.to_wkb(hull))
+    # landlord portfolios
+    for name, parish, n in (("Privat udlejer Nord (fiktiv)", "Nordby", 30),
+                            ("Privat udlejer Syd (fiktiv)", "Kolby", 25),
+                            ("Ejendomsadministration Ballen (fiktiv)", "Onsbjerg", 12)):
+        pool = np.flatnonzero(area == by_name[parish])
+        for i in sorted(rng.choice(pool, size=min(n, len(pool)), replace=False)):
+            add(name, "entrances", entrance_id=ent["entrance_id"].iloc[int(i)])
+    # home-care district Nord = the Nordby parish
+    add("Hjemmeplejen, distrikt Nord (fiktiv)", "polygon", label="distrikt Nord",
+        geometry_wkb=shapely.to_wkb(geom[by_name["Nordby"]]))
+    # caretakers / staff / GP / police with a radius
+    tb_centre = xy[centres[0]] if centres else xy[tb[0]]
+    ons = np.flatnonzero(area == by_name["Onsbjerg"])
+    ons_centre = xy[ons[np.argmax(density[ons])]]
+    for name, pt, r in (("Vicevært, Tranebjerg (fiktiv)", tb_centre, 400.0),
+                        ("Boligsocialt team, Tranebjerg (fiktiv)", tb_centre, 700.0),
+                        ("Lægepraksis ved Torvet (fiktiv)", tb_centre, 1500.0),
+                        ("Vicevært, Onsbjerg (fiktiv)", ons_centre, 500.0),
+                        ("Lokalpolitiet Samsø (fiktiv)", tb_centre, 6000.0),
+                        ("Beboerforeningen Nord (fiktiv)", xy[np.flatnonzero(area == by_name["Nordby"])][0], 600.0)):
+        add(name, "radius", geometry_wkb=shapely.to_wkb(shapely.Point(*pt)), radius_m=r)
+    coverage = pd.DataFrame(cov)
+
+    # the contact log: days before as_of of each contact, the last one sets the status
+    plan = {
+        "Boligselskabet Kattegat (fiktiv)": (400, 200, 35),
+        "Samsø Boligforening, afd. Tranebjerg (fiktiv)": (250, 60),
+        "Vicevært, Tranebjerg (fiktiv)": (120, 20),
+        "Boligsocialt team, Tranebjerg (fiktiv)": (90,),
+        "Lægepraksis ved Torvet (fiktiv)": (150,),
+        "Privat udlejer Syd (fiktiv)": (300, 45),
+        "Privat udlejer Nord (fiktiv)": (420, 260),
+        "Hjemmeplejen, distrikt Nord (fiktiv)": (500, 230),
+        "Ejendomsadministration Ballen (fiktiv)": (330,),
+        "Vicevært, Onsbjerg (fiktiv)": (380, 240),
+        "Lokalpolitiet Samsø (fiktiv)": (365,),
+        "Fogedretten, udsættelsesvarsler (fiktiv)": (200,),
+        "Beboerforeningen Nord (fiktiv)": (300,),
+    }
+    channels = ("meeting", "phone", "email", "presentation", "material")
+    summaries = {"meeting": "Møde om samarbejdet og hvordan henvendelser sendes.",
+                 "phone": "Opfølgende opringning; aftalt næste kontakt.",
+                 "email": "Sendt e-mail med kontaktoplysninger til teamet.",
+                 "presentation": "Oplæg for personalet om den opsøgende indsats.",
+                 "material": "Sendt informationsmateriale (foldere) til opslagstavlen."}
+    rows = []
+    for name, days in plan.items():
+        for j, d in enumerate(days):
+            ch = channels[int(rng.integers(len(channels)))]
+            when = as_of - timedelta(days=int(d))
+            rows.append({"contact_id": str(uuid.uuid5(_DEMO_NS, f"contact-{seed}-{name}-{j}")),
+                         "partner_id": _pid(name), "contact_date": when, "channel": ch,
+                         "who": "opsøgende team", "summary": summaries[ch],
+                         "next_contact": when + timedelta(days=90), "created_by": "demo"})
+    return coverage, pd.DataFrame(rows)
 
 
 def generate_signals(entrances: pd.DataFrame, *, n: int, as_of: date, seed: int = 7,
@@ -171,6 +305,9 @@ def install_demo(repo, *, as_of: date, n_signals: int = 320, seed: int = 7) -> N
 
     ``repo`` must act as an administrator.
     """
-    repo.replace_workspace(build_demo_data(as_of=as_of, n_signals=n_signals, seed=seed), force=True)
+    data = build_demo_data(as_of=as_of, n_signals=n_signals, seed=seed)
+    repo.replace_workspace(data, force=True)
+    coverage, contacts = generate_partner_network(data, as_of=as_of, seed=seed)
+    repo.replace_partner_network(coverage, contacts)
     for name, role, password in DEMO_USERS:
         repo.upsert_user(name, role=role, password=password)

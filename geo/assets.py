@@ -42,6 +42,11 @@ LOCAL_ASSETS: dict[str, str] = {
         "leaflet.awesome-markers-2.0.2/leaflet.awesome-markers.css",
     "https://cdn.jsdelivr.net/gh/python-visualization/folium/folium/templates/leaflet.awesome.rotate.min.css":
         "leaflet.awesome.rotate/leaflet.awesome.rotate.min.css",
+    # folium.plugins.Draw (focus areas drawn by hand)
+    "https://cdnjs.cloudflare.com/ajax/libs/leaflet.draw/1.0.2/leaflet.draw.js":
+        "leaflet.draw-1.0.2/leaflet.draw.js",
+    "https://cdnjs.cloudflare.com/ajax/libs/leaflet.draw/1.0.2/leaflet.draw.css":
+        "leaflet.draw-1.0.2/leaflet.draw.css",
     # folium.plugins.MarkerCluster / FastMarkerCluster
     "https://cdnjs.cloudflare.com/ajax/libs/leaflet.markercluster/1.1.0/leaflet.markercluster.js":
         "leaflet.markercluster-1.1.0/leaflet.markercluster.js",

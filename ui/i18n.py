@@ -143,3 +143,15 @@ TEXTS.update({
     "col_table": {"da": "Tabel", "en": "Table"},
     "col_rows": {"da": "Rækker", "en": "Rows"},
 })
+
+# Texts of later features live beside their pages' owners, merged here.
+from ui.i18n_imports import TEXTS_IMPORTS  # noqa: E402
+from ui.i18n_priorities import TEXTS_PRIORITIES  # noqa: E402
+
+TEXTS.update(TEXTS_IMPORTS)
+from ui.i18n_partners import TEXTS_PARTNERS  # noqa: E402
+from ui.i18n_routes import TEXTS_ROUTES  # noqa: E402
+
+TEXTS.update(TEXTS_PRIORITIES)
+TEXTS.update(TEXTS_ROUTES)
+TEXTS.update(TEXTS_PARTNERS)

@@ -166,8 +166,10 @@ def get_engine(url: str) -> Engine:
             connect_args: dict[str, Any] = {}
             if url.startswith("postgresql"):
                 query = make_url(url).query
-                if "options" not in query:
-                    connect_args["options"] = "-c timezone=UTC"
+                options = query.get("options") or ""
+                options = options if isinstance(options, str) else " ".join(options)
+                if "timezone" not in options.lower():
+                    connect_args["options"] = f"{options} -c timezone=UTC".strip()
                 if "application_name" not in query:
                     connect_args["application_name"] = "opspor"
             eng = create_engine(url, pool_pre_ping=True, connect_args=connect_args)
@@ -299,7 +301,11 @@ def head_revision() -> str:
 def current_revision(engine: Engine) -> str | None:
     """The migration a database is at (``None`` for an empty database)."""
     with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        schema = None
+        if is_postgres(conn):  # as migrations/env.py: only the schema the tables go to
+            schema = conn.exec_driver_sql("SELECT current_schema()").scalar()
+        return MigrationContext.configure(
+            conn, opts={"version_table_schema": schema}).get_current_revision()
 
 
 def _known(revision: str) -> bool:
@@ -362,7 +368,11 @@ def is_empty(engine: Engine) -> bool:
     """True when the database has no Opspor tables at all (PostGIS's own don't count)."""
     from detection.store.schema import metadata
 
-    names = set(inspect(engine).get_table_names())
+    with engine.connect() as conn:
+        # PostgreSQL: only the schema the tables go to (schema=None would list every
+        # table visible on search_path, PostGIS's and other schemas' included).
+        schema = conn.exec_driver_sql("SELECT current_schema()").scalar() if is_postgres(conn) else None
+        names = set(inspect(conn).get_table_names(schema=schema))
     return not (names & set(metadata.tables))
 
 

@@ -25,6 +25,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    true,
 )
 
 metadata = MetaData()
@@ -138,6 +139,12 @@ partners = Table(
     Column("name", String(200), nullable=False),
     Column("kind", String(40), nullable=False),
     Column("synthetic", Boolean, nullable=False, default=False),
+    # issue 7 (migration 0008): a business contact at the partner (never a citizen)
+    Column("contact_name", String(200), nullable=True),
+    Column("contact_phone", String(50), nullable=True),
+    Column("contact_email", String(200), nullable=True),
+    Column("active", Boolean, nullable=False, default=True, server_default=true()),
+    Column("notes", Text, nullable=False, default="", server_default=""),
 )
 
 import_batches = Table(
@@ -150,6 +157,9 @@ import_batches = Table(
     Column("rows", Integer, nullable=False, default=0),
     Column("imported", Integer, nullable=False, default=0),
     Column("rejected", Integer, nullable=False, default=0),
+    Column("duplicates", Integer, nullable=False, default=0, server_default="0"),
+    Column("cpr_removed", Integer, nullable=False, default=0, server_default="0"),
+    Column("file_sha256", String(64), nullable=True),
 )
 
 register_problems = Table(
@@ -189,6 +199,7 @@ signals = Table(
     Column("batch_id", String(36), ForeignKey("import_batches.batch_id", ondelete="SET NULL"),
            nullable=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("content_hash", String(64), nullable=True, index=True),
     UniqueConstraint("source", "external_ref", name="uq_signal_source_ref"),
 )
 
@@ -244,10 +255,121 @@ rejected_rows = Table(
     Column("message", Text, nullable=False),
     Column("raw", Text, nullable=False, default="", server_default=""),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("resolved_at", DateTime(timezone=True), nullable=True),
+)
+
+focus_areas = Table(
+    "focus_areas", metadata,
+    Column("focus_id", String(36), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("origin", String(20), nullable=False),  # cluster | area | drawn
+    Column("source_ref", String(200), nullable=False, default="", server_default=""),
+    Column("geometry_wkb", LargeBinary, nullable=False),
+    Column("stats", Text, nullable=False, default="{}", server_default="{}"),
+    Column("created_by", String(100), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("name", name="uq_focus_area_name"),
+)
+
+priority_model = Table(
+    "priority_model", metadata,
+    Column("name", String(60), primary_key=True),
+    Column("params", Text, nullable=False),
+    Column("updated_by", String(100), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
 )
 
 settings = Table(
     "settings", metadata,
     Column("key", String(60), primary_key=True),
     Column("value", String(200), nullable=False),
+)
+
+# --- partners, coverage, contact log (issue 7, migration 0008) -----------------------------
+
+partner_coverage = Table(
+    "partner_coverage", metadata,
+    Column("coverage_id", Integer, primary_key=True, autoincrement=True),
+    Column("partner_id", String(36), ForeignKey("partners.partner_id", ondelete="CASCADE"),
+           nullable=False, index=True),
+    Column("kind", String(20), nullable=False),  # polygon | entrances | radius
+    Column("label", String(200), nullable=False, default="", server_default=""),
+    Column("geometry_wkb", LargeBinary, nullable=True),  # polygon, or the radius centre point
+    Column("entrance_id", String(36), ForeignKey("entrances.entrance_id", ondelete="CASCADE"),
+           nullable=True, index=True),
+    Column("radius_m", Float, nullable=True),
+    Column("batch_id", String(36), ForeignKey("import_batches.batch_id", ondelete="SET NULL"),
+           nullable=True),
+)
+
+partner_contacts = Table(
+    "partner_contacts", metadata,
+    Column("contact_id", String(36), primary_key=True),
+    Column("partner_id", String(36), ForeignKey("partners.partner_id", ondelete="CASCADE"),
+           nullable=False, index=True),
+    Column("contact_date", Date, nullable=False),
+    Column("channel", String(20), nullable=False),  # meeting | phone | email | presentation | material
+    Column("who", String(100), nullable=False, default="", server_default=""),
+    Column("summary", Text, nullable=False, default="", server_default=""),
+    Column("next_contact", Date, nullable=True),
+    Column("created_by", String(100), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+# --- route plans (issue 6; migration 0007) ----------------------------------------------
+
+route_plans = Table(
+    "route_plans", metadata,
+    Column("plan_id", String(36), primary_key=True),
+    Column("area", String(200), nullable=False),
+    Column("created_by", String(100), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("params", Text, nullable=False, default="{}", server_default="{}"),
+    Column("method", String(20), nullable=False),
+    Column("engine", String(20), nullable=False),
+    Column("start_x", Float, nullable=False),
+    Column("start_y", Float, nullable=False),
+    Column("prize_collected", Float, nullable=False, default=0.0),
+    Column("prize_total", Float, nullable=False, default=0.0),
+    Column("unplanned", Text, nullable=False, default="[]", server_default="[]"),
+)
+
+routes = Table(
+    "routes", metadata,
+    Column("route_id", String(60), primary_key=True),
+    Column("plan_id", String(36), ForeignKey("route_plans.plan_id", ondelete="CASCADE"),
+           nullable=False, index=True),
+    Column("team", Integer, nullable=False),
+    Column("day", Date, nullable=False),
+    Column("start_at", DateTime(timezone=True), nullable=False),
+    Column("end_at", DateTime(timezone=True), nullable=False),
+    Column("walk_m", Float, nullable=False, default=0.0),
+    Column("duration_s", Integer, nullable=False, default=0),
+    Column("members", String(300), nullable=True),
+    Column("path_wkb", LargeBinary, nullable=True),
+)
+
+route_stops = Table(
+    "route_stops", metadata,
+    Column("route_id", String(60), ForeignKey("routes.route_id", ondelete="CASCADE"),
+           primary_key=True),
+    Column("seq", Integer, primary_key=True, autoincrement=False),
+    Column("entrance_id", String(36), ForeignKey("entrances.entrance_id", ondelete="CASCADE"),
+           nullable=False, index=True),
+    Column("units", Text, nullable=False, default="[]", server_default="[]"),
+    Column("letter_units", Text, nullable=False, default="[]", server_default="[]"),
+    Column("task", String(10), nullable=False),
+    Column("arrive", DateTime(timezone=True), nullable=False),
+    Column("walk_m", Float, nullable=False, default=0.0),
+)
+
+door_decisions = Table(
+    "door_decisions", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("entrance_id", String(36), ForeignKey("entrances.entrance_id", ondelete="CASCADE"),
+           nullable=False, index=True),
+    Column("decision", String(30), nullable=False),
+    Column("decided_by", String(100), nullable=False),
+    Column("decided_at", DateTime(timezone=True), nullable=False),
+    Column("note", Text, nullable=False, default="", server_default=""),
 )

@@ -42,6 +42,7 @@ def make_workspace(url: str, *, n_signals: int = 30, received: date = date(2026,
 
 
 @pytest.fixture()
-def nordby(tmp_path) -> Repository:
-    """A fresh Nordby workspace (SQLite) per test; returns the admin repository."""
-    return make_workspace(f"sqlite:///{tmp_path / 'nordby.sqlite'}")
+def nordby(db_url) -> Repository:
+    """A fresh Nordby workspace per test on the backend(s) of ``OPSPOR_TEST_BACKEND``
+    (SQLite and/or PostGIS, see ``db_url``); returns the admin repository."""
+    return make_workspace(db_url)

@@ -37,6 +37,10 @@ PROBES = {
     "signals.read": lambda r, c: r.signals(purpose="test"),
     "signals.aggregate": lambda r, c: r.signal_counts(by=("kind",)),
     "signals.write": None,  # arrives with the import issue; no repository method yet
+    "signals.import": lambda r, c: r.import_signals(
+        b"Dato;Type;Adresse\n01-10-2026;Naboklage;Kassundet 5\n", file_name="probe.csv", as_of=date(2026, 11, 1)),
+    "signals.assess": lambda r, c: r.signals_to_assess(),
+    "rejected.manage": lambda r, c: r.rejected_rows(),
     "problems.read": lambda r, c: r.register_problems(),
     "users.manage": lambda r, c: r.upsert_user("probe", role="analyst", password="x"),
     "users.read": lambda r, c: r.list_users(),
@@ -51,6 +55,18 @@ PROBES = {
     "assignments.read_own": lambda r, c: r.my_assignments(),
     "outcomes.write": lambda r, c: r.record_outcome(c["e"], "not_home", visited_at=datetime(2026, 11, 2, 10, tzinfo=UTC)),
     "outcomes.read": lambda r, c: r.outcomes(c["e"]),
+    "routes.plan": lambda r, c: r.clear_unsafe(c["e"], note="probe"),
+    "routes.read": lambda r, c: r.route_plans(),
+    "routes.read_own": lambda r, c: r.my_routes(),
+    "outcomes.import": lambda r, c: r.import_outcomes([{"entrance_id": c["e"], "unit_id": "", "outcome": "not_home",
+                                                       "visited_at": "2026-11-02T10:00", "note": ""}]),
+    "partners.read": lambda r, c: r.partners_list(as_of=date(2026, 11, 1)),
+    "partners.write": lambda r, c: r.add_partner("Probe (test)", "forening"),
+    "coverage.read": lambda r, c: r.coverage("grid1km", as_of=date(2026, 11, 1)),
+    "priorities.read": lambda r, c: r.priorities("grid250", as_of=date(2026, 11, 1)),
+    "focus.read": lambda r, c: r.focus_areas(),
+    "focus.write": lambda r, c: r.save_focus_area(
+        "probe", r.area_geometries("grid250").geometry.iloc[0], origin="drawn", as_of=date(2026, 11, 1)),
 }
 
 

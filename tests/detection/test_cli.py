@@ -10,6 +10,7 @@ import pytest
 
 from detection.cli import main
 from detection.repository import Repository
+from tests.conftest import _backends
 
 ROOT = Path(__file__).resolve().parents[2]
 ODENSE = ROOT / "data" / "odense"
@@ -21,9 +22,14 @@ def run(capsys, *argv: str) -> tuple[int, dict]:
     return code, json.loads(out) if out.strip() else {}
 
 
-@pytest.fixture(scope="module")
-def odense_db(tmp_path_factory) -> str:
-    db = str(tmp_path_factory.mktemp("odense") / "odense.sqlite")
+@pytest.fixture(scope="module", params=_backends())
+def odense_db(request, tmp_path_factory) -> str:
+    """The Odense extract made into a workspace by `opspor init`, in a SQLite file or a
+    PostGIS schema of its own (``OPSPOR_TEST_BACKEND``)."""
+    if request.param == "sqlite":
+        db = str(tmp_path_factory.mktemp("odense") / "odense.sqlite")
+    else:
+        db = request.getfixturevalue("pg_server").schema().owner
     code = main(["--db", db, "init", "--name", "Odense", "--json",
                  "--addresses", str(ODENSE / "dawa_test_adgangsadresser.csv"),
                  "--units", str(ODENSE / "dawa_test_enhedsadresser.csv"),

@@ -13,7 +13,8 @@ from detection.repository import Repository
 from detection.store import engine as store_engine
 from tests.detection.conftest import make_workspace, role_user
 
-WRITERS = 8
+#: concurrent writers per backend (issue 3: 8 on SQLite, 16 on PostGIS)
+WRITERS_BY_BACKEND = {"sqlite": 8, "postgresql": 16}
 PER_WRITER = 200
 RACES = 1000
 
@@ -39,35 +40,41 @@ def _racer(url: str, user: str, entrance_id: str, barrier, results) -> None:
     results.put((user, wins))
 
 
+def _writers(url: str) -> int:
+    return WRITERS_BY_BACKEND["sqlite" if url.startswith("sqlite") else "postgresql"]
+
+
 @pytest.fixture()
-def shared(tmp_path) -> tuple[str, Repository]:
-    url = f"sqlite:///{tmp_path / 'w.sqlite'}"
+def shared(db_url) -> tuple[str, Repository]:
+    url = db_url
     admin = make_workspace(url, n_signals=0)
-    for i in range(WRITERS):
+    for i in range(_writers(url)):
         admin.upsert_user(f"fw{i}", role="field_worker", password="pw")
     admin.upsert_user("lead2", role="team_lead", password="pw")
     store_engine.dispose_engines()
     return url, admin
 
 
-def test_outcomes__8_writers_x_200_lose_nothing(shared):
+def test_outcomes__8_or_16_writers_x_200_lose_nothing(shared):
     url, admin = shared
-    entr = admin.entrances()["entrance_id"].iloc[:WRITERS].tolist()
+    writers = _writers(url)
+    entr = admin.entrances()["entrance_id"].iloc[:writers].tolist()
     lead = admin.as_user(role_user("team_lead"))
     for i, e in enumerate(entr):
         lead.assign_entrance(e, [f"fw{i}"], expected_version=0)
     store_engine.dispose_engines()
     ctx = mp.get_context("spawn")
-    procs = [ctx.Process(target=_writer, args=(url, f"fw{i}", [entr[i]], PER_WRITER)) for i in range(WRITERS)]
+    procs = [ctx.Process(target=_writer, args=(url, f"fw{i}", [entr[i]], PER_WRITER)) for i in range(writers)]
     for p in procs:
         p.start()
     for p in procs:
         p.join(timeout=300)
-    assert [p.exitcode for p in procs] == [0] * WRITERS
+    assert [p.exitcode for p in procs] == [0] * writers
     with admin.engine.connect() as conn:
-        assert conn.execute(text("SELECT count(*) FROM outcomes")).scalar() == WRITERS * PER_WRITER
-        assert conn.execute(text("SELECT count(DISTINCT note) FROM outcomes")).scalar() == WRITERS * PER_WRITER
-        assert conn.execute(text("PRAGMA integrity_check")).scalar() == "ok"
+        assert conn.execute(text("SELECT count(*) FROM outcomes")).scalar() == writers * PER_WRITER
+        assert conn.execute(text("SELECT count(DISTINCT note) FROM outcomes")).scalar() == writers * PER_WRITER
+        if url.startswith("sqlite"):
+            assert conn.execute(text("PRAGMA integrity_check")).scalar() == "ok"
 
 
 def test_assignments__2_leads_racing_1000_times_exactly_one_wins_each_time(shared):
@@ -88,12 +95,18 @@ def test_assignments__2_leads_racing_1000_times_exactly_one_wins_each_time(share
     assert version == RACES
 
 
-def test_audit__when_the_audit_write_fails_the_read_fails(tmp_path):
-    admin = make_workspace(f"sqlite:///{tmp_path / 'w.sqlite'}")
+def test_audit__when_the_audit_write_fails_the_read_fails(db_url):
+    admin = make_workspace(db_url)
     planner = admin.as_user(role_user("planner"))
     with admin.engine.begin() as conn:
-        conn.execute(text("CREATE TRIGGER audit_broken BEFORE INSERT ON audit_log "
-                          "BEGIN SELECT RAISE(ABORT, 'audit store unavailable'); END"))
+        if db_url.startswith("sqlite"):
+            conn.execute(text("CREATE TRIGGER audit_broken BEFORE INSERT ON audit_log "
+                              "BEGIN SELECT RAISE(ABORT, 'audit store unavailable'); END"))
+        else:
+            conn.execute(text("CREATE FUNCTION audit_broken() RETURNS trigger LANGUAGE plpgsql AS "
+                              "$$ BEGIN RAISE EXCEPTION 'audit store unavailable'; END $$"))
+            conn.execute(text("CREATE TRIGGER audit_broken BEFORE INSERT ON audit_log "
+                              "FOR EACH ROW EXECUTE FUNCTION audit_broken()"))
     with pytest.raises(Exception, match="audit store unavailable"):
         planner.signals(purpose="look")
     lead = admin.as_user(role_user("team_lead"))

@@ -8,13 +8,21 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.conftest import _backends
+
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
 
 
-@pytest.fixture()
-def app(demo_db, monkeypatch) -> AppTest:
-    monkeypatch.setenv("OPSPOR_DB", str(demo_db))
+@pytest.fixture(params=_backends())
+def app(request, monkeypatch) -> AppTest:
+    """The app on the demo: the SQLite file, or the PostGIS demo opened as the app role
+    (not the tables' owner), as ``OPSPOR_TEST_BACKEND`` says."""
+    if request.param == "sqlite":
+        db = str(request.getfixturevalue("demo_db"))
+    else:
+        db = request.getfixturevalue("pg_demo").app
+    monkeypatch.setenv("OPSPOR_DB", db)
     monkeypatch.chdir(ROOT)
     return AppTest.from_file(APP, default_timeout=60)
 

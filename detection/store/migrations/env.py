@@ -2,7 +2,8 @@
 
 On PostgreSQL the migrations take a transaction-scoped advisory lock first, so two
 processes migrating the same database at once run one after the other (the second then
-finds nothing to do). Objects that are not in :mod:`detection.store.schema` on purpose —
+finds nothing to do), and ``alembic_version`` is looked for only in the schema the tables
+go to (``current_schema()``), never in a schema further down ``search_path``. Objects that are not in :mod:`detection.store.schema` on purpose —
 PostGIS's own tables, the generated ``geom`` columns, views, the SQLite purge gate — are
 left out of autogenerate's comparison.
 """
@@ -31,9 +32,17 @@ def include_object(obj, name, type_, reflected, compare_to) -> bool:  # noqa: AN
     return True
 
 
+def version_table_schema(conn) -> str | None:  # noqa: ANN001
+    """PostgreSQL: ``alembic_version`` lives in the schema the tables are created in (the
+    first usable schema of ``search_path``), never found further down the path."""
+    if conn.dialect.name != "postgresql":
+        return None
+    return conn.exec_driver_sql("SELECT current_schema()").scalar()
+
+
 def _run(conn) -> None:  # noqa: ANN001
     context.configure(connection=conn, target_metadata=metadata, render_as_batch=True,
-                      include_object=include_object)
+                      include_object=include_object, version_table_schema=version_table_schema(conn))
     with context.begin_transaction():
         if conn.dialect.name == "postgresql":
             conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")

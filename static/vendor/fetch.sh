@@ -18,6 +18,7 @@ packages=(
   drmonty-leaflet-awesome-markers@2.0.2
   @fortawesome/fontawesome-free@6.2.0
   leaflet.markercluster@1.1.0
+  leaflet-draw@1.0.2
 )
 
 cd "$tmp"
@@ -72,6 +73,13 @@ put leaflet.markercluster-1.1.0/dist/leaflet.markercluster.js leaflet.markerclus
 put leaflet.markercluster-1.1.0/dist/MarkerCluster.css leaflet.markercluster-1.1.0/MarkerCluster.css
 put leaflet.markercluster-1.1.0/dist/MarkerCluster.Default.css leaflet.markercluster-1.1.0/MarkerCluster.Default.css
 put leaflet.markercluster-1.1.0/MIT-LICENCE.txt leaflet.markercluster-1.1.0/MIT-LICENCE.txt
+
+# Leaflet.draw 1.0.2 (folium.plugins.Draw): script, stylesheet and its toolbar sprites.
+put leaflet-draw-1.0.2/dist/leaflet.draw.js leaflet.draw-1.0.2/leaflet.draw.js
+put leaflet-draw-1.0.2/dist/leaflet.draw.css leaflet.draw-1.0.2/leaflet.draw.css
+for img in layers.png layers-2x.png marker-icon.png marker-icon-2x.png marker-shadow.png spritesheet.png spritesheet-2x.png spritesheet.svg; do
+  put "leaflet-draw-1.0.2/dist/images/$img" "leaflet.draw-1.0.2/images/$img"
+done
 
 # Glyphicons: folium asks for Bootstrap 3's separate bootstrap-glyphicons.css, which is not
 # on npm. The same rules (the @font-face and every .glyphicon* rule) are cut out of

@@ -1,0 +1,229 @@
+"""Fokusområder: cluster suggestions on a map; accept one, pick an area, draw or upload; save."""
+
+from __future__ import annotations
+
+import copy
+import json
+import tempfile
+from pathlib import Path
+
+import folium
+import geopandas as gpd
+import pandas as pd
+import shapely
+import streamlit as st
+from streamlit_folium import st_folium
+
+from detection.access import allowed
+from detection.cli import today_cph
+from detection.errors import InputError
+from detection.kinds import KIND_BY_ID
+from detection.repository import Repository
+from geo.crs import WORK_CRS, to_display_crs, to_work_crs
+from geo.maps import _esc
+from ui import session
+from ui.i18n import t
+from ui.text import md_escape
+
+repo: Repository = st.session_state["repo"]
+lg = session.lang()
+as_of = today_cph()
+can_write = allowed(repo.actor.role, "focus.write")
+
+
+def _label(geom_4326, text: str) -> folium.Marker:
+    p = geom_4326.representative_point()
+    return folium.Marker([p.y, p.x], icon=folium.DivIcon(
+        html=f'<div title="{_esc(text)}" style="font:bold 12px sans-serif;color:#000;background:#fff;'
+             f'border:1px solid #000;border-radius:3px;padding:0 3px;white-space:nowrap;'
+             f'display:inline-block">{_esc(text)}</div>', icon_size=(120, 18), icon_anchor=(10, 9)))
+
+
+def _kinds_text(d: dict, lang: str) -> str:
+    return ", ".join(f"{KIND_BY_ID[k].name(lang) if k in KIND_BY_ID else k} {v}" for k, v in d.items())
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _focus_map(db_url: str, version: str, user: str, eps_m: float, min_samples: int, saved_key: str,
+               lang: str, draw: bool) -> tuple[folium.Map, pd.DataFrame]:
+    """Candidates (dashed, numbered) and saved focus areas (solid, named); keyed on the user."""
+    r = Repository.open(db_url, user, migrate=False)
+    cands = r.focus_candidates(eps_m=eps_m, min_samples=min_samples, as_of=as_of)
+    saved = r.focus_areas()
+    b = to_display_crs(r.boundary())
+    minx, miny, maxx, maxy = b.total_bounds if len(b) else (10.5, 55.8, 10.7, 56.0)
+    m = folium.Map(location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=11, tiles=None,
+                   maxZoom=19, control_scale=True)
+    if len(b):
+        folium.GeoJson(b.__geo_interface__, name=_esc(t("boundary", lang)),
+                       style_function=lambda _f: {"color": "#1b1b1b", "weight": 2, "fill": False}).add_to(m)
+    cand_group = folium.FeatureGroup(name=_esc(t("focus_layer_candidates", lang))).add_to(m)
+    if len(cands):
+        c4 = to_display_crs(cands[["cluster", "geometry"]])
+        c4["tip"] = [_esc(f"{t('pcol_cluster', lang)} {c}") for c in c4["cluster"]]
+        folium.GeoJson(json.loads(c4[["tip", "geometry"]].to_json()),
+                       style_function=lambda _f: {"color": "#d55e00", "weight": 2.5, "dashArray": "6 4",
+                                                  "fillColor": "#e69f00", "fillOpacity": 0.25},
+                       tooltip=folium.GeoJsonTooltip(fields=["tip"], aliases=[""], labels=False)).add_to(cand_group)
+        for c, g in zip(c4["cluster"], c4.geometry, strict=True):
+            _label(g, f"{t('pcol_cluster', lang)} {c}").add_to(cand_group)
+    saved_group = folium.FeatureGroup(name=_esc(t("focus_layer_saved", lang))).add_to(m)
+    if len(saved):
+        s4 = to_display_crs(saved[["name", "geometry"]])
+        s4["tip"] = [_esc(n) for n in s4["name"]]
+        folium.GeoJson(json.loads(s4[["tip", "geometry"]].to_json()),
+                       style_function=lambda _f: {"color": "#0072b2", "weight": 3, "fillColor": "#56b4e9",
+                                                  "fillOpacity": 0.2},
+                       tooltip=folium.GeoJsonTooltip(fields=["tip"], aliases=[""], labels=False)).add_to(saved_group)
+        for n, g in zip(s4["name"], s4.geometry, strict=True):
+            _label(g, n).add_to(saved_group)
+    folium.LayerControl(collapsed=False).add_to(m)
+    if len(b):
+        m.fit_bounds([[miny, minx], [maxy, maxx]])
+    if draw:
+        from folium.plugins import Draw
+
+        Draw(export=False, draw_options={"polyline": False, "circle": False, "marker": False,
+                                         "circlemarker": False, "rectangle": True, "polygon": True}).add_to(m)
+    from geo.assets import use_local_assets  # Leaflet.draw is vendored too: works offline
+
+    m = use_local_assets(m)
+    table = pd.DataFrame({
+        t("pcol_cluster", lang): cands["cluster"].astype(int) if len(cands) else [],
+        t("pcol_concerned", lang): cands["concerned_entrances"].astype(str) if len(cands) else [],
+        t("pcol_signals", lang): cands["signals"].astype(str) if len(cands) else [],
+        t("pcol_dwellings", lang): cands["dwellings"].astype(int) if len(cands) else [],
+        t("pcol_score", lang): cands["score"].astype(str) if len(cands) else [],
+        t("pcol_kinds", lang): [_kinds_text(d, lang) for d in cands["signals_by_kind"]] if len(cands) else [],
+    })
+    return m, table
+
+
+def _drawn_polygon(state: dict | None):
+    """The last polygon drawn on the map (st_folium's ``all_drawings``), in EPSG:25832."""
+    drawings = (state or {}).get("all_drawings") or []
+    polys = [shapely.geometry.shape(d["geometry"]) for d in drawings
+             if d and d.get("geometry", {}).get("type") in ("Polygon", "MultiPolygon")]
+    if not polys:
+        return None
+    g = gpd.GeoDataFrame(geometry=[polys[-1]], crs="EPSG:4326").to_crs(WORK_CRS)
+    return g.geometry.iloc[0]
+
+
+def _uploaded_polygon(upload):
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "upload.geojson"
+        path.write_bytes(upload.getvalue())
+        try:
+            gdf = gpd.read_file(path)
+        except Exception as exc:  # pyogrio raises several types
+            raise InputError(f"the file can't be read as GeoJSON: {exc}") from exc
+    if gdf.crs is None:
+        gdf = gdf.set_crs("EPSG:4326")
+    gdf = to_work_crs(gdf, what="GeoJSON")
+    polys = [g for g in gdf.geometry if g is not None and g.geom_type in ("Polygon", "MultiPolygon")]
+    if not polys:
+        raise InputError("the file holds no polygon")
+    return shapely.union_all(polys)
+
+
+# ---------------------------------------------------------------------------------- page
+
+st.title(t("focus_heading", lg))
+st.caption(t("focus_caption", lg))
+if not can_write:
+    st.info(t("prio_masked", lg))
+if "focus_msg" in st.session_state:
+    st.success(st.session_state.pop("focus_msg"))
+
+c1, c2 = st.columns(2)
+eps_m = c1.slider(t("focus_eps", lg), min_value=50, max_value=500, value=150, step=10, key="focus_eps")
+min_samples = c2.slider(t("focus_min", lg), min_value=2, max_value=10, value=3, key="focus_min")
+saved = repo.focus_areas()
+saved_key = ",".join(sorted(saved["focus_id"])) if len(saved) else ""
+source_options = ["cluster", "area", "draw", "upload"]
+source = (st.radio(t("focus_source", lg), source_options, key="focus_source", horizontal=True,
+                   format_func=lambda s: t(f"psrc_{s}", lg)) if can_write else "cluster")
+version = json.dumps(repo._version_key(), default=str)
+m, table = _focus_map(session.db_url(), version, repo.actor.name, float(eps_m), int(min_samples), saved_key, lg,
+                      source == "draw")
+st.caption(t("focus_map_caption", lg))
+if source == "draw":
+    st.caption(t("focus_draw_caption", lg))
+state = st_folium(copy.deepcopy(m), height=560, use_container_width=True,
+                  returned_objects=["all_drawings"] if source == "draw" else [], key=f"focus-map-{source}-{lg}")
+
+st.subheader(t("focus_candidates", lg))
+if table.empty:
+    st.info(t("focus_no_candidates", lg))
+else:
+    st.dataframe(table, hide_index=True, key="focus_cand_df")
+
+if can_write:
+    st.subheader(t("focus_save_heading", lg))
+    geometry, origin, ref = None, "drawn", ""
+    if source == "cluster":
+        numbers = list(table[t("pcol_cluster", lg)]) if not table.empty else []
+        pick = st.selectbox(t("focus_pick_cluster", lg), numbers, key="focus_pick_cluster")
+        if pick is not None:
+            cands = repo.focus_candidates(eps_m=float(eps_m), min_samples=int(min_samples), as_of=as_of)
+            hit = cands[cands["cluster"] == int(pick)]
+            if len(hit):
+                geometry = hit.geometry.iloc[0]
+                origin, ref = "cluster", f"dbscan eps={eps_m} min={min_samples} #{pick}"
+    elif source == "area":
+        layers = ["parishes", "grid250", "grid100", "grid1km"]
+        layers = [x for x in layers if x.startswith("grid") or x in repo.area_layer_names()] + [
+            x for x in repo.area_layer_names() if x not in layers]
+        layer = st.selectbox(t("focus_pick_layer", lg), layers, key="focus_pick_layer")
+        ranking = repo.priorities(layer, as_of=as_of, lang=lg)
+        labels = {a: f"{rk}. {n}" for a, rk, n in zip(ranking["area_id"], ranking["rank"], ranking["name"], strict=True)}
+        area_id = st.selectbox(t("focus_pick_area", lg), list(ranking["area_id"][:500]),
+                               format_func=lambda a: labels.get(a, a), key="focus_pick_area")
+        if area_id is not None:
+            origin, ref = "area", f"{layer}:{area_id}"
+    elif source == "draw":
+        geometry = _drawn_polygon(state)
+        st.caption(t("focus_drawn_ok", lg) if geometry is not None else t("focus_drawn_none", lg))
+    else:
+        upload = st.file_uploader(t("focus_upload", lg), type=["geojson", "json"], key="focus_upload")
+        if upload is not None:
+            try:
+                geometry = _uploaded_polygon(upload)
+            except InputError as exc:
+                st.error(str(exc))
+    name = st.text_input(t("focus_name", lg), key="focus_name", max_chars=200)
+    if st.button(t("focus_save", lg), key="focus_save", type="primary"):
+        if geometry is None and origin != "area":
+            st.error(t("focus_need_polygon", lg))
+        else:
+            try:
+                repo.save_focus_area(name, geometry, origin=origin, source_ref=ref, as_of=as_of)
+            except InputError as exc:
+                st.error(str(exc))
+            else:
+                st.session_state["focus_msg"] = t("focus_saved", lg).format(name=md_escape(name.strip()))
+                st.rerun()
+
+st.subheader(t("focus_saved_heading", lg))
+if saved.empty:
+    st.info(t("focus_none_saved", lg))
+else:
+    st.dataframe(pd.DataFrame({
+        t("pcol_name", lg): saved["name"].astype(str),
+        t("pcol_origin", lg): [t(f"porigin_{o}", lg) if o in ("cluster", "area", "drawn") else o for o in saved["origin"]],
+        t("pcol_dwellings", lg): [str(s.get("dwellings", "")) for s in saved["stats"]],
+        t("pcol_entrances", lg): [str(s.get("entrances", "")) for s in saved["stats"]],
+        t("pcol_concerned", lg): [str(s.get("concerned_entrances", "")) for s in saved["stats"]],
+        t("pcol_signals", lg): [str(s.get("signals", "")) for s in saved["stats"]],
+        t("pcol_kinds", lg): [_kinds_text(s.get("signals_by_kind", {}), lg) for s in saved["stats"]],
+        t("pcol_created", lg): [str(c)[:16] for c in saved["created_at"]],
+    }), hide_index=True, key="focus_saved_df")
+    if can_write:
+        names = dict(zip(saved["focus_id"], saved["name"], strict=True))
+        c1, c2 = st.columns([3, 1])
+        victim = c1.selectbox(t("focus_delete_pick", lg), list(names), format_func=names.get, key="focus_delete_pick")
+        if c2.button(t("focus_delete", lg), key="focus_delete"):
+            repo.delete_focus_area(victim)
+            st.session_state["focus_msg"] = t("focus_deleted", lg)
+            st.rerun()

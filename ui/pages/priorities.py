@@ -1,0 +1,213 @@
+"""Prioritering: ranked areas with a choropleth map and a model the planner can tune live."""
+
+from __future__ import annotations
+
+import copy
+import json
+
+import folium
+import numpy as np
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from detection.access import SEES_ADDRESSES, allowed
+from detection.cli import today_cph
+from detection.exports import neutralise
+from detection.kinds import KINDS
+from detection.repository import Repository
+from detection.scoring import ModelParams
+from geo.crs import to_display_crs
+from geo.maps import _esc
+from ui import session
+from ui.i18n import t
+
+repo: Repository = st.session_state["repo"]
+lg = session.lang()
+as_of = today_cph()
+
+PALETTE = ("#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494")
+"""ColorBrewer YlGnBu, 5 classes (colour-blind safe); the class is also written in words."""
+LABELLED = 15
+
+
+def _model_defaults() -> None:
+    """Slider values for this session, from the saved model (once)."""
+    if "prio_model_loaded" in st.session_state:
+        return
+    _set_sliders(repo.model())
+    st.session_state["prio_model_loaded"] = True
+
+
+def _set_sliders(p: ModelParams) -> None:
+    for k in KINDS:
+        st.session_state[f"prio_w_{k.id}"] = float(p.weight(k.id))
+    st.session_state["prio_cred"] = float(p.credibility_spread)
+    st.session_state["prio_half_life"] = int(p.half_life_days)
+    st.session_state["prio_bonus"] = float(p.source_bonus)
+
+
+def _params_from_sliders() -> ModelParams:
+    return ModelParams(
+        kind_weights=tuple((k.id, float(st.session_state[f"prio_w_{k.id}"])) for k in KINDS),
+        credibility_spread=float(st.session_state["prio_cred"]),
+        half_life_days=float(st.session_state["prio_half_life"]),
+        source_bonus=float(st.session_state["prio_bonus"]))
+
+
+def _layer_label(layer: str) -> str:
+    key = {"parishes": "layer_parishes", "grid100": "layer_grid100", "grid250": "layer_grid250",
+           "grid1km": "layer_grid1km"}.get(layer)
+    return t(key, lg) if key else layer
+
+
+def _classes(rates: np.ndarray) -> tuple[np.ndarray, list[tuple[float, float]]]:
+    """Class 0–4 of each rate (quintiles of the shown areas) and each class's range."""
+    if len(rates) == 0:
+        return np.zeros(0, dtype=int), []
+    edges = np.quantile(rates, [0.2, 0.4, 0.6, 0.8])
+    cls = np.searchsorted(edges, rates, side="right").clip(0, 4)
+    ranges = []
+    for i in range(5):
+        sel = rates[cls == i]
+        ranges.append((float(sel.min()), float(sel.max())) if len(sel) else (float("nan"), float("nan")))
+    return cls, ranges
+
+
+def _num(v: float) -> str:
+    s = f"{v:,.1f}"
+    return s.replace(",", "§").replace(".", ",").replace("§", ".") if lg == "da" else s
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _ranking_map(db_url: str, version: str, user: str, layer: str, params_json: str, lang: str,
+                 ) -> tuple[folium.Map, pd.DataFrame]:
+    """Choropleth of one ranking (keyed on the user: an analyst's map is built from masked rows)."""
+    r = Repository.open(db_url, user, migrate=False)
+    df = r.priorities(layer, ModelParams.from_json(params_json), as_of=as_of, lang=lang)
+    geo = r.area_geometries(layer, list(df["area_id"]))
+    gdf = geo.merge(df[["area_id", "rank", "rate", "rate_low", "rate_high", "hotspot", "signals", "dwellings"]],
+                    on="area_id")
+    cls, ranges = _classes(gdf["rate"].to_numpy(float))
+    gdf["cls"] = cls
+    gdf["tip"] = [
+        f"{_esc(n)} · {t('pcol_rank', lang)} {rk} · {_num(rt)} ({_num(lo)}–{_num(hi)}) "
+        f"{t('pcol_rate', lang).lower()} · {t('pclass_n', lang).format(i=c + 1)}"
+        + (f" · {t('pcol_hotspot', lang)}" if hs else "")
+        for n, rk, rt, lo, hi, c, hs in zip(gdf["name"], gdf["rank"], gdf["rate"], gdf["rate_low"],
+                                             gdf["rate_high"], gdf["cls"], gdf["hotspot"], strict=True)]
+    d = to_display_crs(gdf[["area_id", "tip", "cls", "hotspot", "rank", "geometry"]])
+    minx, miny, maxx, maxy = d.total_bounds if len(d) else (10.5, 55.8, 10.7, 56.0)
+    m = folium.Map(location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=11, tiles=None,
+                   maxZoom=19, control_scale=True)
+    feats = json.loads(d[["tip", "cls", "hotspot", "geometry"]].assign(
+        hotspot=d["hotspot"].astype(bool), cls=d["cls"].astype(int)).to_json())
+    folium.GeoJson(
+        feats, name=_esc(t("prio_map", lang)),
+        style_function=lambda f: {
+            "fillColor": PALETTE[int(f["properties"]["cls"])], "fillOpacity": 0.75,
+            "color": "#000000" if f["properties"]["hotspot"] else "#555555",
+            "weight": 3.5 if f["properties"]["hotspot"] else 0.6},
+        highlight_function=lambda _f: {"weight": 4, "color": "#d55e00"},
+        tooltip=folium.GeoJsonTooltip(fields=["tip"], aliases=[""], labels=False),
+    ).add_to(m)
+    pts = d.geometry.representative_point()
+    for rk, hs, p in zip(d["rank"], d["hotspot"], pts, strict=True):
+        if rk > LABELLED and not hs:
+            continue
+        label = (str(int(rk)) if rk <= LABELLED else "") + (" H" if hs else "")
+        folium.Marker(
+            [p.y, p.x], icon=folium.DivIcon(
+                html=f'<div class="opspor-rank" title="{_esc(label)}" style="font:bold 12px sans-serif;'
+                     'color:#000;background:#fff;border:1px solid #000;border-radius:3px;padding:0 3px;'
+                     f'white-space:nowrap;display:inline-block">{_esc(label.strip())}</div>',
+                icon_size=(34, 18), icon_anchor=(10, 9)),
+        ).add_to(m)
+    if len(d):
+        m.fit_bounds([[miny, minx], [maxy, maxx]])
+    try:
+        from geo.assets import use_local_assets
+
+        m = use_local_assets(m)
+    except ImportError:  # pragma: no cover - assets module ships with the app
+        pass
+    legend = pd.DataFrame({
+        t("plegend_class", lang): [t("pclass_n", lang).format(i=i + 1) for i in range(5)],
+        t("plegend_colour", lang): list(PALETTE),
+        t("plegend_range", lang): ["–" if np.isnan(lo) else f"{_num(lo)} – {_num(hi)}" for lo, hi in ranges],
+    })
+    return m, legend
+
+
+# ---------------------------------------------------------------------------------- page
+
+st.title(t("prio_heading", lg))
+st.caption(t("prio_caption", lg))
+sees = repo.actor.role in SEES_ADDRESSES
+if not sees:
+    st.info(t("prio_masked", lg))
+
+_model_defaults()
+layers = ["parishes", "grid250", "grid100", "grid1km"]
+layers = [x for x in layers if x.startswith("grid") or x in repo.area_layer_names()] + [
+    x for x in repo.area_layer_names() if x not in layers]
+layer = st.selectbox(t("prio_layer", lg), layers, format_func=_layer_label, key="prio_layer")
+
+with st.expander(t("prio_model", lg), expanded=True):
+    cols = st.columns(2)
+    for i, k in enumerate(KINDS):
+        cols[i % 2].slider(t("prio_weight_of", lg).format(kind=f"{k.symbol} · {k.name(lg)}"),
+                           min_value=0.0, max_value=3.0, step=0.1, key=f"prio_w_{k.id}")
+    cols[0].slider(t("prio_cred", lg), min_value=0.0, max_value=0.9, step=0.1, key="prio_cred",
+                   help=t("prio_cred_help", lg))
+    cols[1].slider(t("prio_half_life", lg), min_value=14, max_value=720, step=7, key="prio_half_life")
+    cols[0].slider(t("prio_bonus", lg), min_value=0.0, max_value=2.0, step=0.1, key="prio_bonus")
+    b1, b2 = st.columns(2)
+    b1.button(t("prio_reset_model", lg), key="prio_reset", on_click=_set_sliders, args=(ModelParams(),))
+    if allowed(repo.actor.role, "focus.write"):
+        if b2.button(t("prio_save_model", lg), key="prio_save_model", type="primary"):
+            repo.save_model(_params_from_sliders())
+            st.success(t("prio_model_saved", lg))
+
+params = _params_from_sliders()
+ranking = repo.priorities(layer, params, as_of=as_of, lang=lg)
+st.caption(t("prio_mean", lg).format(rate=_num(float(ranking.attrs.get("mean_rate", 0.0)))))
+
+st.subheader(t("prio_table", lg))
+if ranking.empty:
+    st.info(t("prio_no_areas", lg))
+else:
+    top_options = [25, 50, 100, 0]
+    top = st.selectbox(t("prio_top_n", lg), top_options, key="prio_top",
+                       format_func=lambda n: str(n) if n else ("alle" if lg == "da" else "all"))
+    shown = ranking if not top else ranking.head(top)
+    table = pd.DataFrame({
+        t("pcol_rank", lg): shown["rank"].astype(int),
+        t("pcol_area", lg): shown["name"].astype(str),
+        t("pcol_why", lg): shown["why"].astype(str),
+        t("pcol_signals", lg): shown["signals"].astype(str),
+        t("pcol_dwellings", lg): shown["dwellings"].astype(int),
+        t("pcol_rate", lg): shown["rate"].round(1),
+        t("pcol_interval", lg): [f"{_num(lo)} – {_num(hi)}" for lo, hi in zip(shown["rate_low"], shown["rate_high"],
+                                                                              strict=True)],
+        t("pcol_hotspot", lg): [t("yes_hotspot", lg) if h else t("no_hotspot", lg) for h in shown["hotspot"]],
+    })
+    st.dataframe(table, hide_index=True, key="prio_table_df",
+                 column_config={t("pcol_why", lg): st.column_config.TextColumn(width="large")})
+    export = ranking[["rank", "area_id", "name", "score", "signals", "dwellings", "rate", "rate_low",
+                      "rate_high", "hotspot", "hotspot_p", "why"]].copy()
+    export["signals_by_kind"] = [json.dumps(d, ensure_ascii=False) for d in ranking["signals_by_kind"]]
+    export = export.apply(lambda c: c.map(neutralise) if c.dtype == object else c)
+    st.download_button(t("prio_download", lg), export.to_csv(sep=";", index=False).encode("utf-8-sig"),
+                       file_name=f"prioritering_{layer}_{as_of}.csv", mime="text/csv", key="prio_download")
+
+    st.subheader(t("prio_map", lg))
+    st.caption(t("prio_map_caption", lg))
+    m, legend = _ranking_map(session.db_url(), json.dumps(repo._version_key(), default=str), repo.actor.name,
+                             layer, params.to_json(), lg)
+    st_folium(copy.deepcopy(m), height=560, use_container_width=True, returned_objects=[], key=f"prio-map-{lg}")
+    st.markdown(f"**{t('prio_legend', lg)}**")
+    st.dataframe(legend.style.apply(
+        lambda c: [f"background-color: {v}; color: {'#000' if i < 3 else '#fff'}" for i, v in enumerate(c)]
+        if c.name == t("plegend_colour", lg) else ["" for _ in c]), hide_index=True, key="prio_legend_df")
+    st.caption(t("plegend_hotspot", lg))

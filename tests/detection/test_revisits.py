@@ -1,0 +1,122 @@
+"""Revisit rules (not home → later day, other time of day; letter after N) and working days."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pandas as pd
+import pytest
+
+from detection.revisits import (
+    Candidate,
+    danish_holidays,
+    door_needs,
+    easter_sunday,
+    next_working_day,
+    working_days,
+)
+from detection.routing import COPENHAGEN, PlanSettings, bucket_of, plan_routes
+
+
+def _o(rows):
+    return pd.DataFrame(rows, columns=["entrance_id", "unit_id", "outcome", "visited_at"])
+
+
+def at(d: str, hhmm: str) -> datetime:
+    h, m = (int(p) for p in hhmm.split(":"))
+    y, mo, dd = (int(p) for p in d.split("-"))
+    return datetime(y, mo, dd, h, m, tzinfo=COPENHAGEN)
+
+
+C = Candidate("E1", 100.0, 100.0, ("U1", "U2"), 2.0)
+
+
+def test_easter_and_danish_holidays():
+    assert [easter_sunday(y) for y in (2024, 2025, 2026)] == [date(2024, 3, 31), date(2025, 4, 20), date(2026, 4, 5)]
+    h = danish_holidays(2026)
+    for d in (date(2026, 1, 1), date(2026, 4, 2), date(2026, 4, 3), date(2026, 4, 6), date(2026, 5, 14),
+              date(2026, 5, 25), date(2026, 12, 25), date(2026, 12, 26)):
+        assert d in h, d
+    assert date(2026, 5, 1) not in h  # store bededag is gone since 2024
+    assert date(2023, 5, 5) in danish_holidays(2023)
+
+
+def test_working_days_skip_weekends_and_holidays():
+    assert working_days(date(2026, 12, 23), 3) == [date(2026, 12, 23), date(2026, 12, 24), date(2026, 12, 28)]
+    assert next_working_day(date(2026, 10, 30)) == date(2026, 11, 2)  # Friday → Monday
+    assert working_days(date(2026, 5, 13), 2) == [date(2026, 5, 13), date(2026, 5, 15)]  # Ascension Day
+
+
+def test_no_outcome_means_visit_all_units():
+    doors, left = door_needs([C], _o([]))
+    assert not left
+    assert doors[0].task == "visit" and doors[0].units == ("U1", "U2")
+
+
+def test_not_home_in_the_morning_becomes_an_afternoon_revisit_on_a_later_day():
+    doors, left = door_needs([C], _o([("E1", None, "not_home", at("2026-11-02", "10:15"))]))
+    d = doors[0]
+    assert d.task == "revisit" and d.units == ("U1", "U2")
+    assert d.not_before == date(2026, 11, 2)
+    assert d.avoid_buckets == frozenset({"morning"})
+    # planned over Monday and Tuesday: it lands on Tuesday afternoon
+    s = PlanSettings(days=(date(2026, 11, 2), date(2026, 11, 3)), start_xy=(0.0, 0.0), teams=1, seconds=0.3)
+    plan = plan_routes(doors, s)
+    stop = next(st for r in plan.routes for st in r.stops)
+    assert stop.arrive.date() == date(2026, 11, 3)
+    assert bucket_of(stop.arrive.hour * 3600 + stop.arrive.minute * 60) == "afternoon"
+
+
+def test_after_three_not_homes_a_letter_is_due():
+    o = _o([("E1", None, "not_home", at("2026-11-02", "10:00")),
+            ("E1", None, "not_home", at("2026-11-03", "13:00")),
+            ("E1", None, "not_home", at("2026-11-04", "18:00"))])
+    doors, _ = door_needs([C], o)
+    assert doors[0].task == "letter"
+    doors2, _ = door_needs([C], o.iloc[:2])
+    assert doors2[0].task == "revisit"
+    assert door_needs([C], o, attempts=2)[0][0].task == "letter"
+
+
+def test_two_tried_buckets_leave_the_third_or_at_least_not_the_last():
+    o = _o([("E1", None, "not_home", at("2026-11-02", "10:00")),
+            ("E1", None, "not_home", at("2026-11-03", "13:00"))])
+    d = door_needs([C], o, shift=(9 * 3600, 19 * 3600))[0][0]
+    assert d.avoid_buckets == frozenset({"morning", "afternoon"})  # evening still untried
+    d = door_needs([C], o, shift=(9 * 3600, 15 * 3600))[0][0]
+    assert d.avoid_buckets == frozenset({"afternoon"})  # shift has no evening: not the last one
+
+
+def test_unit_outcomes_per_unit_and_whole_entrance():
+    o = _o([("E1", "U1", "contact_established", at("2026-11-02", "10:00")),
+            ("E1", "U2", "not_home", at("2026-11-02", "10:05"))])
+    d = door_needs([C], o)[0][0]
+    assert d.task == "revisit" and d.units == ("U2",)
+    o2 = _o([("E1", "U1", "talked_no_need", at("2026-11-02", "10:00")),
+             ("E1", "U2", "declined", at("2026-11-02", "10:05"))])
+    doors, left = door_needs([C], o2)
+    assert doors == [] and left == [("E1", "done")]
+
+
+def test_unsafe_is_never_planned_without_a_leads_decision():
+    o = _o([("E1", "U1", "unsafe", at("2026-11-02", "10:00"))])
+    assert door_needs([C], o) == ([], [("E1", "unsafe")])
+    dec = pd.DataFrame([{"entrance_id": "E1", "decision": "clear_unsafe",
+                         "decided_at": at("2026-11-03", "08:00")}])
+    doors, left = door_needs([C], o, dec)
+    assert not left and doors[0].task == "visit"
+    # a decision older than the unsafe mark does not clear it
+    old = dec.assign(decided_at=at("2026-11-01", "08:00"))
+    assert door_needs([C], o, old)[1] == [("E1", "unsafe")]
+
+
+def test_a_newer_report_starts_over():
+    o = _o([("E1", None, "letter_left", at("2026-10-01", "10:00"))])
+    assert door_needs([C], o)[1] == [("E1", "done")]
+    newer = Candidate("E1", 100.0, 100.0, ("U1", "U2"), 2.0, newest_report=date(2026, 10, 20))
+    assert door_needs([newer], o)[0][0].task == "visit"
+
+
+def test_attempts_must_be_positive():
+    with pytest.raises(ValueError):
+        door_needs([C], _o([]), attempts=0)

@@ -1,0 +1,116 @@
+"""The route-planning page (team lead) and the field worker's routes, on a copy of the demo."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from detection.repository import Repository
+from detection.revisits import next_working_day
+
+ROOT = Path(__file__).resolve().parents[2]
+APP = str(ROOT / "app.py")
+
+
+@pytest.fixture()
+def demo_copy(demo_db, tmp_path) -> Path:
+    path = tmp_path / "demo.sqlite"
+    for suffix in ("", "-wal", "-shm"):
+        if Path(f"{demo_db}{suffix}").exists():
+            shutil.copy(f"{demo_db}{suffix}", f"{path}{suffix}")
+    return path
+
+
+@pytest.fixture()
+def app(demo_copy, monkeypatch) -> AppTest:
+    monkeypatch.setenv("OPSPOR_DB", str(demo_copy))
+    monkeypatch.chdir(ROOT)
+    return AppTest.from_file(APP, default_timeout=90)
+
+
+def _as(at: AppTest, user: str, page: str) -> AppTest:
+    at.run()
+    at.selectbox(key="demo_user").set_value(user).run()
+    at.switch_page(page).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _button(at: AppTest, label: str):
+    return next(b for b in at.button if b.label == label)
+
+
+def _map_script(at: AppTest) -> str:
+    maps = [e for e in at.main if type(e).__name__ == "UnknownElement"]
+    assert maps, "the folium map component is not on the page"
+    script = json.loads(maps[0].proto.json_args)["script"]
+    return script.encode("ascii", "backslashreplace").decode("unicode_escape")
+
+
+def test_team_lead_plans_two_pairs_two_days_and_sees_map_timeline_and_downloads(app, demo_copy):
+    at = _as(app, "teamleder", "ui/pages/routes.py")
+    areas = at.selectbox(key="rt_area")
+    nordby = next(i for i, a in enumerate(areas.options) if "Nordby" in a)
+    areas.select_index(nordby)
+    at.number_input(key="rt_teams").set_value(2)
+    at.number_input(key="rt_days").set_value(2)
+    at.slider(key="rt_seconds").set_value(1)
+    _button(at, "Planlæg ruter").click().run()
+    assert not at.exception, at.exception
+    repo = Repository.open(str(demo_copy), "teamleder", migrate=False)
+    plans = repo.route_plans()
+    assert len(plans) == 1 and plans[0]["teams"] == 2 and len(plans[0]["days"]) == 2
+    plan = repo.route_plan(plans[0]["plan_id"])
+    assert plan["method"] == "network"
+    script = _map_script(at)
+    # numbered markers (route·stop), not colour alone
+    assert "1·1" in script and "2·1" in script
+    # a timeline table per route, and the unplanned list when there is one
+    assert len(at.dataframe) >= sum(1 for r in plan["routes"] if r["stops"])
+    labels = [b.label for b in at.get("download_button")]
+    assert any(lab.startswith("Gåliste (PDF)") for lab in labels)
+    assert any(lab.startswith("GPX") for lab in labels)
+    assert "GeoPackage til QField (alle ruter)" in labels
+    # assign route 1 to the demo field worker
+    first = next(r for r in plan["routes"] if r["stops"])
+    at.multiselect(key=f"rt_who_{first['route_id']}").set_value(["feltarbejder"])
+    _button(at, "Tildel").click().run()
+    assert not at.exception, at.exception
+    assert repo.route_plan(plan["plan_id"])["routes"][0]["members"] == ["feltarbejder"]
+
+    # the field worker sees that route and records a whole entrance "not home"
+    fw = _as(at, "feltarbejder", "ui/pages/my_routes.py")
+    text = "\n".join(str(m.value) for m in fw.subheader)
+    assert first["route_id"] in text
+    stop = first["stops"][0]
+    fw.button(key=f"nh_{first['route_id']}_1").click().run()
+    assert not fw.exception, fw.exception
+    got = repo.outcomes(stop["entrance_id"])
+    assert got["outcome"].tolist() == ["not_home"]
+
+    # the next plan, a day after the visit, brings it back as a revisit at another time of day
+    visited = got["visited_at"].iloc[0]
+    day = datetime.fromisoformat(str(visited)).date() if not hasattr(visited, "date") else visited.date()
+    nxt = repo.plan_routes("parishes:7244", teams=2, days=2, as_of=day, from_date=next_working_day(day),
+                           seconds=1.0)
+    again = next(s for r in nxt["routes"] for s in r["stops"] if s["entrance_id"] == stop["entrance_id"])
+    assert again["task"] == "revisit"
+    assert datetime.fromisoformat(again["arrive"]).date() > day
+
+
+def test_routes_page_in_english_and_unreachable_for_analyst(app):
+    at = app.run()
+    at.selectbox(key="lang_select").set_value("en").run()
+    at.selectbox(key="demo_user").set_value("teamleder").run()
+    at.switch_page("ui/pages/routes.py").run()
+    assert not at.exception
+    assert any("Door-to-door routes" in str(x.value) for x in at.title)
+    at.selectbox(key="demo_user").set_value("analytiker").run()
+    with pytest.raises(Exception):  # noqa: B017 - not in the analyst's navigation
+        at.switch_page("ui/pages/routes.py").run()
+        assert at.exception

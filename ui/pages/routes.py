@@ -1,0 +1,240 @@
+"""Ruteplanlægning (team lead): plan door-to-door routes for pairs, see them on the map,
+take them out (PDF, GPX, GeoPackage), assign them, and import outcomes."""
+
+from __future__ import annotations
+
+import copy
+import tempfile
+from datetime import datetime, time
+from pathlib import Path
+
+import folium
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from detection.cli import today_cph
+from detection.errors import InputError
+from detection.field_exports import plan_gpkg_bytes, route_gpx, walk_list_pdf
+from detection.repository import Repository
+from detection.revisits import next_working_day
+from geo.maps import _esc
+from ui import session
+from ui.i18n import t
+from ui.text import md_escape
+
+repo: Repository = st.session_state["repo"]
+lg = session.lang()
+as_of = today_cph()
+
+#: line styles so routes differ by more than colour
+DASHES = (None, "10 6", "2 6", "14 4 2 4")
+COLOURS = ("#1f4e9c", "#b3261e", "#1b6e3a", "#7a3e9d", "#a65f00", "#006d77")
+
+
+def _hhmm(iso: str) -> str:
+    return datetime.fromisoformat(iso).strftime("%H:%M")
+
+
+def _units(stop: dict) -> str:
+    return ", ".join(stop.get("unit_labels") or []) or t("rt_whole_entrance", lg)
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _route_map(db_url: str, plan_id: str, user: str, lang: str) -> folium.Map:
+    """The folium map of one stored plan for one user (plans never change once stored)."""
+    plan = Repository.open(db_url, user, migrate=False).route_plan(plan_id)
+    pts = [[s["lat"], s["lon"]] for r in plan["routes"] for s in r["stops"]]
+    sp = plan["start_point"]
+    m = folium.Map(location=[sp["lat"], sp["lon"]], zoom_start=14, tiles=None, maxZoom=19, control_scale=True)
+    folium.TileLayer("OpenStreetMap", name=_esc(t("tiles", lang)), overlay=True, show=False).add_to(m)
+    folium.Marker([sp["lat"], sp["lon"]], tooltip=_esc(t("rt_start_marker", lang)), icon=folium.DivIcon(
+        html='<div style="font:bold 13px sans-serif;background:#000;color:#fff;border-radius:3px;'
+             'padding:1px 4px;display:inline-block">S</div>', icon_size=(20, 18), icon_anchor=(10, 9))).add_to(m)
+    for n, r in enumerate([r for r in plan["routes"] if r["stops"]], start=1):
+        colour = COLOURS[(n - 1) % len(COLOURS)]
+        name = t("rt_route_label", lang).format(n=n, team=r["team"], day=r["day"])
+        fg = folium.FeatureGroup(name=_esc(name), show=True)
+        if r["path"]:
+            folium.PolyLine([[lat, lon] for lon, lat in r["path"]], color=colour, weight=4, opacity=0.8,
+                            dash_array=DASHES[(n - 1) % len(DASHES)], tooltip=_esc(name)).add_to(fg)
+        for s in r["stops"]:
+            label = f"{n}·{s['seq']}"
+            tip = f"{label} {_hhmm(s['arrive'])} {s['address']} ({_units(s)})"
+            folium.Marker([s["lat"], s["lon"]], tooltip=_esc(tip), icon=folium.DivIcon(
+                html=f'<div style="font:bold 12px sans-serif;background:#fff;color:{colour};'
+                     f'border:2px solid {colour};border-radius:9px;padding:0 4px;white-space:nowrap;'
+                     f'display:inline-block">{_esc(label)}</div>',
+                icon_size=(34, 18), icon_anchor=(17, 9))).add_to(fg)
+        fg.add_to(m)
+    folium.LayerControl(collapsed=False).add_to(m)
+    if pts:
+        lats, lons = [p[0] for p in pts] + [sp["lat"]], [p[1] for p in pts] + [sp["lon"]]
+        m.fit_bounds([[min(lats), min(lons)], [max(lats), max(lons)]])
+    return m
+
+
+st.title(t("rt_heading", lg))
+st.caption(t("rt_caption", lg))
+
+areas = repo.planning_areas()
+if not areas:
+    st.info(t("rt_no_areas", lg))
+    st.stop()
+
+
+def _area_label(a: dict) -> str:
+    kind = t("rt_kind_focus", lg) if a["kind"] == "focus" else a["kind"]
+    return f"{a['name']} ({kind})"
+
+
+with st.form("rt_plan_form"):
+    st.subheader(t("rt_setup", lg))
+    area = st.selectbox(t("rt_area", lg), areas, format_func=_area_label, key="rt_area")
+    doors = st.radio(t("rt_doors", lg), ["reported", "all", "social_housing"],
+                     format_func=lambda d: t(f"rt_doors_{d}", lg), key="rt_doors", horizontal=True)
+    c1, c2, c3 = st.columns(3)
+    teams = c1.number_input(t("rt_teams", lg), min_value=1, max_value=20, value=2, step=1, key="rt_teams")
+    days = c2.number_input(t("rt_days", lg), min_value=1, max_value=10, value=2, step=1, key="rt_days")
+    first = c3.date_input(t("rt_from", lg), value=next_working_day(as_of), key="rt_from")
+    c1, c2, c3 = st.columns(3)
+    shift_start = c1.time_input(t("rt_shift_start", lg), value=time(9, 0), key="rt_shift_start")
+    shift_end = c2.time_input(t("rt_shift_end", lg), value=time(15, 0), key="rt_shift_end")
+    seconds = c3.slider(t("rt_seconds", lg), min_value=1, max_value=60, value=5, key="rt_seconds")
+    start = st.text_input(t("rt_start", lg), value="", key="rt_start")
+    c1, c2, c3, c4 = st.columns(4)
+    speed = c1.number_input(t("rt_speed", lg), min_value=1.0, max_value=8.0, value=4.5, step=0.5, key="rt_speed")
+    per_entrance = c2.number_input(t("rt_per_entrance", lg), min_value=0, max_value=1800, value=60, step=10,
+                                   key="rt_per_entrance")
+    per_unit = c3.number_input(t("rt_per_unit", lg), min_value=0, max_value=1800, value=90, step=10,
+                               key="rt_per_unit")
+    attempts = c4.number_input(t("rt_attempts", lg), min_value=1, max_value=10, value=3, step=1, key="rt_attempts")
+    submitted = st.form_submit_button(t("rt_plan_button", lg), type="primary")
+
+if submitted:
+    if shift_end <= shift_start:
+        st.error(t("rt_bad_shift", lg))
+    else:
+        bar = st.progress(0.0, text=t("rt_solving", lg))
+        try:
+            plan = repo.plan_routes(
+                area["key"], teams=int(teams), days=int(days),
+                shift=f"{shift_start:%H:%M}-{shift_end:%H:%M}", start=start.strip() or None, doors=doors,
+                from_date=first, as_of=as_of, seconds=float(seconds), speed_kmh=float(speed),
+                per_entrance_s=int(per_entrance), per_unit_s=int(per_unit), attempts=int(attempts),
+                progress=lambda f: bar.progress(min(1.0, float(f)), text=t("rt_solving", lg)))
+        except InputError as exc:
+            bar.empty()
+            st.error(md_escape(exc))
+        else:
+            bar.progress(1.0, text=t("rt_planned", lg).format(plan=plan["plan_id"]))
+            st.session_state["rt_plan_id"] = plan["plan_id"]
+
+plans = repo.route_plans()
+st.subheader(t("rt_plans", lg))
+if not plans:
+    st.write(t("rt_no_plans", lg))
+    st.stop()
+ids = [p["plan_id"] for p in plans]
+chosen = st.session_state.get("rt_plan_id")
+idx = ids.index(chosen) if chosen in ids else 0
+plan_id = st.selectbox(
+    t("rt_plan_label", lg), ids, index=idx, key="rt_plan_pick",
+    format_func=lambda i: next(f"{p['plan_id']} · {p['area']} · {', '.join(p['days'])}" for p in plans
+                               if p["plan_id"] == i))
+plan = repo.route_plan(plan_id)
+routes = [r for r in plan["routes"] if r["stops"]]
+
+st.subheader(t("rt_totals", lg))
+tot = plan["totals"]
+c = st.columns(5)
+c[0].metric(t("rt_m_routes", lg), tot["routes"])
+c[1].metric(t("rt_m_stops", lg), tot["stops"])
+c[2].metric(t("rt_m_walk", lg), f"{tot['walk_m'] / 1000:.1f}")
+c[3].metric(t("rt_m_hours", lg), f"{tot['duration_s'] / 3600:.1f}")
+c[4].metric(t("rt_m_unplanned", lg), len(plan["unplanned"]))
+st.caption(t(f"rt_method_{plan['method']}", lg))
+
+st.subheader(t("rt_map", lg))
+st.caption(t("rt_map_caption", lg))
+m = _route_map(session.db_url(), plan_id, repo.actor.name, lg)
+st_folium(copy.deepcopy(m), height=560, use_container_width=True, returned_objects=[], key=f"rt-map-{plan_id}-{lg}")
+
+for n, r in enumerate(routes, start=1):
+    head = t("rt_route_label", lg).format(n=n, team=r["team"], day=r["day"])
+    summary = t("rt_route_summary", lg).format(stops=len(r["stops"]), km=f"{r['walk_m'] / 1000:.1f}",
+                                               start=_hhmm(r["start"]), end=_hhmm(r["end"]))
+    with st.expander(f"{head} — {summary}", expanded=n == 1):
+        st.dataframe(pd.DataFrame({
+            t("rt_col_seq", lg): [s["seq"] for s in r["stops"]],
+            t("rt_col_arrive", lg): [_hhmm(s["arrive"]) for s in r["stops"]],
+            t("col_address", lg): [s["address"] for s in r["stops"]],
+            t("rt_col_units", lg): [_units(s) for s in r["stops"]],
+            t("rt_col_task", lg): [t(f"rt_task_{s['task']}", lg) for s in r["stops"]],
+            t("rt_col_walk", lg): [s["walk_m"] for s in r["stops"]],
+        }), hide_index=True)
+        if r["members"]:
+            st.write(t("rt_assigned", lg).format(n=n, who=md_escape(", ".join(r["members"]))))
+
+if plan["unplanned"]:
+    st.subheader(t("rt_unplanned", lg))
+    ent = repo.entrances()
+    addr = {a.entrance_id: f"{a.street} {a.house_number}, {a.postcode} {a.city}" for a in ent.itertuples()}
+    st.dataframe(pd.DataFrame({
+        t("col_address", lg): [addr.get(u["entrance_id"], u["entrance_id"]) for u in plan["unplanned"]],
+        t("rt_col_reason", lg): [t(f"rt_reason_{u['reason']}", lg) for u in plan["unplanned"]],
+    }), hide_index=True)
+    unsafe = [u["entrance_id"] for u in plan["unplanned"] if u["reason"] == "unsafe"]
+    if unsafe:
+        with st.form("rt_unsafe_form"):
+            st.write(t("rt_unsafe_heading", lg))
+            pick = st.selectbox(t("rt_unsafe_pick", lg), unsafe, format_func=lambda e: addr.get(e, e),
+                                key="rt_unsafe_pick")
+            if st.form_submit_button(t("rt_unsafe_clear", lg)):
+                repo.clear_unsafe(pick, note="cleared on the route page")
+                st.success(t("rt_unsafe_cleared", lg))
+
+st.subheader(t("rt_downloads", lg))
+for n, r in enumerate(routes, start=1):
+    c1, c2 = st.columns(2)
+    c1.download_button(t("rt_dl_pdf", lg).format(n=n), data=walk_list_pdf(r, area=plan["area"], lang=lg),
+                       file_name=f"walk_{r['route_id']}.pdf", mime="application/pdf", key=f"rt_pdf_{r['route_id']}")
+    c2.download_button(t("rt_dl_gpx", lg).format(n=n), data=route_gpx(r, lang=lg),
+                       file_name=f"route_{r['route_id']}.gpx", mime="application/gpx+xml",
+                       key=f"rt_gpx_{r['route_id']}")
+st.download_button(t("rt_dl_gpkg", lg), data=plan_gpkg_bytes(plan), file_name=f"plan_{plan_id}.gpkg",
+                   mime="application/geopackage+sqlite3", key="rt_gpkg")
+
+st.subheader(t("rt_assign", lg))
+workers = repo.field_workers()
+with st.form("rt_assign_form"):
+    picks = {}
+    for n, r in enumerate(routes, start=1):
+        picks[r["route_id"]] = st.multiselect(t("rt_assign_who", lg).format(n=n), workers,
+                                              default=[w for w in r["members"] if w in workers],
+                                              key=f"rt_who_{r['route_id']}")
+    if st.form_submit_button(t("rt_assign_button", lg)):
+        for n, r in enumerate(routes, start=1):
+            who = picks[r["route_id"]]
+            if who and who != r["members"]:
+                repo.assign_route(r["route_id"], who)
+                st.success(t("rt_assigned", lg).format(n=n, who=md_escape(", ".join(who))))
+
+st.subheader(t("rt_outcomes_import", lg))
+up = st.file_uploader(t("rt_outcomes_import", lg), type=["csv", "gpkg"], key="rt_upload",
+                      label_visibility="collapsed")
+if up is not None and st.button(t("rt_import_button", lg), key="rt_import"):
+    with tempfile.TemporaryDirectory() as d:
+        path = Path(d) / Path(up.name).name
+        path.write_bytes(up.getvalue())
+        try:
+            out = repo.import_outcomes(path, as_of=as_of)
+        except InputError as exc:
+            st.error(md_escape(exc))
+        else:
+            st.success(t("rt_import_summary", lg).format(flagged=len(out["flagged"]), **{
+                k: out[k] for k in ("rows", "imported", "rejected", "duplicates")}))
+            if out["rejected_rows"]:
+                st.dataframe(pd.DataFrame(out["rejected_rows"]), hide_index=True)
+            if out["flagged"]:
+                st.dataframe(pd.DataFrame(out["flagged"]), hide_index=True)

@@ -1,0 +1,191 @@
+"""Dækning: where the partner network covers the need, and the gap list.
+
+Areas are filled by need (light → dark) and labelled with letters and shares (``A`` active,
+``B`` lapsed, ``U`` none) — never colour alone; gaps get a thick dashed border and the word
+HUL/GAP. Roles that may see addresses also get the entrances as letter markers. Analysts
+get areas with at least 20 dwellings only (the repository leaves the others out).
+"""
+
+from __future__ import annotations
+
+import copy
+from datetime import date
+
+import folium
+import numpy as np
+import pandas as pd
+import streamlit as st
+from branca.element import MacroElement, Template
+from streamlit_folium import st_folium
+
+from detection.access import SEES_ADDRESSES
+from detection.cli import today_cph
+from detection.exports import neutralise
+from detection.partners import gaps_table
+from detection.repository import Repository
+from geo.crs import to_display_crs
+from geo.maps import KindStyle, _esc, build_map
+from ui import session
+from ui.i18n import t
+from ui.text import md_escape
+
+repo: Repository = st.session_state["repo"]
+info = st.session_state["workspace"]
+lg = session.lang()
+
+NEED_COLOURS = ("#f1eef6", "#bdc9e1", "#74a9cf", "#2b8cbe", "#045a8d")  # light → dark (sequential)
+STATUS_STYLE = {"active": ("A", "#007A5E"), "lapsed": ("B", "#B35C00"), "none": ("U", "#555555")}
+
+
+def _pct(v: float) -> str:
+    return f"{round(100 * float(v))} %"
+
+
+def _need_class(need: np.ndarray) -> np.ndarray:
+    """0–4 by rank among areas with need; 0 for no need."""
+    out = np.zeros(len(need), dtype=int)
+    pos = need > 0
+    if pos.any():
+        ranks = pd.Series(need[pos]).rank(method="average", pct=True).to_numpy()
+        out[pos] = np.clip(np.ceil(ranks * 4).astype(int), 1, 4)
+    return out
+
+
+_HATCH = """
+{% macro script(this, kwargs) %}
+(function () {
+    if (document.getElementById('opspor-hatch')) { return; }
+    var box = document.createElement('div');
+    box.innerHTML = '<svg width="0" height="0" style="position:absolute" aria-hidden="true" focusable="false">'
+        + '<defs><pattern id="opspor-hatch" patternUnits="userSpaceOnUse" width="10" height="10" '
+        + 'patternTransform="rotate(45)"><line x1="0" y1="0" x2="0" y2="10" stroke="#1b1b1b" '
+        + 'stroke-width="2.5"/></pattern></defs></svg>';
+    document.body.appendChild(box.firstChild);
+})();
+{% endmacro %}
+"""
+
+
+class _HatchPattern(MacroElement):
+    """An SVG hatch pattern (``url(#opspor-hatch)``) the gap areas are filled with."""
+
+    _template = Template(_HATCH)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "OpsporHatch"
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _coverage_view(db_url: str, data_version: int, user: str, layer: str, months: int, as_of: date,
+                   lang: str) -> dict:
+    """Map, tables and gap list for one user and settings (a rerun reuses them)."""
+    r = Repository.open(db_url, user, migrate=False)
+    layers = r.coverage_layers(layer, as_of=as_of, months=months)
+    gaps = r.coverage_gaps(layer, as_of=as_of, months=months)
+    areas = layers["areas"].copy()
+    gap_ids = {g["area_id"] for g in gaps["gaps"]}
+    areas["need_class"] = _need_class(areas["need"].to_numpy(float))
+    areas["gap"] = areas["area_id"].isin(gap_ids)
+    ent = layers.get("entrances")
+    # layer names read "A · aktiv partner (n)": build_map puts the letter in front itself
+    styles = [KindStyle(s, t(f"cov_status_{s}", lang).split(" · ", 1)[-1], *STATUS_STYLE[s])
+              for s in ("active", "lapsed", "none")]
+    m = build_map(boundary=r.boundary(), area_layers={}, signals=(ent.rename(columns={"coverage": "kind"})
+                                                                  if ent is not None else None),
+                  kind_styles=styles if ent is not None else (), boundary_label=t("boundary", lang),
+                  tiles_label=t("tiles", lang))
+    g = to_display_crs(areas[["area_id", "name", "need", "need_class", "gap", "active_share", "lapsed_share",
+                              "none_share", "dwellings", "geometry"]])
+    g["label"] = [
+        f"{_esc(n)}" + (f" — {t('cov_gap_word', lang)}" if gp else "")
+        + f"<br>A {_pct(a)} · B {_pct(b)} · U {_pct(u)}<br>{t('cov_need_word', lang)} {float(nd):.1f}"
+        for n, nd, a, b, u, gp in zip(g["name"], g["need"], g["active_share"], g["lapsed_share"], g["none_share"],
+                                      g["gap"], strict=True)]
+    g["name"] = g["name"].astype(str).map(_esc)
+    g["area_id"] = g["area_id"].astype(str).map(_esc)
+    fg = folium.FeatureGroup(name=_esc(t("cov_layer_areas", lang)), overlay=True, control=True, show=True)
+    folium.GeoJson(
+        g[["area_id", "name", "label", "need_class", "gap", "geometry"]].__geo_interface__,
+        style_function=lambda f: {
+            "color": "#1b1b1b" if f["properties"]["gap"] else "#3d4f8a",
+            "weight": 4 if f["properties"]["gap"] else 1.5,
+            "dashArray": "10 6" if f["properties"]["gap"] else None,
+            "fillColor": NEED_COLOURS[int(f["properties"]["need_class"])], "fillOpacity": 0.55},
+        tooltip=folium.GeoJsonTooltip(fields=["label"], aliases=[""], labels=False),
+    ).add_to(fg)
+    gaps_only = g[g["gap"]]
+    if len(gaps_only):  # gaps hatched on top of their need colour: a pattern, not colour alone
+        folium.GeoJson(gaps_only[["area_id", "geometry"]].__geo_interface__, interactive=False,
+                       style_function=lambda _f: {"stroke": False, "fillColor": "url(#opspor-hatch)",
+                                                  "fillOpacity": 0.7}).add_to(fg)
+    _HatchPattern().add_to(m)
+    few = len(g) <= 60
+    for geom, label, gap in zip(g.geometry, g["label"], g["gap"], strict=True):
+        if not (few or gap):
+            continue
+        p = geom.representative_point()
+        folium.Marker([p.y, p.x], z_index_offset=1000, interactive=False, icon=folium.DivIcon(
+            html=f'<div style="font:bold 12px sans-serif;background:#fff;border:1px solid #333;'
+                 f'padding:2px 4px;white-space:nowrap;display:inline-block;line-height:1.25">{label}</div>',
+            icon_size=(0, 0), icon_anchor=(0, 0))).add_to(fg)
+    fg.add_to(m)
+    # build_map added its layer control already: move it after our layer, or its script
+    # refers to a layer variable not defined yet and the map script stops
+    for key, child in list(m._children.items()):
+        if isinstance(child, folium.LayerControl):
+            m._children.pop(key)
+            m._children[key] = child
+    try:
+        from geo.assets import use_local_assets
+
+        m = use_local_assets(m)
+    except ImportError:  # pragma: no cover - assets module ships with the app
+        pass
+    table = pd.DataFrame({
+        t("cov_col_area", lang): areas["name"].astype(str),
+        t("cov_col_dwellings", lang): areas["dwellings"].astype(int),
+        t("cov_col_need", lang): areas["need"].astype(float).round(1),
+        t("cov_col_active", lang): areas["active_share"].map(_pct),
+        t("cov_col_lapsed", lang): areas["lapsed_share"].map(_pct),
+        t("cov_col_none", lang): areas["none_share"].map(_pct),
+        t("cov_col_partners_active", lang): areas["partners_active"].map("; ".join),
+        t("cov_col_partners_lapsed", lang): areas["partners_lapsed"].map("; ".join),
+    }).sort_values(t("cov_col_need", lang), ascending=False)
+    return {"map": m, "table": table, "gaps": gaps, "need_source": layers["need_source"]}
+
+
+st.title(t("cov_title", lg))
+st.caption(t("cov_caption", lg))
+if repo.actor.role not in SEES_ADDRESSES:
+    st.info(t("cov_aggregate_note", lg))
+layer_names = repo.area_layer_names() + ["grid1km", "grid250"]
+c1, c2, c3 = st.columns(3)
+layer = c1.selectbox(t("cov_layer", lg), layer_names, index=0, key="cov_layer")
+months = int(c2.number_input(t("cov_months", lg), min_value=1, max_value=36, value=6, step=1, key="cov_months"))
+as_of = c3.date_input(t("cov_as_of", lg), value=today_cph(), key="cov_as_of", format="YYYY-MM-DD")
+view = _coverage_view(session.db_url(), int(info["data_version"]), repo.actor.name, layer, months, as_of, lg)
+st.caption(f"{t('cov_need_source', lg)}: {view['need_source']}")
+
+st.subheader(t("cov_gaps", lg))
+st.caption(t("cov_gaps_caption", lg).format(pct=round(100 * view["gaps"]["max_active_share"])))
+gap_df = gaps_table(view["gaps"]["gaps"], lang=lg)
+if gap_df.empty:
+    st.success(t("cov_no_gaps", lg))
+else:
+    high = [g["name"] for g in view["gaps"]["gaps"] if g["high_need"]]
+    if high:
+        st.markdown(f"**{t('cov_high_need_gaps', lg)}:** " + ", ".join(md_escape(h) for h in high))
+    st.dataframe(gap_df, hide_index=True, key="cov_gap_table")
+    csv = gap_df.map(neutralise).to_csv(sep=";", index=False).encode("utf-8-sig")
+    st.download_button(t("cov_download_gaps", lg), data=csv, file_name=f"hulliste_{layer}_{as_of}.csv",
+                       mime="text/csv", key="cov_download_gaps")
+
+st.subheader(t("cov_map", lg))
+st_folium(copy.deepcopy(view["map"]), height=560, use_container_width=True, returned_objects=[],
+          key=f"cov-map-{lg}-{layer}")
+st.subheader(t("cov_legend", lg))
+st.markdown(t("cov_legend_text", lg))
+
+st.subheader(t("cov_areas", lg))
+st.dataframe(view["table"], hide_index=True)

@@ -1,0 +1,195 @@
+"""Samarbejdspartnere: the registry, import of partners and coverage, the contact log with
+overdue partners, partner yield and the feedback file (planner writes; team lead reads)."""
+
+from __future__ import annotations
+
+import tempfile
+from datetime import timedelta
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from detection.access import allowed
+from detection.cli import today_cph
+from detection.errors import OpsporError
+from detection.partner_feedback import write_feedback_csv, write_feedback_pdf
+from detection.partners import CHANNELS, KIND_BY_ID, PARTNER_KINDS
+from detection.repository import Repository
+from ui import session
+from ui.i18n import TEXTS, t
+from ui.text import md_escape
+
+repo: Repository = st.session_state["repo"]
+lg = session.lang()
+can_write = allowed(repo.actor.role, "partners.write")
+today = today_cph()
+
+
+def _cols(df: pd.DataFrame) -> pd.DataFrame:
+    """Column names in the chosen language (``par_col_*`` texts)."""
+    return df.rename(columns={c: t(f"par_col_{c}", lg) for c in df.columns if f"par_col_{c}" in TEXTS})
+
+
+def _kind(k: str) -> str:
+    return KIND_BY_ID[k].name(lg) if k in KIND_BY_ID else k
+
+
+st.title(t("par_title", lg))
+st.caption(t("par_caption", lg))
+as_of = st.date_input(t("cov_as_of", lg), value=today, key="par_as_of", format="YYYY-MM-DD")
+plist = repo.partners_list(as_of=as_of)
+names = dict(zip(plist["partner_id"], plist["name"], strict=True))
+status_word = {s: t(f"par_st_{s}", lg) for s in ("active", "lapsed", "ended")}
+
+tabs = st.tabs([t("par_tab_registry", lg), t("par_tab_import", lg), t("par_tab_log", lg),
+                t("par_tab_yield", lg), t("par_tab_feedback", lg)])
+
+with tabs[0]:
+    view = pd.DataFrame({
+        t("par_name", lg): plist["name"],
+        t("par_kind", lg): plist["kind"].map(_kind),
+        t("par_status", lg): plist["status"].map(status_word),
+        t("par_last", lg): plist["last_contact"].astype(str).replace({"None": "", "NaT": ""}),
+        t("par_next", lg): plist["next_contact"].astype(str).replace({"None": "", "NaT": ""}),
+        t("par_contact_name", lg): plist["contact_name"].fillna(""),
+        t("par_phone", lg): plist["contact_phone"].fillna(""),
+        t("par_email", lg): plist["contact_email"].fillna(""),
+        t("par_coverage_items", lg): [f"{a} / {b} / {c}" for a, b, c in
+                                      zip(plist["n_polygon"], plist["n_entrances"], plist["n_radius"], strict=True)],
+    })
+    st.dataframe(view, hide_index=True, key="par_registry")
+    if can_write:
+        with st.form("par_add_form", clear_on_submit=True):
+            st.subheader(t("par_add", lg))
+            name = st.text_input(t("par_name", lg), max_chars=200)
+            kind = st.selectbox(t("par_kind", lg), [k.id for k in PARTNER_KINDS], format_func=_kind)
+            contact = st.text_input(t("par_contact_name", lg), max_chars=200)
+            phone = st.text_input(t("par_phone", lg), max_chars=50)
+            email = st.text_input(t("par_email", lg), max_chars=200)
+            notes = st.text_area(t("par_notes", lg), max_chars=2000)
+            if st.form_submit_button(t("par_save", lg)):
+                try:
+                    repo.add_partner(name, kind, contact_name=contact or None, contact_phone=phone or None,
+                                     contact_email=email or None, notes=notes)
+                    st.success(t("par_added", lg))
+                    st.rerun()
+                except OpsporError as exc:
+                    st.error(md_escape(exc))
+        if len(plist):
+            st.subheader(t("par_edit", lg))
+            epid = st.selectbox(t("par_partner", lg), list(names), format_func=names.get, key="par_edit_partner")
+            cur = plist.set_index("partner_id").loc[epid]
+            with st.form(f"par_edit_form_{epid}"):
+                e_contact = st.text_input(t("par_contact_name", lg), value=cur["contact_name"] or "", max_chars=200)
+                e_phone = st.text_input(t("par_phone", lg), value=cur["contact_phone"] or "", max_chars=50)
+                e_email = st.text_input(t("par_email", lg), value=cur["contact_email"] or "", max_chars=200)
+                e_notes = st.text_area(t("par_notes", lg), value=cur["notes"] or "", max_chars=2000)
+                e_active = st.checkbox(t("par_active_flag", lg), value=bool(cur["active"]))
+                if st.form_submit_button(t("par_save", lg)):
+                    try:
+                        repo.update_partner(epid, contact_name=e_contact or None, contact_phone=e_phone or None,
+                                            contact_email=e_email or None, notes=e_notes, active=e_active)
+                        st.success(t("par_updated", lg))
+                        st.rerun()
+                    except OpsporError as exc:
+                        st.error(md_escape(exc))
+    else:
+        st.info(t("par_read_only", lg))
+
+with tabs[1]:
+    if can_write:
+        st.caption(t("par_import_help", lg))
+        up = st.file_uploader(t("par_import_file", lg), type=["csv", "geojson", "json", "gpkg"], key="par_upload")
+        allow = st.checkbox(t("par_allow_demo", lg), key="par_allow_demo") \
+            if st.session_state["workspace"]["synthetic"] else False
+        if up is not None and st.button(t("par_import_btn", lg), key="par_import_btn"):
+            with tempfile.TemporaryDirectory() as d:
+                path = Path(d) / Path(up.name).name
+                path.write_bytes(up.getvalue())
+                try:
+                    out = repo.import_partners(path, allow_in_demo=allow)
+                    st.success(t("par_import_result", lg).format(**out))
+                    if out["rejected_rows"]:
+                        st.subheader(t("par_rejected", lg))
+                        st.dataframe(pd.DataFrame(out["rejected_rows"]), hide_index=True)
+                except OpsporError as exc:
+                    st.error(md_escape(exc))
+    else:
+        st.info(t("par_read_only", lg))
+
+with tabs[2]:
+    st.subheader(t("par_overdue", lg))
+    od = repo.overdue_partners(as_of=as_of)
+    if od.empty:
+        st.success(t("par_no_overdue", lg))
+    else:
+        st.dataframe(pd.DataFrame({
+            t("par_name", lg): od["name"], t("par_kind", lg): od["kind"].map(_kind),
+            t("par_status", lg): od["status"].map(status_word), t("par_last", lg): od["last_contact"].astype(str),
+            t("par_next", lg): od["next_contact"].astype(str), t("par_days_overdue", lg): od["days_overdue"],
+        }), hide_index=True, key="par_overdue_table")
+    if can_write and len(plist):
+        with st.form("par_log_form", clear_on_submit=True):
+            st.subheader(t("par_log_add", lg))
+            pid = st.selectbox(t("par_partner", lg), list(names), format_func=names.get)
+            channel = st.selectbox(t("par_channel", lg), list(CHANNELS), format_func=lambda c: CHANNELS[c][lg])
+            when = st.date_input(t("par_date", lg), value=today, format="YYYY-MM-DD")
+            nxt = st.date_input(t("par_next", lg), value=today + timedelta(days=90), format="YYYY-MM-DD")
+            who = st.text_input(t("par_who", lg), value=repo.actor.name, max_chars=100)
+            summary = st.text_area(t("par_summary", lg), max_chars=2000)
+            if st.form_submit_button(t("par_save", lg)):
+                try:
+                    repo.log_contact(pid, contact_date=when, channel=channel, who=who, summary=summary,
+                                     next_contact=nxt)
+                    st.success(t("par_logged", lg))
+                    st.rerun()
+                except OpsporError as exc:
+                    st.error(md_escape(exc))
+    st.subheader(t("par_log", lg))
+    log = repo.contact_log()
+    st.dataframe(pd.DataFrame({
+        t("par_date", lg): log["contact_date"].astype(str), t("par_partner", lg): log["partner_name"],
+        t("par_channel", lg): log["channel"].map(lambda c: CHANNELS.get(c, {}).get(lg, c)),
+        t("par_who", lg): log["who"], t("par_summary", lg): log["summary"],
+        t("par_next", lg): log["next_contact"].astype(str).replace({"None": "", "NaT": ""}),
+    }), hide_index=True, key="par_log_table")
+
+with tabs[3]:
+    y = repo.partner_yield(as_of=as_of)
+    st.caption(t("par_yield_caption", lg).format(days=y["window_days"]))
+    st.dataframe(_cols(pd.DataFrame(y["totals"]).drop(columns=["partner_id"], errors="ignore")), hide_index=True,
+                 key="par_yield_totals")
+    monthly = pd.DataFrame(y["monthly"])
+    if len(monthly):
+        st.subheader(t("par_yield_monthly", lg))
+        st.dataframe(_cols(monthly.pivot_table(index="name", columns="month", values="reports", aggfunc="first",
+                                               fill_value=0).reset_index()), hide_index=True, key="par_yield_monthly")
+    st.subheader(t("par_yield_contacts", lg))
+    contacts = pd.DataFrame(y["contacts"]).drop(columns=["partner_id", "contact_id"], errors="ignore")
+    if "channel" in contacts.columns:
+        contacts["channel"] = contacts["channel"].map(lambda c: CHANNELS.get(c, {}).get(lg, c))
+    st.dataframe(_cols(contacts),
+                 hide_index=True, key="par_yield_contacts")
+
+with tabs[4]:
+    st.caption(t("par_feedback_caption", lg))
+    fb = None
+    if len(plist):
+        pid = st.selectbox(t("par_partner", lg), list(names), format_func=names.get, key="par_feedback_partner")
+        # made on request (each one is in the audit log), then kept for this partner and day
+        if st.button(t("par_make_feedback", lg), key="par_make_feedback"):
+            st.session_state["par_feedback"] = (repo.actor.name, pid, as_of, repo.partner_feedback(pid, as_of=as_of))
+        made = st.session_state.get("par_feedback")
+        fb = made[3] if made and made[:3] == (repo.actor.name, pid, as_of) else None
+    if fb is not None:
+        st.dataframe(_cols(pd.DataFrame(fb["quarters"]).astype(str)), hide_index=True, key="par_feedback_table")
+        with tempfile.TemporaryDirectory() as d:
+            pdf = write_feedback_pdf(fb, Path(d) / "f.pdf", lang=lg).read_bytes()
+            csvb = write_feedback_csv(fb, Path(d) / "f.csv", lang=lg).read_bytes()
+        stem = f"tilbagemelding_{as_of:%Y%m%d}"
+        c1, c2 = st.columns(2)
+        c1.download_button(t("par_download_pdf", lg), data=pdf, file_name=f"{stem}.pdf", mime="application/pdf",
+                           key="par_feedback_pdf")
+        c2.download_button(t("par_download_csv", lg), data=csvb, file_name=f"{stem}.csv", mime="text/csv",
+                           key="par_feedback_csv")

@@ -192,3 +192,39 @@ def test_app_serves_vendored_assets(app_url):
         with urllib.request.urlopen(f"{app_url}/app/static/vendor/{path}", timeout=10) as r:
             assert r.status == 200
             assert kind in r.headers.get("Content-Type", ""), (path, r.headers.get("Content-Type"))
+
+
+# --- every page of the planner and the team lead, in the browser, through axe-core -----------
+
+PLANNER_PAGES = ["overblik", "indlaes", "vurdering", "prioritering", "fokusomraader",
+                 "samarbejdspartnere", "daekning", "datakilder"]
+
+
+def _page_ok(page, label: str) -> None:
+    _wait_idle(page)
+    page.wait_for_timeout(1500)  # let components (maps, tables) mount
+    body = page.locator("[data-testid='stApp']").inner_text()
+    assert not page.locator("[data-testid='stException']").count(), f"{label}: an exception is shown:\n{body[:2000]}"
+    _no_outside_assets(page)
+    violations = _axe(page)
+    bad = [v for v in violations if v["impact"] in ("serious", "critical")]
+    assert not bad, f"{label}: axe-core WCAG 2.1 A/AA violations (serious/critical):\n" + json.dumps(
+        bad, indent=2, ensure_ascii=False)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("path", PLANNER_PAGES)
+def test_planner_page__renders_and_passes_axe(page, app_url, path):
+    page.goto(f"{app_url}/{path}", wait_until="domcontentloaded")
+    _page_ok(page, path)
+
+
+@pytest.mark.browser
+def test_team_lead_route_page__renders_and_passes_axe(page, app_url):
+    page.goto(app_url, wait_until="domcontentloaded")
+    _wait_idle(page)
+    page.locator("[data-testid='stSidebar']").get_by_role("combobox", name="Demo-rolle").click()
+    page.get_by_role("option", name=re.compile(r"teamleder", re.IGNORECASE)).first.click()
+    _wait_idle(page)
+    page.locator("[data-testid='stSidebarNav'] a", has_text="Ruteplanlægning").first.click()
+    _page_ok(page, "ruter")

@@ -105,7 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--dry-run", action="store_true", dest="dry_run", help="only count")
 
     sp = sub("settings", "workspace settings (retention periods in days)")
-    sp.add_argument("--set", action="append", default=[], metavar="KEY=DAYS")
+    sp.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
 
     sp = sub("users", "manage users (administrator)")
     us = sp.add_subparsers(dest="users_command", parser_class=_Parser, required=True)
@@ -261,7 +261,8 @@ def cmd_settings(args) -> dict:
     for item in args.set:
         key, _, value = item.partition("=")
         if not value.strip().isdigit():
-            raise InputError(f"--set {item!r}: expected KEY=DAYS, e.g. retention_signals_days=183")
+            raise InputError(f"--set {item!r}: expected KEY=VALUE (a whole number), "
+                             "e.g. retention_signals_days=183 or partner_active_months=6")
         repo.set_setting(key.strip(), int(value))
     return {"settings": repo.settings()}
 

@@ -17,7 +17,7 @@
   in ``.pdf``, else CSV), counts only.
 
 ``--as-of`` fixes "today" for the partner lapse (active = a contact within ``--months``,
-default 6, before it).
+default: the workspace setting ``partner_active_months``, 6).
 """
 
 from __future__ import annotations
@@ -58,7 +58,9 @@ def add_commands(sub: Callable[[str, str], argparse.ArgumentParser], subs) -> No
                         ("gaps", "areas with need and no active partner, ranked, with nearest partners")):
         p = nested(name, help_)
         p.add_argument("--areas", default="parishes", help="area layer (default parishes; or grid250 …)")
-        p.add_argument("--months", type=int, default=6, help="a contact within this many months is active")
+        p.add_argument("--months", type=int, default=None,
+                       help="a contact within this many months is active (default: the workspace "
+                            "setting partner_active_months, 6)")
         if name == "gaps":
             p.add_argument("--top", type=int, help="only the N highest-need gaps")
             p.add_argument("--out", type=Path, help="also write the gap list as CSV")

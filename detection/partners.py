@@ -820,8 +820,8 @@ NEED_FALLBACK = "decayed signals per 1,000 dwellings"
 NEED_PRIORITIES = "priorities model (smoothed rate per 1,000 dwellings)"
 
 
-def need_by_area(repo_or_frames, layer: str, as_of: date, *, use_priorities: bool = True
-                 ) -> tuple[pd.Series, str]:
+def need_by_area(repo_or_frames, layer: str, as_of: date, *, use_priorities: bool = True,
+                 params=None) -> tuple[pd.Series, str]:
     """The need score per area (index ``area_id``) and which model gave it.
 
     ``repo_or_frames`` is a repository with ``_need_frames(layer)`` (see
@@ -831,8 +831,8 @@ def need_by_area(repo_or_frames, layer: str, as_of: date, *, use_priorities: boo
     dwellings).
 
     When :mod:`detection.priorities` provides ``rank_areas`` (issue 5), the need is its
-    empirical-Bayes smoothed ``rate`` per 1,000 dwellings with the default
-    :class:`detection.scoring.ModelParams`; otherwise (module missing or failing) the
+    empirical-Bayes smoothed ``rate`` per 1,000 dwellings under ``params`` (the planner's
+    saved :class:`detection.scoring.ModelParams`; defaults when ``None``); otherwise (module missing or failing) the
     documented fallback :func:`decayed_need` (also with ``use_priorities=False``). The
     second value names the one used.
     """
@@ -847,7 +847,7 @@ def need_by_area(repo_or_frames, layer: str, as_of: date, *, use_priorities: boo
         from detection.scoring import ModelParams
 
         ranked = rank_areas(area_of_entrance=aoe, dwellings=dw, signals=signals,
-                            params=ModelParams(), as_of=as_of)
+                            params=params if params is not None else ModelParams(), as_of=as_of)
         return ranked.set_index("area_id")["rate"].astype(float).round(3), NEED_PRIORITIES
     except Exception:  # noqa: BLE001 - the priorities model is optional here; fall back
         pass

@@ -81,6 +81,7 @@ DEFAULT_SETTINGS: dict[str, int] = {
     "retention_outcomes_days": 365,  # door outcomes: 12 months
     "retention_rejected_days": 30,   # rejected import rows: 30 days
     "retention_audit_days": 183,     # audit entries: 6 months
+    "partner_active_months": 6,      # a partner with a contact within this many months is active
 }
 
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")

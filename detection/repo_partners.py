@@ -98,6 +98,20 @@ class PartnerOps:
                 "dwellings": pd.Series(ent["dwellings"].to_numpy(), index=ent["entrance_id"].to_numpy()),
                 "areas": areas, "entrances": ent}
 
+    def _active_months(self, months: int | None) -> int:
+        """``months`` as given, else the workspace setting ``partner_active_months``."""
+        if months is None:
+            return int(self._settings()["partner_active_months"])
+        if int(months) < 1:
+            raise InputError(f"months must be at least 1. Got {months!r} instead.")
+        return int(months)
+
+    @operation("coverage.read")
+    def active_months(self) -> int:
+        """The workspace's partner lapse: a contact within this many months makes a partner
+        active (setting ``partner_active_months``, set by an administrator)."""
+        return self._active_months(None)
+
     def _analysis(self, layer: str, as_of: date, months: int) -> dict:
         with store_engine.read_tx(self.engine) as conn:
             partners = self._partners_frame(conn)
@@ -105,13 +119,13 @@ class PartnerOps:
             contacts = self._contacts_frame(conn)
         frames = self._need_frames(layer)
         ent, areas = frames["entrances"], frames["areas"]
-        status = P.partner_status(partners, contacts, as_of=as_of, months=months)
+        status = P.partner_status(partners, contacts, as_of=as_of, months=self._active_months(months))
         pairs = P.coverage_pairs(ent, cov)
         ecov = P.entrance_coverage(ent, pairs, status)
         area_ids = P.assign_areas(ent, areas)
         names = dict(zip(partners["partner_id"], partners["name"], strict=True))
         acov = P.area_coverage(ecov, area_ids, areas, pairs, status, names)
-        need, source = P.need_by_area(frames, layer, as_of)
+        need, source = P.need_by_area(frames, layer, as_of, params=self._model())
         acov["need"] = need.reindex(acov["area_id"]).fillna(0.0).to_numpy()
         return {"partners": partners, "coverage": cov, "contacts": contacts, "status": status,
                 "entrances": ent, "pairs": pairs, "entrance_coverage": ecov, "areas": areas,
@@ -123,14 +137,14 @@ class PartnerOps:
     # ------------------------------------------------------------------ registry
 
     @operation("partners.read")
-    def partners_list(self, *, as_of: date, months: int = P.DEFAULT_ACTIVE_MONTHS) -> pd.DataFrame:
+    def partners_list(self, *, as_of: date, months: int | None = None) -> pd.DataFrame:
         """The partner registry with status on ``as_of``, last and next contact, and how
         many coverage items of each kind it has."""
         with store_engine.read_tx(self.engine) as conn:
             partners = self._partners_frame(conn)
             cov = pd.read_sql(select(t.partner_coverage.c.partner_id, t.partner_coverage.c.kind), conn)
             contacts = self._contacts_frame(conn)
-        status = P.partner_status(partners, contacts, as_of=as_of, months=months)
+        status = P.partner_status(partners, contacts, as_of=as_of, months=self._active_months(months))
         out = partners.merge(status.reset_index(), on="partner_id", how="left")
         counts = cov.groupby(["partner_id", "kind"]).size().unstack(fill_value=0) if len(cov) else pd.DataFrame()
         for k in P.COVERAGE_KINDS:
@@ -229,6 +243,63 @@ class PartnerOps:
             self._bump_version(conn)  # caches keyed on the data version refresh
             self._audit(conn, "partners.coverage", f"{partner_id}: {len(rows)} {kind}", "partner coverage")
         return len(rows)
+
+    @operation("partners.read")
+    def partner_coverage(self, partner_id: str) -> gpd.GeoDataFrame:
+        """One partner's coverage items for the map and the list (EPSG:25832).
+
+        Columns ``coverage_id, kind, label, radius_m, entrance_id, address, geometry``: the
+        polygon, the radius's centre point, or a portfolio entrance's point. Business data
+        (what the partner covers), no citizen's data.
+        """
+        e = t.entrances
+        with store_engine.read_tx(self.engine) as conn:
+            if conn.execute(select(t.partners.c.partner_id).where(t.partners.c.partner_id == partner_id)).first() is None:
+                raise InputError(f"partner {partner_id!r} does not exist")
+            c = t.partner_coverage
+            df = pd.read_sql(select(c.c.coverage_id, c.c.kind, c.c.label, c.c.radius_m, c.c.entrance_id,
+                                    c.c.geometry_wkb, e.c.street, e.c.house_number, e.c.postcode, e.c.x, e.c.y)
+                             .select_from(c.outerjoin(e, e.c.entrance_id == c.c.entrance_id))
+                             .where(c.c.partner_id == partner_id).order_by(c.c.coverage_id), conn)
+        geoms = []
+        for wkb, x, y in zip(df["geometry_wkb"], df["x"], df["y"], strict=True):
+            geoms.append(shapely.from_wkb(wkb) if wkb is not None else
+                         shapely.Point(float(x), float(y)) if pd.notna(x) else None)
+        addr = [f"{s} {n}, {pc}" if isinstance(s, str) else "" for s, n, pc in
+                zip(df["street"], df["house_number"], df["postcode"], strict=True)]
+        out = df[["coverage_id", "kind", "label", "radius_m", "entrance_id"]].assign(address=addr)
+        return gpd.GeoDataFrame(out, geometry=geoms, crs="EPSG:25832")
+
+    @operation("partners.write")
+    def delete_coverage(self, coverage_id: int) -> None:
+        """Remove one coverage item (a polygon, a radius or one portfolio entrance)."""
+        with store_engine.write_tx(self.engine) as conn:
+            c = t.partner_coverage
+            row = conn.execute(select(c.c.partner_id, c.c.kind).where(c.c.coverage_id == int(coverage_id))).first()
+            if row is None:
+                raise InputError(f"coverage item {coverage_id!r} does not exist")
+            conn.execute(c.delete().where(c.c.coverage_id == int(coverage_id)))
+            self._bump_version(conn)
+            self._audit(conn, "partners.coverage", f"{row.partner_id}: deleted {row.kind} {int(coverage_id)}",
+                        "partner coverage")
+
+    @operation("partners.write")
+    def match_portfolio(self, lines: Iterable[str]) -> pd.DataFrame:
+        """Match a landlord's address list (one address per line) against the register,
+        offline, as the report import does. One row per non-empty line: ``line, address,
+        entrance_id, quality, reason, message`` (``entrance_id`` empty when not matched).
+        Nothing is stored: :meth:`add_coverage` with the matched ids does that."""
+        texts = [(i, str(x).strip()) for i, x in enumerate(lines, start=1) if str(x).strip()]
+        if len(texts) > 50_000:
+            raise InputError(f"{len(texts):,} addresses: paste at most 50,000 at a time, or import a CSV")
+        with store_engine.read_tx(self.engine) as conn:
+            index = self._address_index(conn)
+        rows = []
+        for i, text in texts:
+            m = index.match(text)
+            rows.append({"line": i, "address": text, "entrance_id": m.entrance_id or "",
+                         "quality": m.quality or "", "reason": m.reason or "", "message": m.message})
+        return pd.DataFrame(rows, columns=["line", "address", "entrance_id", "quality", "reason", "message"])
 
     @operation("partners.write")
     def import_partners(self, path: str | Path, *, allow_in_demo: bool = False) -> dict:
@@ -341,7 +412,7 @@ class PartnerOps:
         with store_engine.read_tx(self.engine) as conn:
             partners = self._partners_frame(conn)
             contacts = self._contacts_frame(conn)
-        st = P.partner_status(partners, contacts, as_of=as_of)
+        st = P.partner_status(partners, contacts, as_of=as_of, months=self._active_months(None))
         od = P.overdue(st, as_of=as_of).reset_index()
         names = partners.set_index("partner_id")
         od["name"] = od["partner_id"].map(names["name"])
@@ -353,7 +424,7 @@ class PartnerOps:
 
     @operation("coverage.read")
     def coverage(self, layer: str = "parishes", *, as_of: date,
-                 months: int = P.DEFAULT_ACTIVE_MONTHS) -> dict:
+                 months: int | None = None) -> dict:
         """Coverage per area of ``layer`` on ``as_of`` (``partners coverage --json``).
 
         ``{"layer", "as_of", "active_months", "need_source", "areas": [{"area_id", "name",
@@ -361,6 +432,7 @@ class PartnerOps:
         "partners_active", "partners_lapsed"}], "totals": {...}}``. For analysts areas
         under 20 dwellings are left out.
         """
+        months = self._active_months(months)
         a = self._analysis(layer, as_of, months)
         acov = a["area_coverage"]
         if self._aggregate_only():
@@ -385,9 +457,10 @@ class PartnerOps:
 
     @operation("coverage.read")
     def coverage_layers(self, layer: str = "parishes", *, as_of: date,
-                        months: int = P.DEFAULT_ACTIVE_MONTHS) -> dict:
+                        months: int | None = None) -> dict:
         """Geometries for the coverage map: ``areas`` (GeoDataFrame with shares and need),
         and — for roles that may see addresses — ``entrances`` (x, y, coverage)."""
+        months = self._active_months(months)
         a = self._analysis(layer, as_of, months)
         g = a["areas"].merge(a["area_coverage"].drop(columns=["name"]), on="area_id")
         if self._aggregate_only():
@@ -399,7 +472,7 @@ class PartnerOps:
         return out
 
     @operation("coverage.read")
-    def coverage_entrances(self, *, as_of: date, months: int = P.DEFAULT_ACTIVE_MONTHS) -> pd.DataFrame:
+    def coverage_entrances(self, *, as_of: date, months: int | None = None) -> pd.DataFrame:
         """Per entrance: ``coverage``, ``n_active``, ``n_lapsed`` (roles that may see addresses)."""
         if self._aggregate_only():
             raise NotAllowed(f"user {self.actor.name!r} (role {self.actor.role}) sees coverage per area only")
@@ -408,14 +481,15 @@ class PartnerOps:
             cov = self._coverage_frame(conn)
             contacts = self._contacts_frame(conn)
             ent = self._entrance_frame(conn)
-        status = P.partner_status(partners, contacts, as_of=as_of, months=months)
+        status = P.partner_status(partners, contacts, as_of=as_of, months=self._active_months(months))
         return P.entrance_coverage(ent, P.coverage_pairs(ent, cov), status)
 
     @operation("coverage.read")
     def coverage_gaps(self, layer: str = "parishes", *, as_of: date, top: int | None = None,
-                      months: int = P.DEFAULT_ACTIVE_MONTHS, max_active_share: float = 0.1) -> dict:
+                      months: int | None = None, max_active_share: float = 0.1) -> dict:
         """The gap list (``partners gaps --json``): areas with need and (almost) no active
         partner, ranked by need, with the nearest partners as suggestions."""
+        months = self._active_months(months)
         a = self._analysis(layer, as_of, months)
         acov = a["area_coverage"]
         if self._aggregate_only():

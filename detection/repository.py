@@ -434,19 +434,24 @@ class Repository(ImportOps, PriorityOps, RouteOps, PartnerOps):
 
     # ------------------------------------------------------------------ settings
 
-    @operation("settings.read")
-    def settings(self) -> dict[str, int]:
-        """Workspace settings (retention periods in days …), defaults filled in."""
+    def _settings(self) -> dict[str, int]:
+        """Settings without an access check (for checked methods that need a default)."""
         with store_engine.read_tx(self.engine) as conn:
             stored = dict(conn.execute(select(t.settings.c.key, t.settings.c.value)).all())
         return {k: int(stored.get(k, v)) for k, v in DEFAULT_SETTINGS.items()}
+
+    @operation("settings.read")
+    def settings(self) -> dict[str, int]:
+        """Workspace settings (retention periods in days, partner lapse in months), defaults filled in."""
+        return self._settings()
 
     @operation("settings.write")
     def set_setting(self, key: str, value: int) -> None:
         if key not in DEFAULT_SETTINGS:
             raise InputError(f"setting {key!r} is not known; settings: {', '.join(DEFAULT_SETTINGS)}")
         if int(value) < 1:
-            raise InputError(f"setting {key!r} must be at least 1 day. Got {value!r} instead.")
+            unit = "month" if key.endswith("_months") else "day"
+            raise InputError(f"setting {key!r} must be at least 1 {unit}. Got {value!r} instead.")
         with store_engine.write_tx(self.engine) as conn:
             n = conn.execute(update(t.settings).where(t.settings.c.key == key).values(value=str(int(value)))).rowcount
             if n == 0:

@@ -163,3 +163,59 @@ def build_map(
     if len(b4326):
         m.fit_bounds([[miny, minx], [maxy, maxx]])
     return m
+
+
+def coverage_items_map(*, boundary: gpd.GeoDataFrame, items: gpd.GeoDataFrame, draw: bool,
+                       labels: Mapping[str, str], attribution: str = DATA_ATTRIBUTION) -> folium.Map:
+    """One partner's coverage on the map, with Leaflet.draw tools when ``draw``.
+
+    ``items`` is :meth:`Repository.partner_coverage` (EPSG:25832): polygons are drawn solid
+    with their label, radii as dashed circles with their metres, portfolio entrances as small
+    dots. Kinds differ by shape and text, not by colour alone. ``labels`` gives the
+    layer names (``boundary``, ``polygon``, ``radius``, ``entrances``).
+    """
+    require_crs(boundary, what="boundary")
+    b4326 = to_display_crs(boundary)
+    minx, miny, maxx, maxy = b4326.total_bounds if len(b4326) else (8.0, 54.5, 15.2, 57.8)
+    m = folium.Map(location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=11, tiles=None, maxZoom=19,
+                   control_scale=True)
+    _StyleAndAttribution(attribution).add_to(m)
+    if len(b4326):
+        folium.GeoJson(b4326.__geo_interface__, name=_esc(labels.get("boundary", "boundary")),
+                       style_function=lambda _f: {"color": "#1b1b1b", "weight": 2, "fill": False}).add_to(m)
+    groups = {k: folium.FeatureGroup(name=_esc(labels.get(k, k))).add_to(m) for k in ("polygon", "radius", "entrances")}
+    bounds = []
+    if len(items):
+        it = to_display_crs(items[items.geometry.notna()])
+        for row in it.itertuples():
+            g = row.geometry
+            name = _esc(f"{row.label or ''} #{row.coverage_id}".strip())
+            if row.kind == "polygon":
+                folium.GeoJson(g.__geo_interface__, tooltip=name,
+                               style_function=lambda _f: {"color": "#0072b2", "weight": 3, "fillColor": "#56b4e9",
+                                                          "fillOpacity": 0.25}).add_to(groups["polygon"])
+                bounds += [(g.bounds[1], g.bounds[0]), (g.bounds[3], g.bounds[2])]
+            elif row.kind == "radius":
+                folium.Circle([g.y, g.x], radius=float(row.radius_m), tooltip=f"{name} ({float(row.radius_m):.0f} m)",
+                              color="#d55e00", weight=3, dash_array="6 4", fill=True, fill_opacity=0.15
+                              ).add_to(groups["radius"])
+                bounds.append((g.y, g.x))
+            else:
+                # a small solid dot (CircleMarker: core Leaflet, vendored; RegularPolygonMarker
+                # would need leaflet-dvf from a CDN) against the large dashed radius circles
+                folium.CircleMarker([g.y, g.x], radius=5, color="#1b1b1b", weight=1, fill=True,
+                                    fill_color="#009e73", fill_opacity=0.9,
+                                    tooltip=_esc(row.address) or name).add_to(groups["entrances"])
+                bounds.append((g.y, g.x))
+    folium.LayerControl(collapsed=False).add_to(m)
+    if bounds:
+        lats, lons = [b[0] for b in bounds], [b[1] for b in bounds]
+        m.fit_bounds([[min(lats), min(lons)], [max(lats), max(lons)]])
+    elif len(b4326):
+        m.fit_bounds([[miny, minx], [maxy, maxx]])
+    if draw:
+        from folium.plugins import Draw
+
+        Draw(export=False, draw_options={"polyline": False, "marker": False, "circlemarker": False,
+                                         "rectangle": True, "polygon": True, "circle": True}).add_to(m)
+    return m

@@ -10,7 +10,7 @@ import pytest
 from shapely.geometry import box
 
 from detection.exports import neutralise, write_csv
-from geo.maps import KindStyle, _esc, build_map
+from geo.maps import KindStyle, _esc, build_map, coverage_items_map
 from tests.xss_payloads import PAYLOADS
 from ui.text import md_escape
 
@@ -31,6 +31,30 @@ def test_map__area_names_and_ids_are_escaped_in_tooltips():
         geometry=[box(590_000 + i * 100, 6_180_000, 590_090 + i * 100, 6_180_090) for i in range(len(PAYLOADS))],
         crs=25832)
     m = build_map(boundary=boundary, area_layers={"x": areas}, area_labels={"x": PAYLOADS[1]})
+    text = _decoded(m)
+    dangerous = [p for p in PAYLOADS if "<" in p and p in text]
+    assert not dangerous, f"raw payloads in the map HTML: {dangerous[:3]}"
+    for p in PAYLOADS:
+        assert _esc(p) in text
+
+
+def test_map__partner_coverage_labels_and_addresses_are_escaped():
+    """Coverage labels are typed by planners and addresses come from register files."""
+    from shapely.geometry import Point
+
+    boundary = gpd.GeoDataFrame(geometry=[box(590_000, 6_180_000, 610_000, 6_200_000)], crs=25832)
+    n = len(PAYLOADS)
+    kinds = ["polygon", "radius", "entrances"] * n
+    geoms = [box(590_000 + i * 100, 6_180_000, 590_090 + i * 100, 6_180_090) if k == "polygon"
+             else Point(590_000 + i * 100, 6_181_000) for i, k in enumerate(kinds)]
+    items = gpd.GeoDataFrame({"coverage_id": range(1, 3 * n + 1), "kind": kinds,
+                              "label": [PAYLOADS[i // 3] for i in range(3 * n)],
+                              "radius_m": [100.0 if k == "radius" else None for k in kinds],
+                              "entrance_id": None, "address": [PAYLOADS[i // 3] if k == "entrances" else ""
+                                                               for i, k in enumerate(kinds)]},
+                             geometry=geoms, crs=25832)
+    m = coverage_items_map(boundary=boundary, items=items, draw=True,
+                           labels={"polygon": PAYLOADS[2], "radius": PAYLOADS[3], "entrances": PAYLOADS[4]})
     text = _decoded(m)
     dangerous = [p for p in PAYLOADS if "<" in p and p in text]
     assert not dangerous, f"raw payloads in the map HTML: {dangerous[:3]}"

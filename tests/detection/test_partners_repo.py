@@ -258,3 +258,89 @@ def test_repository__a_workspace_without_partners(ws):
     y = planner.partner_yield(as_of=AS_OF)
     assert y["totals"] == [] and y["contacts"] == []
     assert (planner.coverage_entrances(as_of=AS_OF)["coverage"] == "none").all()
+
+
+def test_settings__partner_lapse_is_a_workspace_setting(ws, capsys):
+    """The administrator's ``partner_active_months`` decides "active" wherever no --months is
+    given (registry, coverage, gaps, the CLI); an explicit --months still wins."""
+    admin, url = ws
+    planner, estate, _landlord, _ent, _mid = _network(admin)  # estate met 2026-09-01: 2 months before AS_OF
+    assert planner.active_months() == 6
+    assert planner.partners_list(as_of=AS_OF).set_index("partner_id").loc[estate, "status"] == "active"
+    with pytest.raises(InputError, match="at least 1 month"):
+        admin.set_setting("partner_active_months", 0)
+    with pytest.raises(NotAllowed):
+        planner.set_setting("partner_active_months", 1)
+    admin.set_setting("partner_active_months", 1)
+    assert planner.active_months() == 1
+    assert planner.partners_list(as_of=AS_OF).set_index("partner_id").loc[estate, "status"] == "lapsed"
+    cov = planner.coverage("grid1km", as_of=AS_OF)
+    assert cov["active_months"] == 1
+    assert all(a["active_share"] == 0 for a in cov["areas"])
+    code, out = _cli(capsys, url, role_user("planner"), "partners", "coverage", "--areas", "grid1km")
+    assert code == 0 and out["active_months"] == 1 and all(a["active_share"] == 0 for a in out["areas"])
+    code, out = _cli(capsys, url, role_user("planner"), "partners", "coverage", "--areas", "grid1km", "--months", "6")
+    assert code == 0 and out["active_months"] == 6 and any(a["active_share"] > 0 for a in out["areas"])
+    code, out = _cli(capsys, url, "admin", "settings", "--set", "partner_active_months=3")
+    assert code == 0 and out["settings"]["partner_active_months"] == 3
+
+
+def test_need__follows_the_planners_saved_model(ws):
+    """The coverage page's need is the priorities model the planner saved, not the defaults."""
+    from detection.scoring import ModelParams
+
+    admin, _ = ws
+    planner, *_ = _network(admin)
+    before = {a["area_id"]: a["need"] for a in planner.coverage("grid1km", as_of=AS_OF)["areas"]}
+    planner.save_model(ModelParams().with_weight("neighbour_complaint", 5.0))
+    after = {a["area_id"]: a["need"] for a in planner.coverage("grid1km", as_of=AS_OF)["areas"]}
+    assert before.keys() == after.keys()
+    assert any(after[k] > before[k] for k in before)
+
+
+def test_partner_coverage__list_delete_and_portfolio_matching(ws):
+    """One partner's coverage as the partners page draws it; removing an item; a pasted
+    address list matched offline, unmatched lines told apart with their reason."""
+    admin, _ = ws
+    planner, estate, landlord, ent, mid = _network(admin)
+    items = planner.partner_coverage(estate)
+    assert items.crs.to_epsg() == 25832 and items["kind"].tolist() == ["polygon"]
+    assert items["label"].iloc[0] == "afd. 1" and items.geometry.iloc[0].area > 0
+    port = planner.partner_coverage(landlord)
+    assert (port["kind"] == "entrances").all() and len(port) == 10
+    e = ent.set_index("entrance_id")
+    first = port.iloc[0]
+    assert first.geometry.x == pytest.approx(e.loc[first["entrance_id"], "x"])
+    assert first["address"].startswith(str(admin.entrances().set_index("entrance_id").loc[first["entrance_id"], "street"]))
+
+    reg = admin.entrances().drop_duplicates(["street", "house_number"], keep=False).iloc[:3]
+    lines = [f"{r.street} {r.house_number}, {r.postcode} Samsø" for r in reg.itertuples()]
+    lines += ["", "Findesikke Allé 999, 8305 Samsø", reg.iloc[0]["street"].upper() + f"  {reg.iloc[0]['house_number']}"]
+    m = planner.match_portfolio(lines)
+    assert m["line"].tolist() == [1, 2, 3, 5, 6]  # the empty line is skipped, numbering kept
+    assert m["entrance_id"].iloc[:3].tolist() == reg["entrance_id"].tolist()
+    assert m.iloc[3]["entrance_id"] == "" and m.iloc[3]["reason"] == "address_not_found"
+    assert m.iloc[4]["entrance_id"] == reg["entrance_id"].iloc[0]  # case and spacing normalised
+    before = admin.audit_entries()
+    assert planner.add_coverage(landlord, "entrances", entrance_ids=m["entrance_id"].iloc[:3].tolist()) == 3
+    assert len(planner.partner_coverage(landlord)) == 13
+
+    planner.delete_coverage(int(items["coverage_id"].iloc[0]))
+    assert planner.partner_coverage(estate).empty
+    assert not (planner.coverage_entrances(as_of=AS_OF)["coverage"] == "active").any()
+    with pytest.raises(InputError, match="does not exist"):
+        planner.delete_coverage(int(items["coverage_id"].iloc[0]))
+    with pytest.raises(InputError, match="does not exist"):
+        planner.partner_coverage("no-such-partner")
+    new = admin.audit_entries()
+    assert len(new) > len(before) and new["object"].str.contains("deleted polygon").any()
+
+    lead = admin.as_user(role_user("team_lead"))
+    assert len(lead.partner_coverage(landlord)) == 13  # reads the registry
+    for call in (lambda r: r.delete_coverage(int(port["coverage_id"].iloc[0])),
+                 lambda r: r.match_portfolio(lines)):
+        with pytest.raises(NotAllowed):
+            call(lead)
+    for role in ("analyst", "field_worker"):
+        with pytest.raises(NotAllowed):
+            admin.as_user(role_user(role)).partner_coverage(landlord)

@@ -126,7 +126,7 @@ def test_retention_page__preview_counts(app):
     at = _as(app, "admin")
     at.switch_page("ui/pages/retention.py").run()
     assert not at.exception
-    assert len(at.number_input) == 4
+    assert len(at.number_input) == 5  # four retention periods + the partner lapse in months
     at.button(key="purge_preview").click().run()  # a dry run
     assert not at.exception
     assert "signals" in set(at.dataframe[0].value["Tabel"])

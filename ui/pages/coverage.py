@@ -162,7 +162,8 @@ if repo.actor.role not in SEES_ADDRESSES:
 layer_names = repo.area_layer_names() + ["grid1km", "grid250"]
 c1, c2, c3 = st.columns(3)
 layer = c1.selectbox(t("cov_layer", lg), layer_names, index=0, key="cov_layer")
-months = int(c2.number_input(t("cov_months", lg), min_value=1, max_value=36, value=6, step=1, key="cov_months"))
+months = int(c2.number_input(t("cov_months", lg), min_value=1, max_value=36,
+                                value=min(36, repo.active_months()), step=1, key="cov_months"))
 as_of = c3.date_input(t("cov_as_of", lg), value=today_cph(), key="cov_as_of", format="YYYY-MM-DD")
 view = _coverage_view(session.db_url(), int(info["data_version"]), repo.actor.name, layer, months, as_of, lg)
 st.caption(f"{t('cov_need_source', lg)}: {view['need_source']}")

@@ -19,7 +19,8 @@ from detection.cli import today_cph
 from detection.errors import InputError
 from detection.kinds import KIND_BY_ID
 from detection.repository import Repository
-from geo.crs import WORK_CRS, to_display_crs, to_work_crs
+from geo.crs import to_display_crs, to_work_crs
+from geo.drawn import last_drawn_polygon
 from geo.maps import _esc
 from ui import session
 from ui.i18n import t
@@ -99,17 +100,6 @@ def _focus_map(db_url: str, version: str, user: str, eps_m: float, min_samples: 
     return m, table
 
 
-def _drawn_polygon(state: dict | None):
-    """The last polygon drawn on the map (st_folium's ``all_drawings``), in EPSG:25832."""
-    drawings = (state or {}).get("all_drawings") or []
-    polys = [shapely.geometry.shape(d["geometry"]) for d in drawings
-             if d and d.get("geometry", {}).get("type") in ("Polygon", "MultiPolygon")]
-    if not polys:
-        return None
-    g = gpd.GeoDataFrame(geometry=[polys[-1]], crs="EPSG:4326").to_crs(WORK_CRS)
-    return g.geometry.iloc[0]
-
-
 def _uploaded_polygon(upload):
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "upload.geojson"
@@ -183,7 +173,11 @@ if can_write:
         if area_id is not None:
             origin, ref = "area", f"{layer}:{area_id}"
     elif source == "draw":
-        geometry = _drawn_polygon(state)
+        try:
+            geometry = last_drawn_polygon((state or {}).get("all_drawings"))
+        except ValueError as exc:
+            geometry = None
+            st.error(md_escape(exc))
         st.caption(t("focus_drawn_ok", lg) if geometry is not None else t("focus_drawn_none", lg))
     else:
         upload = st.file_uploader(t("focus_upload", lg), type=["geojson", "json"], key="focus_upload")

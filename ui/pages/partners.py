@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 import streamlit as st
+from streamlit_folium import st_folium
 
 from detection.access import allowed
 from detection.cli import today_cph
@@ -16,6 +17,9 @@ from detection.errors import OpsporError
 from detection.partner_feedback import write_feedback_csv, write_feedback_pdf
 from detection.partners import CHANNELS, KIND_BY_ID, PARTNER_KINDS
 from detection.repository import Repository
+from geo.assets import use_local_assets
+from geo.drawn import drawn_shapes
+from geo.maps import coverage_items_map
 from ui import session
 from ui.i18n import TEXTS, t
 from ui.text import md_escape
@@ -42,10 +46,11 @@ plist = repo.partners_list(as_of=as_of)
 names = dict(zip(plist["partner_id"], plist["name"], strict=True))
 status_word = {s: t(f"par_st_{s}", lg) for s in ("active", "lapsed", "ended")}
 
-tabs = st.tabs([t("par_tab_registry", lg), t("par_tab_import", lg), t("par_tab_log", lg),
-                t("par_tab_yield", lg), t("par_tab_feedback", lg)])
+tabs = st.tabs([t("par_tab_registry", lg), t("par_tab_coverage", lg), t("par_tab_import", lg),
+                t("par_tab_log", lg), t("par_tab_yield", lg), t("par_tab_feedback", lg)])
+tab_registry, tab_coverage, tab_import, tab_log, tab_yield, tab_feedback = tabs
 
-with tabs[0]:
+with tab_registry:
     view = pd.DataFrame({
         t("par_name", lg): plist["name"],
         t("par_kind", lg): plist["kind"].map(_kind),
@@ -97,7 +102,96 @@ with tabs[0]:
     else:
         st.info(t("par_read_only", lg))
 
-with tabs[1]:
+def _kind_word(k: str) -> str:
+    return t(f"par_cov_kind_{k}", lg)
+
+
+with tab_coverage:
+    st.caption(t("par_cov_caption", lg))
+    if not len(plist):
+        st.info(t("par_cov_no_partners", lg))
+    else:
+        cpid = st.selectbox(t("par_partner", lg), list(names), format_func=names.get, key="par_cov_partner")
+        items = repo.partner_coverage(cpid)
+        cmap = coverage_items_map(
+            boundary=repo.boundary(), items=items, draw=can_write,
+            labels={"boundary": t("boundary", lg), "polygon": t("par_cov_kind_polygon", lg),
+                    "radius": t("par_cov_kind_radius", lg), "entrances": t("par_cov_kind_entrances", lg)})
+        cmap = use_local_assets(cmap)
+        if can_write:
+            st.caption(t("par_cov_draw_help", lg))
+        # the key changes with what is stored, so a saved drawing leaves the draw layer
+        stored = f"{len(items)}-{int(items['coverage_id'].max()) if len(items) else 0}"
+        state = st_folium(cmap, height=480, use_container_width=True,
+                          returned_objects=["all_drawings"] if can_write else [],
+                          key=f"par_cov_map_{cpid}_{stored}_{lg}")
+        st.markdown(f"**{t('par_cov_items', lg)}** ({len(items)})")
+        if len(items):
+            st.dataframe(pd.DataFrame({
+                "#": items["coverage_id"].astype(int),
+                t("par_cov_kind", lg): items["kind"].map(_kind_word),
+                t("par_cov_label", lg): items["label"].fillna(""),
+                t("par_cov_detail", lg): [f"{r:.0f} m" if k == "radius" else a for k, r, a in
+                                          zip(items["kind"], items["radius_m"].fillna(0), items["address"], strict=True)],
+            }), hide_index=True, key="par_cov_items_table")
+        if can_write:
+            try:
+                drawn = drawn_shapes((state or {}).get("all_drawings"))
+            except ValueError as exc:
+                drawn = []
+                st.error(md_escape(exc))
+            label = st.text_input(t("par_cov_label", lg), max_chars=200, key="par_cov_label")
+            n_poly = sum(d.kind == "polygon" for d in drawn)
+            n_circ = sum(d.kind == "radius" for d in drawn)
+            st.caption(t("par_cov_drawn", lg).format(polygons=n_poly, circles=n_circ))
+            if st.button(t("par_cov_save_drawn", lg), key="par_cov_save_drawn", disabled=not drawn):
+                try:
+                    for d in drawn:
+                        repo.add_coverage(cpid, d.kind, geometry=d.geometry, radius_m=d.radius_m, label=label)
+                    st.success(t("par_cov_saved", lg).format(n=len(drawn)))
+                    st.rerun()
+                except OpsporError as exc:
+                    st.error(md_escape(exc))
+            st.subheader(t("par_cov_portfolio", lg))
+            text = st.text_area(t("par_cov_portfolio_help", lg), key="par_cov_portfolio_text", height=140)
+            if st.button(t("par_cov_match", lg), key="par_cov_match") and text.strip():
+                try:
+                    st.session_state["par_cov_matched"] = (cpid, repo.match_portfolio(text.splitlines()))
+                except OpsporError as exc:
+                    st.error(md_escape(exc))
+            matched = st.session_state.get("par_cov_matched")
+            if matched and matched[0] == cpid:
+                mdf = matched[1]
+                ok = mdf[mdf["entrance_id"] != ""]
+                st.caption(t("par_cov_match_result", lg).format(found=len(ok), missing=len(mdf) - len(ok)))
+                if len(mdf) > len(ok):
+                    miss = mdf[mdf["entrance_id"] == ""]
+                    st.dataframe(pd.DataFrame({
+                        t("par_cov_line", lg): miss["line"], t("par_cov_address", lg): miss["address"],
+                        t("par_cov_reason", lg): [f"{t('imp_reason_' + r, lg) if 'imp_reason_' + r in TEXTS else r}: {m}"
+                                                  for r, m in zip(miss["reason"], miss["message"], strict=True)],
+                    }), hide_index=True, key="par_cov_unmatched")
+                if len(ok) and st.button(t("par_cov_add_found", lg).format(n=len(ok)), key="par_cov_add_found"):
+                    try:
+                        repo.add_coverage(cpid, "entrances", entrance_ids=sorted(set(ok["entrance_id"])), label=label)
+                        st.session_state.pop("par_cov_matched", None)
+                        st.success(t("par_cov_saved", lg).format(n=len(set(ok["entrance_id"]))))
+                        st.rerun()
+                    except OpsporError as exc:
+                        st.error(md_escape(exc))
+            if len(items):
+                st.subheader(t("par_cov_delete", lg))
+                del_id = st.selectbox(t("par_cov_item", lg), items["coverage_id"].astype(int).tolist(),
+                                      format_func=lambda c: f"#{c} {_kind_word(items.set_index('coverage_id').loc[c, 'kind'])}",
+                                      key="par_cov_delete_item")
+                if st.button(t("par_cov_delete_btn", lg), key="par_cov_delete_btn"):
+                    try:
+                        repo.delete_coverage(int(del_id))
+                        st.rerun()
+                    except OpsporError as exc:
+                        st.error(md_escape(exc))
+
+with tab_import:
     if can_write:
         st.caption(t("par_import_help", lg))
         up = st.file_uploader(t("par_import_file", lg), type=["csv", "geojson", "json", "gpkg"], key="par_upload")
@@ -118,7 +212,7 @@ with tabs[1]:
     else:
         st.info(t("par_read_only", lg))
 
-with tabs[2]:
+with tab_log:
     st.subheader(t("par_overdue", lg))
     od = repo.overdue_partners(as_of=as_of)
     if od.empty:
@@ -155,7 +249,7 @@ with tabs[2]:
         t("par_next", lg): log["next_contact"].astype(str).replace({"None": "", "NaT": ""}),
     }), hide_index=True, key="par_log_table")
 
-with tabs[3]:
+with tab_yield:
     y = repo.partner_yield(as_of=as_of)
     st.caption(t("par_yield_caption", lg).format(days=y["window_days"]))
     st.dataframe(_cols(pd.DataFrame(y["totals"]).drop(columns=["partner_id"], errors="ignore")), hide_index=True,
@@ -172,7 +266,7 @@ with tabs[3]:
     st.dataframe(_cols(contacts),
                  hide_index=True, key="par_yield_contacts")
 
-with tabs[4]:
+with tab_feedback:
     st.caption(t("par_feedback_caption", lg))
     fb = None
     if len(plist):

@@ -16,14 +16,20 @@ st.title(t("retention_heading", lg))
 st.caption(t("retention_caption", lg))
 
 cfg = repo.settings()
-with st.form("retention"):
-    values = {k: st.number_input(t(k, lg), min_value=1, max_value=3650, value=int(v), step=1)
-              for k, v in cfg.items()}
-    if st.form_submit_button(t("save", lg)):
-        for k, v in values.items():
-            if int(v) != cfg[k]:
-                repo.set_setting(k, int(v))
-        st.success(t("done", lg))
+
+
+def _settings_form(key: str, keys: list[str], max_value: int) -> None:
+    with st.form(key):
+        values = {k: st.number_input(t(k, lg), min_value=1, max_value=max_value, value=int(cfg[k]), step=1)
+                  for k in keys}
+        if st.form_submit_button(t("save", lg)):
+            for k, v in values.items():
+                if int(v) != cfg[k]:
+                    repo.set_setting(k, int(v))
+            st.success(t("done", lg))
+
+
+_settings_form("retention", [k for k in cfg if k.startswith("retention_")], 3650)
 
 
 def _table(counts: dict[str, int]) -> pd.DataFrame:
@@ -35,3 +41,6 @@ if c1.button(t("purge_preview", lg), key="purge_preview"):
     st.dataframe(_table(repo.purge(as_of=today_cph(), dry_run=True)), hide_index=True)
 if c2.button(t("purge_now", lg), type="primary", key="purge_now"):
     st.dataframe(_table(repo.purge(as_of=today_cph())), hide_index=True)
+
+st.subheader(t("settings_other", lg))
+_settings_form("settings_partners", [k for k in cfg if not k.startswith("retention_")], 120)

@@ -228,3 +228,49 @@ def test_team_lead_route_page__renders_and_passes_axe(page, app_url):
     _wait_idle(page)
     page.locator("[data-testid='stSidebarNav'] a", has_text="Ruteplanlægning").first.click()
     _page_ok(page, "ruter")
+
+
+def _draw_rectangle(page) -> None:
+    """Pick Leaflet.draw's rectangle tool in the map iframe and drag a rectangle."""
+    page.locator(MAP_IFRAME).first.wait_for(state="visible", timeout=20_000)
+    frame = page.frame_locator(MAP_IFRAME).first
+    tool = frame.locator("a.leaflet-draw-draw-rectangle")
+    tool.wait_for(state="visible", timeout=20_000)
+    page.wait_for_timeout(1000)  # fit_bounds animation
+    tool.click()
+    box = frame.locator(".leaflet-container").first.bounding_box()
+    assert box, "the map has no size"
+    x0, y0 = box["x"] + box["width"] * 0.35, box["y"] + box["height"] * 0.35
+    page.mouse.move(x0, y0)
+    page.mouse.down()
+    for i in range(1, 11):
+        page.mouse.move(x0 + 12 * i, y0 + 9 * i)
+    page.mouse.up()
+
+
+@pytest.mark.browser
+def test_partner_coverage__a_rectangle_drawn_in_chromium_reaches_the_app(page, app_url):
+    """Leaflet.draw (vendored) → streamlit-folium's ``all_drawings`` → geo.drawn → the page
+    counts the drawing, in the real browser. Not saved: the shared demo stays as it is."""
+    page.goto(f"{app_url}/samarbejdspartnere", wait_until="domcontentloaded")
+    _wait_idle(page)
+    page.get_by_role("tab", name="Dækning").click()
+    save = page.get_by_role("button", name="Gem det tegnede som dækning")
+    assert save.is_disabled()
+    _draw_rectangle(page)
+    page.get_by_text(re.compile(r"Tegnet og ikke gemt: 1 område")).first.wait_for(timeout=30_000)
+    assert save.is_enabled()
+    assert not page.locator("[data-testid='stException']").count()
+    _no_outside_assets(page)
+
+
+@pytest.mark.browser
+def test_focus_area__a_rectangle_drawn_in_chromium_reaches_the_app(page, app_url):
+    page.goto(f"{app_url}/fokusomraader", wait_until="domcontentloaded")
+    _wait_idle(page)
+    page.get_by_text("Tegn på kortet", exact=True).click()
+    _wait_idle(page)
+    assert page.get_by_text("En polygon er tegnet.").count() == 0
+    _draw_rectangle(page)
+    page.get_by_text("En polygon er tegnet.").first.wait_for(timeout=30_000)
+    assert not page.locator("[data-testid='stException']").count()

@@ -478,9 +478,10 @@ def plan_routes(doors: Sequence[Door], settings: PlanSettings, *, net=None,  # n
         all_days.append(day_routes)
     if s.polish:
         _fill(all_days, planned_doors, walking, doors, windows, s)
+    load: dict[int, int] = {}
     for d, day in enumerate(s.days):
         built = [_schedule(seq, d, day, walking, doors, windows, s) for seq in all_days[d]]
-        routes.extend(_number_teams(built, day, s, doors))
+        routes.extend(_number_teams(built, day, s, doors, load))
     visited = {st.index for r in routes for st in r.stops}
     for i in planned_doors:
         if i not in visited:
@@ -809,22 +810,28 @@ def _schedule(seq: list[int], d: int, day: date, walking: Walking, doors: list[D
     return r
 
 
-def _number_teams(routes: list[Route], day: date, s: PlanSettings, doors: list[Door]) -> list[Route]:
-    """Team numbers 1…N by the bearing of each route's centre from the start point, so a
-    team keeps roughly the same turf from day to day; empty routes last."""
-    def bearing(r: Route) -> float:
-        if not r.stops:
-            return 99.0
-        x = np.mean([doors[st.index].x for st in r.stops]) - s.start_xy[0]
-        y = np.mean([doors[st.index].y for st in r.stops]) - s.start_xy[1]
-        return (math.atan2(y, x) + 2 * math.pi) % (2 * math.pi)
+def _number_teams(routes: list[Route], day: date, s: PlanSettings, doors: list[Door],
+                  load: dict[int, int] | None = None) -> list[Route]:
+    """Team numbers 1…N for one day's routes, so the pairs' totals stay even over the plan.
 
-    out = sorted(routes, key=bearing)
-    while len(out) < s.teams:
-        out.append(Route(team=0, day=day, start=_at(day, s.shift[0]), end=_at(day, s.shift[0])))
-    for k, r in enumerate(out, start=1):
+    The solver's vehicles of one day are interchangeable (same start, same shift), so which
+    pair walks which route is free: the longest route of the day goes to the pair with the
+    least work so far (``load``: team → seconds over the earlier days, updated here), the
+    next longest to the next, and so on (longest-processing-time-first); ties go by team
+    number. Pairs without a route that day get an empty one. Balance between pairs is
+    asked for by the issue; keeping the same turf from day to day is not, and gives way.
+    """
+    load = {} if load is None else load
+    teams = list(range(1, s.teams + 1))
+    busy = sorted((r for r in routes if r.stops), key=lambda r: -r.duration_s)
+    free = sorted(teams, key=lambda k: (load.get(k, 0), k))
+    for k, r in zip(free, busy, strict=False):
         r.team = k
-    return out
+        load[k] = load.get(k, 0) + r.duration_s
+    out = list(busy)
+    for k in free[len(busy):]:
+        out.append(Route(team=k, day=day, start=_at(day, s.shift[0]), end=_at(day, s.shift[0])))
+    return sorted(out, key=lambda r: r.team)
 
 
 # --------------------------------------------------------------------------- paths

@@ -240,3 +240,27 @@ def test_contracted_network_distances_equal_plain_dijkstra(nordby_data):
     # a few nodes only (most chain nodes contracted away) still give the same answers
     some = net.nodes["node_id"].to_numpy()[::37]
     np.testing.assert_allclose(network_distances(net, some), distance_matrix_m(net, some), atol=1e-6)
+
+
+def test_team_numbering__longest_route_to_the_pair_with_least_work():
+    """The routes of a day go longest first to the pairs with the least work so far, so the
+    totals over the plan stay even; idle pairs get an empty route."""
+    from datetime import datetime
+
+    from detection.routing import Route, Stop, _number_teams
+
+    s = PlanSettings(days=(MON, TUE), start_xy=(0.0, 0.0), teams=3)
+    doors = [Door("a", 100.0, 0.0), Door("b", 0.0, 100.0), Door("c", -100.0, 0.0)]
+    t0 = datetime(2026, 11, 2, 9)
+
+    def route(day, i, seconds):
+        return Route(team=0, day=day, stops=[Stop(doors[i].entrance_id, (), "visit", t0, t0, 0.0, index=i)],
+                     duration_s=seconds)
+
+    load: dict[int, int] = {}
+    d1 = _number_teams([route(MON, 0, 6000), Route(team=0, day=MON), route(MON, 2, 7000)], MON, s, doors, load)
+    assert [(r.team, r.duration_s) for r in d1] == [(1, 7000), (2, 6000), (3, 0)]
+    d2 = _number_teams([route(TUE, 1, 5000), route(TUE, 0, 9000), route(TUE, 2, 1000)], TUE, s, doors, load)
+    # pair 3 (no work yet) takes the longest, pair 2 (6,000 s) the next, pair 1 (7,000 s) the shortest
+    assert [(r.team, r.duration_s) for r in d2] == [(1, 1000), (2, 5000), (3, 9000)]
+    assert load == {1: 8000, 2: 11000, 3: 9000}

@@ -288,10 +288,11 @@ def test_demo_workspace_refuses_real_imports_without_allow_in_demo(demo_db, caps
     assert json.loads(capsys.readouterr().out)["error"]["code"] == "demo_workspace"
 
 
-def test_cli__import_reimport_fix_rejected_assess(tmp_path, capsys):
-    db = tmp_path / "cli.sqlite"
-    _workspace(f"sqlite:///{db}")
-    base = ["--db", str(db), "--user", role_user("planner"), "--as-of", "2026-11-01", "--json"]
+def test_cli__import_reimport_fix_rejected_assess(db_url, tmp_path, capsys):
+    """The CLI on the backend(s) of ``OPSPOR_TEST_BACKEND`` (SQLite file or PostGIS)."""
+    db = db_url
+    _workspace(db)
+    base = ["--db", db, "--user", role_user("planner"), "--as-of", "2026-11-01", "--json"]
 
     def run(*args) -> tuple[int, dict]:
         code = main([*base, *args])
@@ -311,10 +312,10 @@ def test_cli__import_reimport_fix_rejected_assess(tmp_path, capsys):
     assert listed["rejected"] == 11
     code, err = run("import-signals", str(REPORTS / "unknown_header.csv"))
     assert code == 1 and err["error"]["code"] == "header_unknown"
-    sid = Repository.open(f"sqlite:///{db}", role_user("planner")).signals_to_assess()["signal_id"].iloc[0]
+    sid = Repository.open(db, role_user("planner")).signals_to_assess()["signal_id"].iloc[0]
     code, res = run("assess", sid, "--as", "not_in_target_group")
     assert code == 0 and res["assessment"] == "not_in_target_group"
-    code = main(["--db", str(db), "--user", role_user("analyst"), "--json", "import-signals", str(DANISH)])
+    code = main(["--db", db, "--user", role_user("analyst"), "--json", "import-signals", str(DANISH)])
     assert code == 3
     capsys.readouterr()
 

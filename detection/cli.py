@@ -277,6 +277,7 @@ def main(argv: list[str] | None = None) -> int:
     want_json = "--json" in argv
     logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    logging.getLogger("pyogrio").setLevel(logging.WARNING)  # "Created N records" per GeoPackage layer
     try:
         args = build_parser().parse_args(argv)
         if not args.command:

@@ -184,7 +184,6 @@ def coverage_items_map(*, boundary: gpd.GeoDataFrame, items: gpd.GeoDataFrame, d
         folium.GeoJson(b4326.__geo_interface__, name=_esc(labels.get("boundary", "boundary")),
                        style_function=lambda _f: {"color": "#1b1b1b", "weight": 2, "fill": False}).add_to(m)
     groups = {k: folium.FeatureGroup(name=_esc(labels.get(k, k))).add_to(m) for k in ("polygon", "radius", "entrances")}
-    bounds = []
     if len(items):
         it = to_display_crs(items[items.geometry.notna()])
         for row in it.itertuples():
@@ -194,23 +193,25 @@ def coverage_items_map(*, boundary: gpd.GeoDataFrame, items: gpd.GeoDataFrame, d
                 folium.GeoJson(g.__geo_interface__, tooltip=name,
                                style_function=lambda _f: {"color": "#0072b2", "weight": 3, "fillColor": "#56b4e9",
                                                           "fillOpacity": 0.25}).add_to(groups["polygon"])
-                bounds += [(g.bounds[1], g.bounds[0]), (g.bounds[3], g.bounds[2])]
             elif row.kind == "radius":
                 folium.Circle([g.y, g.x], radius=float(row.radius_m), tooltip=f"{name} ({float(row.radius_m):.0f} m)",
                               color="#d55e00", weight=3, dash_array="6 4", fill=True, fill_opacity=0.15
                               ).add_to(groups["radius"])
-                bounds.append((g.y, g.x))
             else:
                 # a small solid dot (CircleMarker: core Leaflet, vendored; RegularPolygonMarker
                 # would need leaflet-dvf from a CDN) against the large dashed radius circles
                 folium.CircleMarker([g.y, g.x], radius=5, color="#1b1b1b", weight=1, fill=True,
                                     fill_color="#009e73", fill_opacity=0.9,
                                     tooltip=_esc(row.address) or name).add_to(groups["entrances"])
-                bounds.append((g.y, g.x))
     folium.LayerControl(collapsed=False).add_to(m)
-    if bounds:
-        lats, lons = [b[0] for b in bounds], [b[1] for b in bounds]
-        m.fit_bounds([[min(lats), min(lons)], [max(lats), max(lons)]])
+    shown = items[items.geometry.notna()]
+    if len(shown):
+        # the view holds every item whole: a circle's full radius, 75 m around a lone entrance
+        pad = [float(r) if k == "radius" else 75.0 if k == "entrances" else 0.0
+               for k, r in zip(shown["kind"], shown["radius_m"].fillna(0), strict=True)]
+        x0, y0, x1, y1 = to_display_crs(gpd.GeoDataFrame(geometry=shown.geometry.buffer(pad), crs=shown.crs)
+                                        ).total_bounds
+        m.fit_bounds([[y0, x0], [y1, x1]], padding=(30, 30))
     elif len(b4326):
         m.fit_bounds([[miny, minx], [maxy, maxx]])
     if draw:

@@ -13,6 +13,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -42,15 +43,15 @@ def _log_tail(path: Path, n: int = 60) -> str:
         return "(no log)"
 
 
-@pytest.fixture(scope="session")
-def app_url(demo_db: Path) -> Iterator[str]:
-    """Base URL of the real app (``streamlit run app.py``) serving the Samsø demo."""
+@contextmanager
+def _serve(db: Path, log_name: str) -> Iterator[str]:
+    """``streamlit run app.py`` on ``db`` until the block ends; yields the base URL."""
     if not (REPO_ROOT / "app.py").exists():
         pytest.fail("app.py is missing: nothing to start")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     port = _free_port()
-    log_path = ARTIFACTS / "streamlit.log"
-    env = {**os.environ, "OPSPOR_DB": str(demo_db), "PYTHONUNBUFFERED": "1"}
+    log_path = ARTIFACTS / log_name
+    env = {**os.environ, "OPSPOR_DB": str(db), "PYTHONUNBUFFERED": "1"}
     cmd = [
         sys.executable, "-m", "streamlit", "run", "app.py",
         "--server.headless", "true", "--server.address", "127.0.0.1",
@@ -86,6 +87,41 @@ def app_url(demo_db: Path) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
+def app_url(demo_db: Path) -> Iterator[str]:
+    """Base URL of the real app (``streamlit run app.py``) serving the Samsø demo (read-only use)."""
+    with _serve(demo_db, "streamlit.log") as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def fieldwork_db(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """A private copy of the demo where the team lead planned a day for one pair in
+    Tranebjerg and gave the route to ``feltarbejder`` (browser tests may write here)."""
+    import sqlite3
+
+    from detection.repository import Repository
+
+    dst = tmp_path_factory.mktemp("fieldwork") / "demo.sqlite"
+    src, out = sqlite3.connect(demo_db), sqlite3.connect(dst)
+    with out:
+        src.backup(out)
+    src.close()
+    out.close()
+    lead = Repository.open(str(dst), "teamleder")
+    area = next(a["key"] for a in lead.planning_areas() if a["name"] == "Tranebjerg")
+    plan = lead.plan_routes(area, teams=1, days=1, seconds=1.0)
+    route = next(r for r in plan["routes"] if r["stops"])
+    lead.assign_route(route["route_id"], ["feltarbejder"])
+    return {"db": dst, "route": route}
+
+
+@pytest.fixture(scope="session")
+def fieldwork_url(fieldwork_db: dict) -> Iterator[str]:
+    with _serve(fieldwork_db["db"], "streamlit-fieldwork.log") as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
 def browser():
     if not os.path.exists(CHROMIUM):
         pytest.skip(f"{CHROMIUM} missing (make test-deps installs Debian's chromium as root)")
@@ -99,14 +135,14 @@ def browser():
             b.close()
 
 
-@pytest.fixture
-def page(browser, app_url: str):
-    """A fresh browser context (own Streamlit session) on the app; only 127.0.0.1 allowed.
+@contextmanager
+def _new_page(browser, viewport: dict) -> Iterator:
+    """A fresh browser context (own Streamlit session); only 127.0.0.1 allowed.
 
     ``page.blocked`` lists the URLs that were aborted, ``page.console_errors`` the console
     errors and uncaught exceptions (map iframe included).
     """
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="da-DK")
+    context = browser.new_context(viewport=viewport, locale="da-DK")
     blocked: list[str] = []
 
     def _route(route):
@@ -128,3 +164,17 @@ def page(browser, app_url: str):
         yield p
     finally:
         context.close()
+
+
+@pytest.fixture
+def page(browser, app_url: str):
+    """A desktop-sized page on the demo app (see :func:`_new_page`)."""
+    with _new_page(browser, {"width": 1400, "height": 1000}) as p:
+        yield p
+
+
+@pytest.fixture
+def phone_page(browser, fieldwork_url: str):
+    """A phone-sized page (390 × 844, as an iPhone 12–15) on the field-work copy of the demo."""
+    with _new_page(browser, {"width": 390, "height": 844}) as p:
+        yield p

@@ -274,3 +274,60 @@ def test_focus_area__a_rectangle_drawn_in_chromium_reaches_the_app(page, app_url
     _draw_rectangle(page)
     page.get_by_text("En polygon er tegnet.").first.wait_for(timeout=30_000)
     assert not page.locator("[data-testid='stException']").count()
+
+
+# --- the field worker on a phone ------------------------------------------------------------
+
+
+def _open_sidebar(page) -> None:
+    """On a narrow screen Streamlit collapses the sidebar behind a button."""
+    button = page.locator("[data-testid='stExpandSidebarButton']")
+    if button.count() and button.first.is_visible() and button.first.get_attribute("aria-expanded") != "true":
+        button.first.click()
+        page.locator("[data-testid='stSidebarNav']").first.wait_for(state="visible")
+
+
+def _close_sidebar(page) -> None:
+    sidebar = page.locator("[data-testid='stSidebar']")
+    if sidebar.get_attribute("data-collapsed") == "false":
+        sidebar.locator("[data-testid='stSidebarHeader'] button").first.click()
+        page.wait_for_function(
+            "document.querySelector(\"[data-testid='stSidebar']\").getAttribute('data-collapsed') === 'true'")
+
+
+@pytest.mark.browser
+def test_field_worker_on_a_phone__records_nobody_home_for_a_whole_entrance(phone_page, fieldwork_url, fieldwork_db):
+    """The pair's route on a 390 px screen: stops in order, one tap records "nobody home"
+    for every unit of the entrance; the page passes axe-core."""
+    from detection.repository import Repository
+
+    page = phone_page
+    page.goto(fieldwork_url, wait_until="domcontentloaded")
+    _wait_idle(page)
+    _open_sidebar(page)
+    page.locator("[data-testid='stSidebar']").get_by_role("combobox", name="Demo-rolle").click()
+    page.get_by_role("option", name=re.compile(r"feltarbejder", re.IGNORECASE)).first.click()
+    _wait_idle(page)
+    _open_sidebar(page)  # a new URL would be a new session (the demo role resets): use the menu
+    page.locator("[data-testid='stSidebarNav'] a", has_text="Mine adresser").first.click()
+    _wait_idle(page)
+    _close_sidebar(page)
+    route = fieldwork_db["route"]
+    first = route["stops"][0]
+    page.get_by_text("Mine ruter", exact=True).first.wait_for()
+    stop = page.locator("[data-testid='stExpander']").first
+    assert first["address"] in stop.inner_text()
+    # no sideways scrolling on the phone
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390 + 1
+    _page_ok(page, "mine-adresser (phone)")
+    stop.locator("summary").first.click()
+    button = stop.get_by_role("button", name="Ingen hjemme i hele opgangen")
+    box = button.bounding_box()
+    assert box and box["height"] >= 24 and box["width"] >= 300  # a large target, full width
+    button.click()
+    page.get_by_text(re.compile(r"Registreret: ikke hjemme", re.IGNORECASE)).first.wait_for(timeout=30_000)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "phone-route.png"))
+    fw = Repository.open(str(fieldwork_db["db"]), "feltarbejder")
+    got = fw.outcomes(first["entrance_id"])
+    assert len(got) >= 1 and set(got["outcome"]) == {"not_home"}

@@ -174,6 +174,8 @@ def test_local_assets_cover_folium_and_exist():
     # what may stay: the tile URL template and links in attribution text
     assert {u for u in remote if "openstreetmap.org" not in u} == set(), remote
     assert "/app/static/vendor/leaflet.markercluster-1.1.0/leaflet.markercluster.js" in html
+    # attribution links are underlined, not told by colour alone (axe: link-in-text-block)
+    assert re.search(r"\.leaflet-control-attribution a \{[^}]*text-decoration: underline", html)
     # class attributes untouched: other maps keep folium's defaults until converted
     assert folium.Map.default_js[0][1].startswith("https://")
     assert MarkerCluster.default_css[0][1].startswith("https://")
@@ -203,6 +205,12 @@ PLANNER_PAGES = ["overblik", "indlaes", "vurdering", "prioritering", "fokusomraa
 def _page_ok(page, label: str) -> None:
     _wait_idle(page)
     page.wait_for_timeout(1500)  # let components (maps, tables) mount
+    # a map on the page is checked drawn, so axe always sees inside its iframe (else the
+    # result would depend on how fast the iframe loaded)
+    for k in range(page.locator(MAP_IFRAME).count()):
+        if page.locator(MAP_IFRAME).nth(k).is_visible():
+            page.frame_locator(MAP_IFRAME).nth(k).locator(".leaflet-control-attribution").first.wait_for(
+                state="attached", timeout=20_000)
     body = page.locator("[data-testid='stApp']").inner_text()
     assert not page.locator("[data-testid='stException']").count(), f"{label}: an exception is shown:\n{body[:2000]}"
     _no_outside_assets(page)

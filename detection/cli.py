@@ -71,6 +71,9 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--addresses", type=Path, help="DAR entrance extract (CSV)")
     sp.add_argument("--units", type=Path, help="DAR unit extract (CSV)")
     sp.add_argument("--osm", type=Path, help="OpenStreetMap file (.osm or .osm.pbf)")
+    sp.add_argument("--network", type=Path,
+                    help="walking network from a line file (GeoDanmark vejmidter, GeoJSON/GeoPackage/"
+                         "Shapefile); replaces the OSM network when both are given")
     sp.add_argument("--areas", action="append", default=[], metavar="[NAME=]FILE",
                     help="planning-area polygons; repeatable")
     sp.add_argument("--boundary", type=Path, help="municipality boundary polygon")
@@ -163,7 +166,7 @@ def cmd_init(args) -> dict:
 
     repo = _open_repo(args)
     spec = WorkspaceSpec(
-        name=args.name, addresses=args.addresses, units=args.units, osm=args.osm,
+        name=args.name, addresses=args.addresses, units=args.units, osm=args.osm, network=args.network,
         areas=tuple(parse_area_option(a) for a in args.areas), boundary=args.boundary,
         bbr_buildings=args.bbr_buildings, bbr_units=args.bbr_units,
         kommunekode=args.kommunekode.zfill(4) if args.kommunekode else None)

@@ -35,6 +35,7 @@ class WorkspaceSpec:
     addresses: Path | None = None
     units: Path | None = None
     osm: Path | None = None
+    network: Path | None = None
     areas: tuple[tuple[str, Path], ...] = ()
     boundary: Path | None = None
     bbr_buildings: Path | None = None
@@ -210,19 +211,29 @@ def build_workspace_data(spec: WorkspaceSpec) -> WorkspaceData:
     network = None
     entr["node_id"] = None
     entr["snap_m"] = np.nan
-    if spec.osm is not None:
-        from geo import network as net_mod
+    from geo import network as net_mod
+
+    if spec.network is not None:
+        log.info("building the walking network from %s", spec.network)
+        try:
+            network, net_problems = net_mod.read_line_network(spec.network)
+        except GeoInputError as exc:
+            raise InputError(f"--network {spec.network}: {exc}") from exc
+        if len(net_problems):
+            problems.append(net_problems)
+        sources.append({"kind": "network", "file": spec.network.name, "format": "lines"})
+    elif spec.osm is not None:
         from geo import osm as osm_mod
 
         log.info("building the walking network from %s", spec.osm)
         # Every way node is kept (not only intersections): entrances then snap to the path
         # at their door (median 19.5 m on Samsø) rather than to the nearest crossing (29 m).
         network = osm_mod.read_osm_walking_network(spec.osm, simplify=False)
-        if network.n_nodes:
-            snapped = net_mod.snap_points(network, entr["x"].to_numpy(), entr["y"].to_numpy())
-            entr["node_id"] = snapped["node_id"].to_numpy()
-            entr["snap_m"] = snapped["snap_m"].to_numpy()
         sources.append({"kind": "network", "file": spec.osm.name})
+    if network is not None and network.n_nodes:
+        snapped = net_mod.snap_points(network, entr["x"].to_numpy(), entr["y"].to_numpy())
+        entr["node_id"] = snapped["node_id"].to_numpy()
+        entr["snap_m"] = snapped["snap_m"].to_numpy()
 
     all_problems = pd.concat([p for p in problems if len(p)], ignore_index=True) if any(
         len(p) for p in problems) else pd.DataFrame(columns=reg.PROBLEM_COLUMNS)

@@ -24,6 +24,7 @@ import math
 import numbers
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from functools import cached_property
 
 import numpy as np
@@ -572,3 +573,105 @@ def shortest_path(net: WalkingNetwork, u: int, v: int) -> list[int]:
     while path[-1] != pu:
         path.append(int(pred[path[-1]]))
     return [int(net._node_ids[k]) for k in reversed(path)]
+
+
+# --------------------------------------------------------------------------- line files
+
+#: GeoDanmark road classes (``VEJKLASSE``) a pair does not walk along; the rest (local
+#: roads, distributor roads, driveways, paths) they do.
+UNWALKABLE_CLASSES = frozenset({"motorvej", "motortrafikvej"})
+_CLASS_FIELDS = ("VEJKLASSE", "vejklasse", "highway")
+
+
+def read_line_network(path: str | Path, *, snap_tolerance_m: float = 0.05
+                      ) -> tuple[WalkingNetwork, pd.DataFrame]:
+    """A walking network from a line file: GeoDanmark road centrelines (*vejmidter*) or
+    any GeoJSON/GeoPackage/Shapefile of walkable lines, in any projected CRS.
+
+    Lines meet where their end points meet (within ``snap_tolerance_m``): GeoDanmark
+    centrelines are split at every junction (*knude*), so end points are the network's
+    topology; every vertex is kept as a node so entrances snap to the road at their door.
+    Motorways (``VEJKLASSE`` ``Motorvej``/``Motortrafikvej``) are left out.
+
+    Returns the network (EPSG:25832) and the features not used, one row each in the
+    register's problem format (``file, row, field, value, reason, message, kept``):
+    ``geometry_missing``, ``not_a_line``, ``not_walkable``. Raises :class:`GeoInputError`
+    when the file can't be read, has no CRS, or holds no usable line.
+    """
+    import geopandas as gpd
+
+    from geo.crs import WORK_CRS
+
+    p = Path(path)
+    if not p.exists():
+        raise GeoInputError(f"network file {p} does not exist; check the path")
+    try:
+        gdf = gpd.read_file(p)
+    except Exception as exc:  # pyogrio raises several types; all mean "not a vector file"
+        raise GeoInputError(f"network file {p} can't be read as GeoJSON/GeoPackage/Shapefile: {exc}") from exc
+    if gdf.crs is None:
+        raise GeoInputError(f"network file {p} has no CRS; save it with its CRS (e.g. EPSG:25832)")
+    if gdf.crs.is_geographic:
+        gdf = gdf.to_crs(WORK_CRS)
+    elif gdf.crs.to_epsg() != 25832:
+        gdf = gdf.to_crs(WORK_CRS)
+    cls_field = next((c for c in _CLASS_FIELDS if c in gdf.columns), None)
+    problems: list[dict] = []
+    lines: list[np.ndarray] = []
+    kinds: list[str] = []
+    for i, geom in enumerate(gdf.geometry):
+        row = i + 1
+        cls = str(gdf[cls_field].iloc[i]) if cls_field and gdf[cls_field].iloc[i] is not None else "line"
+        if geom is None or geom.is_empty:
+            problems.append({"file": p.name, "row": row, "field": "geometry", "value": "",
+                             "reason": "geometry_missing", "message": f"feature {row} has no geometry; skipped",
+                             "kept": False})
+            continue
+        if geom.geom_type not in ("LineString", "MultiLineString"):
+            problems.append({"file": p.name, "row": row, "field": "geometry", "value": geom.geom_type,
+                             "reason": "not_a_line", "message": f"feature {row} is a {geom.geom_type}, not a line; "
+                             "skipped", "kept": False})
+            continue
+        if cls.strip().lower() in UNWALKABLE_CLASSES:
+            problems.append({"file": p.name, "row": row, "field": cls_field, "value": cls,
+                             "reason": "not_walkable", "message": f"feature {row}: {cls} is not walked; skipped",
+                             "kept": False})
+            continue
+        for part in getattr(geom, "geoms", [geom]):
+            xy = shapely.get_coordinates(part)
+            if len(xy) >= 2:
+                lines.append(xy)
+                kinds.append(cls)
+    if not lines:
+        raise GeoInputError(f"network file {p} holds no usable line ({len(problems)} feature(s) skipped)")
+    # one node per distinct (rounded) vertex: shared end points join lines into a network
+    allxy = np.concatenate(lines)
+    key = np.round(allxy / snap_tolerance_m).astype(np.int64)
+    uniq, first, inverse = np.unique(key, axis=0, return_index=True, return_inverse=True)
+    inverse = inverse.reshape(-1)
+    node_xy = allxy[first]
+    us, vs, lengths, highways, geoms = [], [], [], [], []
+    start = 0
+    for xy, cls in zip(lines, kinds, strict=True):
+        ids = inverse[start:start + len(xy)]
+        start += len(xy)
+        for a in range(len(xy) - 1):
+            u, v = int(ids[a]), int(ids[a + 1])
+            if u == v:
+                continue
+            seg = np.array([node_xy[u], node_xy[v]])
+            if u > v:
+                u, v, seg = v, u, seg[::-1]
+            us.append(u)
+            vs.append(v)
+            lengths.append(float(np.hypot(*(seg[1] - seg[0]))))
+            highways.append(cls)
+            geoms.append(shapely.to_wkb(shapely.LineString(seg)))
+    nodes = pd.DataFrame({"node_id": np.arange(len(uniq), dtype=np.int64),
+                          "x": node_xy[:, 0], "y": node_xy[:, 1]})
+    edges = pd.DataFrame({"u": us, "v": vs, "length_m": lengths, "highway": highways, "geometry_wkb": geoms})
+    net = WalkingNetwork.from_frames(nodes, edges)
+    used = np.unique(np.concatenate([net.edges["u"].to_numpy(), net.edges["v"].to_numpy()]))
+    if len(used) < net.n_nodes:
+        net = WalkingNetwork.from_frames(net.nodes[net.nodes["node_id"].isin(used)], net.edges)
+    return net, pd.DataFrame(problems, columns=["file", "row", "field", "value", "reason", "message", "kept"])

@@ -138,3 +138,31 @@ def test_init__osm_xml_and_pbf_give_the_same_workspace(tmp_path, capsys):
         out.append((repo.entrances(), repo.network().edges))
     pd.testing.assert_frame_equal(out[0][0], out[1][0])
     pd.testing.assert_frame_equal(out[0][1], out[1][1])
+
+
+def test_init__geodanmark_network_gives_odense_routes_on_real_roads(db_url, capsys):
+    """``--network`` with the shipped GeoDanmark centrelines: the Odense workspace gets a
+    walking network, every entrance snapped, and a team lead's plan walks on it."""
+    from datetime import date
+
+    from detection.repository import Repository
+
+    code, s = run(capsys, "--db", db_url, "--json", "init", "--name", "Odense",
+                  "--addresses", str(ODENSE / "dawa_test_adgangsadresser.csv"),
+                  "--units", str(ODENSE / "dawa_test_enhedsadresser.csv"),
+                  "--areas", f"sogne={ODENSE / 'odense_sogne.geojson'}",
+                  "--boundary", str(ODENSE / "odense_kommune.geojson"),
+                  "--network", str(ODENSE / "odense_vejmidter_geodanmark.geojson"))
+    assert code == 0
+    assert s["entrances"] == 460 and s["network_nodes"] == 8373 and s["network_edges"] == 8445
+    assert s["entrances_snapped"] == 460
+    admin = Repository.open(db_url, "admin")
+    admin.upsert_user("tl", role="team_lead", password="pw-tl")
+    lead = admin.as_user("tl")
+    bolbro = next(a["key"] for a in lead.planning_areas() if a["name"] == "Bolbro")
+    plan = lead.plan_routes(bolbro, teams=1, days=1, doors="all", seconds=1.0, as_of=date(2026, 11, 20))
+    assert plan["method"] == "network" and plan["totals"]["stops"] > 20
+    code, err = run(capsys, "--db", db_url, "--json", "init", "--name", "X", "--force",
+                    "--addresses", str(ODENSE / "dawa_test_adgangsadresser.csv"),
+                    "--network", str(ODENSE / "odense_sogne.geojson"))
+    assert code == 1 and "--network" in err["error"]["message"] and "no usable line" in err["error"]["message"]

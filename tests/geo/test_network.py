@@ -297,3 +297,79 @@ def test_nordby__snapped_real_addresses_are_near_the_street(nordby):
     snapped = snap_points(nordby, ent["x"], ent["y"])
     assert snapped["node_id"].isin(largest_component(nordby).nodes["node_id"]).all()
     assert snapped["snap_m"].median() < 100
+
+
+# --- line files (GeoDanmark vejmidter) ------------------------------------------------------
+
+
+def _line_file(tmp_path: Path, features: list[dict], crs: str = "EPSG:25832") -> Path:
+    import json
+
+    path = tmp_path / "vejmidter.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection",
+                                "crs": {"type": "name", "properties": {"name": f"urn:ogc:def:crs:{crs.replace(':', '::')}"}},
+                                "features": features}))
+    return path
+
+
+def _feat(geometry: dict, klass: str = "Lokalvej-Tertiær") -> dict:
+    return {"type": "Feature", "properties": {"VEJKLASSE": klass}, "geometry": geometry}
+
+
+def test_read_line_network__a_t_junction_by_hand(tmp_path):
+    """Three centrelines meeting at (600100, 6190000): a T. A motorway and a point are
+    reported and left out. The walk from the west end to the top of the T is 100 + 80 m."""
+    from geo.network import read_line_network
+
+    x0, y0 = 600_000.0, 6_190_000.0
+    feats = [
+        _feat({"type": "LineString", "coordinates": [[x0, y0], [x0 + 50, y0], [x0 + 100, y0]]}),
+        _feat({"type": "LineString", "coordinates": [[x0 + 100, y0], [x0 + 200, y0]]}, "Lokalvej-Primær"),
+        _feat({"type": "LineString", "coordinates": [[x0 + 100, y0 + 80], [x0 + 100.01, y0]]}, "Hovedsti"),
+        _feat({"type": "LineString", "coordinates": [[x0, y0 + 500], [x0 + 900, y0 + 500]]}, "Motorvej"),
+        _feat({"type": "Point", "coordinates": [x0, y0]}),
+    ]
+    net, problems = read_line_network(_line_file(tmp_path, feats))
+    # the T's 4 ends + the middle vertex of the first line; the junction within 5 cm is one node
+    assert net.n_nodes == 5 and net.n_edges == 4
+    assert net.edges["length_m"].sum() == pytest.approx(100 + 100 + 80, abs=0.02)
+    assert problems[["row", "reason"]].values.tolist() == [[4, "not_walkable"], [5, "not_a_line"]]
+    assert "Motorvej is not walked" in problems["message"].iloc[0]
+    xy = net.nodes.set_index("node_id")
+    west = int(xy.index[(xy["x"] == x0) & (xy["y"] == y0)][0])
+    top = int(xy.index[xy["y"] == y0 + 80][0])
+    d = distance_matrix_m(net, [west, top])
+    assert d[0, 1] == pytest.approx(180.0, abs=0.02)
+
+
+def test_read_line_network__lonlat_file_is_projected_and_bad_files_named(tmp_path):
+    from geo.network import read_line_network
+
+    lon, lat = 10.59, 55.83
+    path = _line_file(tmp_path, [_feat({"type": "LineString", "coordinates": [[lon, lat], [lon + 0.01, lat]]})],
+                      crs="EPSG:4326")
+    net, _ = read_line_network(path)
+    assert 590_000 < net.nodes["x"].min() < 610_000
+    assert net.edges["length_m"].iloc[0] == pytest.approx(626, abs=5)  # 0.01° of longitude at 55.83° N
+    with pytest.raises(GeoInputError, match="does not exist"):
+        read_line_network(tmp_path / "nope.geojson")
+    (tmp_path / "bad.geojson").write_text("not json")
+    with pytest.raises(GeoInputError, match="bad.geojson"):
+        read_line_network(tmp_path / "bad.geojson")
+    only_points = _line_file(tmp_path, [_feat({"type": "Point", "coordinates": [600_000, 6_190_000]})])
+    with pytest.raises(GeoInputError, match="no usable line"):
+        read_line_network(only_points)
+
+
+def test_read_line_network__odense_geodanmark_centrelines_lose_nothing():
+    import geopandas as gpd
+
+    from geo.network import read_line_network
+
+    path = ROOT / "data" / "odense" / "odense_vejmidter_geodanmark.geojson"
+    net, problems = read_line_network(path)
+    assert problems.empty
+    # every metre is in the network (vertices within 5 cm are one node: millimetres move)
+    assert net.edges["length_m"].sum() == pytest.approx(gpd.read_file(path).length.sum(), abs=0.05)
+    big = largest_component(net)
+    assert big.n_nodes > 5_000

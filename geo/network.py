@@ -24,8 +24,8 @@ import math
 import numbers
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from functools import cached_property
+from pathlib import Path
 
 import numpy as np
 import pandas as pd

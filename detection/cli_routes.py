@@ -4,7 +4,8 @@
   [--start LON,LAT|ENTRANCE_ID] [--doors reported|all|social_housing] [--from DATE]
   [--out DIR] [--seconds S] [--assign ROUTE_ID=USER,USER] --json``: plans and stores
   routes and prints the plan (conventions.md); with ``--out`` writes per route a PDF walk
-  list and a GPX file, and one GeoPackage for QField. ``--assign`` alone (without
+  list and a GPX file, and one GeoPackage for QField. ``--area-file GEOJSON`` plans in a
+  polygon drawn elsewhere (``--area`` then names it). ``--assign`` alone (without
   ``--area``) assigns routes of a stored plan.
 - ``opspor record-outcomes FILE --json``: imports outcomes from a CSV or the GeoPackage;
   prints the import summary (``rows = imported + rejected + duplicates``).
@@ -35,6 +36,9 @@ def add_commands(sub: Callable[[str, str], argparse.ArgumentParser], subs) -> No
     options; ``subs`` is the raw subparsers object (for nested subcommands)."""
     sp = sub("plan-routes", "plan door-to-door routes for pairs of field workers (team lead)")
     sp.add_argument("--area", help="focus-area id or name, or LAYER:AREA_ID (e.g. parishes:7244)")
+    sp.add_argument("--area-file", type=Path,
+                    help="plan in the polygon of this GeoJSON file instead (e.g. drawn in QGIS); "
+                         "--area names it")
     sp.add_argument("--teams", type=int, default=2, help="number of pairs (one route per pair and day)")
     sp.add_argument("--days", type=int, default=1, help="working days (weekdays, no public holidays)")
     sp.add_argument("--shift", default="09:00-15:00", help="shift window per day, HH:MM-HH:MM")
@@ -82,6 +86,12 @@ def cmd_plan_routes(args) -> dict:  # noqa: ANN001
 
     repo = _open_repo(args)
     assigns = _assignments(args.assign)
+    geometry = None
+    if args.area_file is not None:
+        from detection.cli_priorities import _read_geojson
+
+        geometry = _read_geojson(args.area_file)
+        args.area = args.area or args.area_file.stem
     if not args.area:
         if not assigns:
             raise InputError("give --area (a focus area or LAYER:AREA_ID), or --assign ROUTE_ID=USER,USER")
@@ -98,7 +108,7 @@ def cmd_plan_routes(args) -> dict:  # noqa: ANN001
                             start=args.start, doors=args.doors, from_date=args.from_date, as_of=as_of,
                             seconds=args.seconds, speed_kmh=args.speed, per_entrance_s=args.per_entrance,
                             per_unit_s=args.per_unit, attempts=args.attempts, seed=args.seed,
-                            engine=args.engine, progress=progress)
+                            engine=args.engine, progress=progress, area_geometry=geometry)
     if assigns:
         ids = {r["route_id"] for r in plan["routes"]}
         plan["assigned"] = []

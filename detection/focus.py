@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from detection.errors import InputError
 from detection.privacy import MIN_COUNT, MIN_DWELLINGS, SMALL
 from geo.crs import WORK_CRS
 
@@ -117,3 +118,21 @@ def mask_clusters(gdf: gpd.GeoDataFrame, *, sees_addresses: bool) -> gpd.GeoData
     out["score"] = [SMALL if 0 < s < MIN_COUNT else s for s in out["score"]]
     out["score"] = out["score"].astype(object)
     return out.reset_index(drop=True)
+
+
+def valid_area_polygon(geometry, what: str = "a focus area"):  # noqa: ANN001, ANN201
+    """``geometry`` repaired (``make_valid``) as a (Multi)Polygon in EPSG:25832 inside
+    Denmark, or :class:`InputError` saying what is wrong (used for saved focus areas and
+    for areas drawn to plan routes in)."""
+    if geometry is None:
+        raise InputError(f"{what} needs a polygon")
+    geometry = shapely.make_valid(geometry)
+    if geometry.geom_type == "GeometryCollection":
+        geometry = shapely.union_all([g for g in geometry.geoms if g.geom_type in ("Polygon", "MultiPolygon")])
+    if geometry.is_empty or geometry.geom_type not in ("Polygon", "MultiPolygon"):
+        raise InputError(f"{what} must be a polygon; got {geometry.geom_type}")
+    minx, miny, maxx, maxy = geometry.bounds
+    if not (100_000 <= minx and maxx <= 1_000_000 and 6_000_000 <= miny and maxy <= 6_500_000):
+        raise InputError("the polygon is not in Denmark in EPSG:25832 metres (were the coordinates "
+                         "longitude/latitude?)")
+    return geometry

@@ -30,7 +30,7 @@ from sqlalchemy import delete, func, insert, select, update
 from detection.access import SEES_ADDRESSES
 from detection.errors import InputError
 from detection.focus import focus_candidates as _focus_candidates
-from detection.focus import mask_clusters, mask_stats, polygon_stats
+from detection.focus import mask_clusters, mask_stats, polygon_stats, valid_area_polygon
 from detection.priorities import (
     add_why,
     entrance_area_ids,
@@ -281,17 +281,7 @@ class PriorityOps:
             raise InputError(f"origin must be one of {', '.join(ORIGINS)}. Got {origin!r} instead.")
         if geometry is None and origin == "area":
             geometry = self._area_polygon(source_ref)
-        if geometry is None:
-            raise InputError("a focus area needs a polygon")
-        geometry = shapely.make_valid(geometry)
-        if geometry.geom_type == "GeometryCollection":
-            geometry = shapely.union_all([g for g in geometry.geoms if g.geom_type in ("Polygon", "MultiPolygon")])
-        if geometry.is_empty or geometry.geom_type not in ("Polygon", "MultiPolygon"):
-            raise InputError(f"a focus area must be a polygon; got {geometry.geom_type}")
-        minx, miny, maxx, maxy = geometry.bounds
-        if not (100_000 <= minx and maxx <= 1_000_000 and 6_000_000 <= miny and maxy <= 6_500_000):
-            raise InputError("the polygon is not in Denmark in EPSG:25832 metres (were the coordinates "
-                             "longitude/latitude?)")
+        geometry = valid_area_polygon(geometry)
         if stats is None:
             ctx = self._focus_context(self._model(), as_of or _today())
             stats = polygon_stats(geometry, **ctx)

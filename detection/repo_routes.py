@@ -184,8 +184,13 @@ class RouteOps:
                     as_of: date | None = None, seconds: float = 3.0, speed_kmh: float = rt.SPEED_KMH,
                     per_entrance_s: int = rt.PER_ENTRANCE_S, per_unit_s: int = rt.PER_UNIT_S,
                     attempts: int = rv.ATTEMPTS, seed: int = 1, iterations: int | None = None,
-                    engine: str = "pyvrp", progress: Callable[[float], None] | None = None) -> dict:
+                    engine: str = "pyvrp", progress: Callable[[float], None] | None = None,
+                    area_geometry=None) -> dict:  # noqa: ANN001
         """Plan and store routes for ``teams`` pairs over ``days`` working days in ``area``.
+
+        ``area`` is a saved focus area (id or name) or ``LAYER:AREA_ID``; or, with
+        ``area_geometry`` (a polygon in EPSG:25832, e.g. drawn by the team lead on the map),
+        only a label for that polygon.
 
         Returns the plan as ``plan-routes --json`` prints it (conventions.md).
         """
@@ -202,7 +207,14 @@ class RouteOps:
             raise InputError(f"--seconds {seconds}: give a time limit of 0–600 seconds")
         first = from_date or rv.next_working_day(as_of)
         day_list = rv.working_days(first, int(days))
-        label, polygon = self._focus_area(area)
+        if area_geometry is not None:
+            from detection.focus import valid_area_polygon
+
+            polygon = valid_area_polygon(area_geometry, "the area to plan in")
+            label = str(area or "").strip()[:100] or "drawn area"
+            area = f"drawn:{label}"
+        else:
+            label, polygon = self._focus_area(area)
         with store_engine.read_tx(self.engine) as conn:
             cands, e_all = self._candidates(conn, polygon, doors, as_of)
             ids = [c.entrance_id for c in cands]

@@ -10,6 +10,17 @@ TEXTS_ROUTES: dict[str, dict[str, str]] = {
               "real walking network. Each team is a pair of workers; one pair walks one route a day.",
     },
     "rt_setup": {"da": "Opsætning", "en": "Set-up"},
+    "rt_area_source": {"da": "Hvor skal holdene gå?", "en": "Where do the teams go?"},
+    "rt_area_source_saved": {"da": "Gemt område", "en": "Saved area"},
+    "rt_area_source_draw": {"da": "Tegn på kortet", "en": "Draw on the map"},
+    "rt_draw_help": {"da": "Tegn området med polygon- eller rektangelværktøjet i kortets venstre side. "
+                            "Gemte fokusområder er vist på kortet.",
+                     "en": "Draw the area with the polygon or rectangle tool on the left of the map. "
+                           "Saved focus areas are shown on the map."},
+    "rt_drawn_ok": {"da": "Et område på {km2} km² er tegnet.", "en": "An area of {km2} km² is drawn."},
+    "rt_drawn_none": {"da": "Tegn først et område på kortet.", "en": "Draw an area on the map first."},
+    "rt_drawn_name": {"da": "Navn på det tegnede område", "en": "Name of the drawn area"},
+    "rt_drawn_default": {"da": "Tegnet område", "en": "Drawn area"},
     "rt_area": {"da": "Område (fokusområde eller sogn)", "en": "Area (focus area or parish)"},
     "rt_no_areas": {"da": "Der er ingen områder at planlægge i endnu.", "en": "There are no areas to plan in yet."},
     "rt_kind_focus": {"da": "fokusområde", "en": "focus area"},

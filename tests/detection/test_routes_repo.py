@@ -272,3 +272,39 @@ def test_social_housing_sweep_adds_bbr_social_units_and_all_adds_everything(lead
     # knocked on the social-housing unit, labelled as on paper
     stop = next(s for r in soc["routes"] for s in r["stops"] if s["entrance_id"] == quiet[0])
     assert stop["units"] == ["U-SOC"] and stop["unit_labels"] == ["2. th"]
+
+
+def test_plan_in_a_drawn_area__repository_and_cli(nordby, tmp_path, capsys):
+    """A team lead plans in a polygon they drew (not a saved focus area): the doors are the
+    reported entrances inside it; a lon/lat polygon is refused by name."""
+    from pyproj import Transformer
+
+    lead = nordby.as_user(role_user("team_lead"))
+    reported = set(nordby.as_user(role_user("planner")).signals(purpose="test")["entrance_id"])
+    e = nordby.entrances()
+    e = e[e["entrance_id"].isin(reported)].sort_values("x").iloc[:8]
+    box = shapely.box(e["x"].min() - 5, e["y"].min() - 5, e["x"].max() + 5, e["y"].max() + 5)
+    inside = {i for x, y, i in zip(nordby.entrances()["x"], nordby.entrances()["y"], nordby.entrances()["entrance_id"],
+                                    strict=True) if box.contains(shapely.Point(x, y)) and i in reported}
+    plan = lead.plan_routes("Tegnet ved havnen", teams=1, days=2, shift="09:00-12:00", as_of=AS_OF, seconds=1.0,
+                            area_geometry=box)
+    visited = {s["entrance_id"] for r in plan["routes"] for s in r["stops"]}
+    assert plan["area"] == "Tegnet ved havnen"
+    assert visited == inside and len(inside) >= 8
+    with pytest.raises(InputError, match="not in Denmark"):
+        lead.plan_routes("x", area_geometry=shapely.box(10.5, 55.9, 10.6, 56.0), as_of=AS_OF, seconds=1.0)
+    with pytest.raises(InputError, match="must be a polygon"):
+        lead.plan_routes("x", area_geometry=shapely.LineString([(600000, 6200000), (600100, 6200100)]),
+                         as_of=AS_OF, seconds=1.0)
+    # the CLI takes the polygon from a GeoJSON file (lon/lat, as QGIS or geojson.io write it)
+    to_ll = Transformer.from_crs(25832, 4326, always_xy=True)
+    ring = [list(to_ll.transform(x, y)) for x, y in box.exterior.coords]
+    gj = tmp_path / "havn.geojson"
+    gj.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {}, "geometry": {"type": "Polygon", "coordinates": [ring]}}]}))
+    code = main(["--db", str(nordby.engine.url), "--user", "u_team_lead", "plan-routes", "--area-file", str(gj),
+                 "--teams", "1", "--days", "2", "--shift", "09:00-12:00", "--seconds", "1", "--as-of", "2026-11-01",
+                 "--json"])
+    assert code == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["area"] == "havn" and {s["entrance_id"] for r in out["routes"] for s in r["stops"]} == inside

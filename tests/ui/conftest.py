@@ -178,3 +178,10 @@ def phone_page(browser, fieldwork_url: str):
     """A phone-sized page (390 × 844, as an iPhone 12–15) on the field-work copy of the demo."""
     with _new_page(browser, {"width": 390, "height": 844}) as p:
         yield p
+
+
+@pytest.fixture
+def fieldwork_page(browser, fieldwork_url: str):
+    """A desktop-sized page on the field-work copy of the demo (tests may write there)."""
+    with _new_page(browser, {"width": 1400, "height": 1000}) as p:
+        yield p

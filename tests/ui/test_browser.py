@@ -339,3 +339,29 @@ def test_field_worker_on_a_phone__records_nobody_home_for_a_whole_entrance(phone
     fw = Repository.open(str(fieldwork_db["db"]), "feltarbejder")
     got = fw.outcomes(first["entrance_id"])
     assert len(got) >= 1 and set(got["outcome"]) == {"not_home"}
+
+
+@pytest.mark.browser
+def test_team_lead_draws_an_area_in_chromium_and_plans_routes_in_it(fieldwork_page, fieldwork_url, fieldwork_db):
+    from detection.repository import Repository
+
+    page = fieldwork_page
+    page.goto(fieldwork_url, wait_until="domcontentloaded")
+    _wait_idle(page)
+    page.locator("[data-testid='stSidebar']").get_by_role("combobox", name="Demo-rolle").click()
+    page.get_by_role("option", name=re.compile(r"teamleder", re.IGNORECASE)).first.click()
+    _wait_idle(page)
+    page.locator("[data-testid='stSidebarNav'] a", has_text="Ruteplanlægning").first.click()
+    _wait_idle(page)
+    page.get_by_text("Tegn på kortet", exact=True).click()
+    _wait_idle(page)
+    _draw_rectangle(page)
+    page.get_by_text(re.compile(r"Et område på [\d.]+ km² er tegnet")).first.wait_for(timeout=30_000)
+    before = len(Repository.open(str(fieldwork_db["db"]), "teamleder").route_plans())
+    page.get_by_role("button", name="Planlæg ruter").click()
+    page.get_by_text(re.compile(r"Plan \w+ er gemt")).first.wait_for(timeout=60_000)
+    _wait_idle(page)
+    assert not page.locator("[data-testid='stException']").count()
+    plans = Repository.open(str(fieldwork_db["db"]), "teamleder").route_plans()
+    assert len(plans) == before + 1
+    assert [p["area"] for p in plans].count("Tegnet område") == 1

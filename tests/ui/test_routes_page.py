@@ -114,3 +114,18 @@ def test_routes_page_in_english_and_unreachable_for_analyst(app):
     with pytest.raises(Exception):  # noqa: B017 - not in the analyst's navigation
         at.switch_page("ui/pages/routes.py").run()
         assert at.exception
+
+
+def test_team_lead_draws_the_area__map_with_draw_tools_and_nothing_planned_before_a_drawing(app, demo_copy):
+    at = _as(app, "teamleder", "ui/pages/routes.py")
+    at.radio(key="rt_area_source").set_value("draw").run()
+    assert not at.exception
+    script = _map_script(at)
+    assert "L.Control.Draw" in script and "Kommunegrænse" in script
+    assert at.text_input(key="rt_drawn_name").value == "Tegnet område"
+    assert any("Tegn først et område" in c.value for c in at.caption)
+    before = len(Repository.open(str(demo_copy), "teamleder").route_plans())
+    _button(at, "Planlæg ruter").click().run()
+    assert not at.exception
+    assert any("Tegn først et område" in e.value for e in at.error)
+    assert len(Repository.open(str(demo_copy), "teamleder").route_plans()) == before

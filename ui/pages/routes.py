@@ -78,9 +78,6 @@ st.title(t("rt_heading", lg))
 st.caption(t("rt_caption", lg))
 
 areas = repo.planning_areas()
-if not areas:
-    st.info(t("rt_no_areas", lg))
-    st.stop()
 
 
 def _area_label(a: dict) -> str:
@@ -88,9 +85,51 @@ def _area_label(a: dict) -> str:
     return f"{a['name']} ({kind})"
 
 
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _draw_map(db_url: str, version: str, user: str, lang: str) -> folium.Map:
+    """The municipality with its saved focus areas, and Leaflet.draw's polygon tools."""
+    from folium.plugins import Draw
+
+    from geo.assets import use_local_assets
+    from geo.maps import build_map
+
+    r = Repository.open(db_url, user, migrate=False)
+    fa = r.focus_areas()
+    layers = {"focus": fa[["focus_id", "name", "geometry"]].rename(columns={"focus_id": "area_id"})} if len(fa) else {}
+    m = build_map(boundary=r.boundary(), area_layers=layers, area_labels={"focus": t("rt_kind_focus", lang)},
+                  boundary_label=t("boundary", lang), tiles_label=None)
+    Draw(export=False, draw_options={"polyline": False, "circle": False, "marker": False,
+                                     "circlemarker": False, "rectangle": True, "polygon": True}).add_to(m)
+    return use_local_assets(m)
+
+
+source = st.radio(t("rt_area_source", lg), ["saved", "draw"], horizontal=True, key="rt_area_source",
+                  format_func=lambda s: t(f"rt_area_source_{s}", lg))
+drawn = None
+if source == "draw":
+    from geo.drawn import last_drawn_polygon
+
+    st.caption(t("rt_draw_help", lg))
+    version = str(repo._version_key())
+    state = st_folium(copy.deepcopy(_draw_map(session.db_url(), version, repo.actor.name, lg)), height=460,
+                      use_container_width=True, returned_objects=["all_drawings"], key=f"rt_draw_map_{lg}")
+    try:
+        drawn = last_drawn_polygon((state or {}).get("all_drawings"))
+    except ValueError as exc:
+        st.error(md_escape(exc))
+    st.caption(t("rt_drawn_ok", lg).format(km2=f"{drawn.area / 1e6:.2f}") if drawn is not None
+               else t("rt_drawn_none", lg))
+elif not areas:
+    st.info(t("rt_no_areas", lg))
+    st.stop()
+
 with st.form("rt_plan_form"):
     st.subheader(t("rt_setup", lg))
-    area = st.selectbox(t("rt_area", lg), areas, format_func=_area_label, key="rt_area")
+    if source == "draw":
+        area = {"key": st.text_input(t("rt_drawn_name", lg), value=t("rt_drawn_default", lg), max_chars=100,
+                                     key="rt_drawn_name")}
+    else:
+        area = st.selectbox(t("rt_area", lg), areas, format_func=_area_label, key="rt_area")
     doors = st.radio(t("rt_doors", lg), ["reported", "all", "social_housing"],
                      format_func=lambda d: t(f"rt_doors_{d}", lg), key="rt_doors", horizontal=True)
     c1, c2, c3 = st.columns(3)
@@ -114,6 +153,8 @@ with st.form("rt_plan_form"):
 if submitted:
     if shift_end <= shift_start:
         st.error(t("rt_bad_shift", lg))
+    elif source == "draw" and drawn is None:
+        st.error(t("rt_drawn_none", lg))
     else:
         bar = st.progress(0.0, text=t("rt_solving", lg))
         try:
@@ -122,7 +163,8 @@ if submitted:
                 shift=f"{shift_start:%H:%M}-{shift_end:%H:%M}", start=start.strip() or None, doors=doors,
                 from_date=first, as_of=as_of, seconds=float(seconds), speed_kmh=float(speed),
                 per_entrance_s=int(per_entrance), per_unit_s=int(per_unit), attempts=int(attempts),
-                progress=lambda f: bar.progress(min(1.0, float(f)), text=t("rt_solving", lg)))
+                progress=lambda f: bar.progress(min(1.0, float(f)), text=t("rt_solving", lg)),
+                area_geometry=drawn if source == "draw" else None)
         except InputError as exc:
             bar.empty()
             st.error(md_escape(exc))

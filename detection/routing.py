@@ -493,9 +493,31 @@ def plan_routes(doors: Sequence[Door], settings: PlanSettings, *, net=None,  # n
                 collected, sum(d.prize for d in doors))
     plan.stats = {"doors": len(doors), "visited": len(visited), "vehicles": n_vehicles,
                   "balance_ratio": round(plan.balance_ratio(), 3)
-                  if math.isfinite(plan.balance_ratio()) else None}
+                  if math.isfinite(plan.balance_ratio()) else None,
+                  "turf_overlap": round(turf_overlap(plan.routes, doors), 3)}
     plan.walking = walking
     return plan
+
+
+def turf_overlap(routes: Sequence[Route], doors: Sequence[Door]) -> float:
+    """How much the pairs' turfs overlap: per day, the area shared by two routes' turfs
+    (convex hull of their doors) over the sum of the turfs' areas, summed over the days.
+    0 = no pair's turf reaches into another's that day; routes with fewer than 3 doors
+    have no area and count nothing."""
+    import shapely
+
+    hulls: dict[date, list] = {}
+    for r in routes:
+        if len(r.stops) >= 3:
+            pts = shapely.MultiPoint([(doors[st.index].x, doors[st.index].y) for st in r.stops])
+            hulls.setdefault(r.day, []).append(pts.convex_hull)
+    shared = total = 0.0
+    for day_hulls in hulls.values():
+        total += sum(h.area for h in day_hulls)
+        for i, a in enumerate(day_hulls):
+            for b in day_hulls[i + 1:]:
+                shared += a.intersection(b).area
+    return shared / total if total > 0 else 0.0
 
 
 def _durations(walking: Walking, s: PlanSettings) -> np.ndarray:

@@ -264,3 +264,31 @@ def test_team_numbering__longest_route_to_the_pair_with_least_work():
     # pair 3 (no work yet) takes the longest, pair 2 (6,000 s) the next, pair 1 (7,000 s) the shortest
     assert [(r.team, r.duration_s) for r in d2] == [(1, 1000), (2, 5000), (3, 9000)]
     assert load == {1: 8000, 2: 11000, 3: 9000}
+
+
+def test_turf_overlap__by_hand_and_small_on_the_nordby_network(nordby_data):
+    from datetime import datetime
+
+    from detection.routing import Route, Stop, turf_overlap
+
+    t0 = datetime(2026, 11, 2, 9)
+    sq = [(0, 0), (100, 0), (100, 100), (0, 100)]
+    doors = [Door(f"a{k}", float(x), float(y)) for k, (x, y) in enumerate(sq)] + \
+            [Door(f"b{k}", float(x + 50), float(y)) for k, (x, y) in enumerate(sq)]
+
+    def route(team, idx, day=MON):
+        return Route(team=team, day=day, stops=[Stop(doors[i].entrance_id, (), "visit", t0, t0, 0.0, index=i)
+                                                for i in idx])
+
+    # two 100 × 100 squares shifted by 50 m: they share 50 × 100 of 2 × 10,000 m²
+    assert turf_overlap([route(1, range(4)), route(2, range(4, 8))], doors) == pytest.approx(0.25)
+    # the same turfs on different days do not overlap
+    assert turf_overlap([route(1, range(4)), route(2, range(4, 8), TUE)], doors) == 0.0
+    # a real plan: two pairs, two days on the Nordby network
+    ent = nordby_data.entrances.iloc[::3]
+    real = [Door(r.entrance_id, float(r.x), float(r.y), prize=1.0) for r in ent.itertuples(index=False)]
+    start = (float(ent["x"].median()), float(ent["y"].median()))
+    s = PlanSettings(days=(MON, TUE), start_xy=start, teams=2, shift=(9 * 3600, 11 * 3600), seconds=1.5)
+    plan = plan_routes(real, s, net=nordby_data.network)
+    assert plan.stats["turf_overlap"] == pytest.approx(turf_overlap(plan.routes, real), abs=1e-3)
+    assert plan.stats["turf_overlap"] < 0.15, plan.stats

@@ -303,6 +303,15 @@ class RouteOps:
             out.extend(detail["routes"])
         return out
 
+    @staticmethod
+    def _plan_stats(routes: list[dict]) -> dict:
+        """Balance and turf overlap of a stored plan (as :func:`detection.routing.plan_routes`
+        reports them when it plans)."""
+        bal = rt.balance_of_teams([(x["team"], x["duration_s"]) for x in routes])
+        return {"balance_ratio": round(bal, 3) if math.isfinite(bal) else None,
+                "turf_overlap": round(rt.overlap_of_turfs(
+                    [(x["day"], [(s["x"], s["y"]) for s in x["stops"]]) for x in routes]), 3)}
+
     def _plan_detail(self, plan_id: str, *, only_user: str | None) -> dict:
         p, r, s, e = t.route_plans, t.routes, t.route_stops, t.entrances
         with store_engine.write_tx(self.engine) as conn:
@@ -361,6 +370,7 @@ class RouteOps:
             "params": json.loads(plan["params"]),
             "start_point": {"lon": round(float(np.asarray(slon)[0]), 7), "lat": round(float(np.asarray(slat)[0]), 7)},
             "routes": out_routes, "unplanned": json.loads(plan["unplanned"]) if only_user is None else [],
+            "stats": self._plan_stats(out_routes) if only_user is None else {},
             "totals": {"routes": sum(1 for x in out_routes if x["stops"]),
                        "stops": sum(len(x["stops"]) for x in out_routes),
                        "walk_m": sum(x["walk_m"] for x in out_routes),

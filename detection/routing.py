@@ -341,13 +341,7 @@ class Plan:
 
     def balance_ratio(self) -> float:
         """Most work ÷ least work over the teams (each team's days summed); 1 = even."""
-        per: dict[int, int] = {}
-        for r in self.routes:
-            per[r.team] = per.get(r.team, 0) + r.duration_s
-        vals = list(per.values())
-        if not vals or max(vals) == 0:
-            return 1.0
-        return max(vals) / min(vals) if min(vals) > 0 else math.inf
+        return balance_of_teams([(r.team, r.duration_s) for r in self.routes])
 
 
 # --------------------------------------------------------------------------- model
@@ -504,13 +498,18 @@ def turf_overlap(routes: Sequence[Route], doors: Sequence[Door]) -> float:
     (convex hull of their doors) over the sum of the turfs' areas, summed over the days.
     0 = no pair's turf reaches into another's that day; routes with fewer than 3 doors
     have no area and count nothing."""
+    return overlap_of_turfs([(r.day, [(doors[st.index].x, doors[st.index].y) for st in r.stops])
+                             for r in routes])
+
+
+def overlap_of_turfs(turfs: Sequence[tuple[object, Sequence[tuple[float, float]]]]) -> float:
+    """:func:`turf_overlap` for ``(day, [(x, y) of each door])`` per route (EPSG:25832)."""
     import shapely
 
-    hulls: dict[date, list] = {}
-    for r in routes:
-        if len(r.stops) >= 3:
-            pts = shapely.MultiPoint([(doors[st.index].x, doors[st.index].y) for st in r.stops])
-            hulls.setdefault(r.day, []).append(pts.convex_hull)
+    hulls: dict[object, list] = {}
+    for day, pts in turfs:
+        if len(pts) >= 3:
+            hulls.setdefault(day, []).append(shapely.MultiPoint(list(pts)).convex_hull)
     shared = total = 0.0
     for day_hulls in hulls.values():
         total += sum(h.area for h in day_hulls)
@@ -518,6 +517,18 @@ def turf_overlap(routes: Sequence[Route], doors: Sequence[Door]) -> float:
             for b in day_hulls[i + 1:]:
                 shared += a.intersection(b).area
     return shared / total if total > 0 else 0.0
+
+
+def balance_of_teams(work: Sequence[tuple[int, float]]) -> float:
+    """Most ÷ least work over the teams' totals (``(team, seconds)`` per route); 1 = even,
+    ``inf`` when a team has no work at all."""
+    per: dict[int, float] = {}
+    for team, sec in work:
+        per[team] = per.get(team, 0.0) + float(sec)
+    vals = list(per.values())
+    if not vals or max(vals) == 0:
+        return 1.0
+    return max(vals) / min(vals) if min(vals) > 0 else math.inf
 
 
 def _durations(walking: Walking, s: PlanSettings) -> np.ndarray:

@@ -10,6 +10,10 @@ TEXTS_ROUTES: dict[str, dict[str, str]] = {
               "real walking network. Each team is a pair of workers; one pair walks one route a day.",
     },
     "rt_setup": {"da": "Opsætning", "en": "Set-up"},
+    "rt_quality": {"da": "Fordeling: det mest belastede hold har {balance} gange så meget arbejde som det "
+                         "mindst belastede (1 = lige fordelt). Overlap mellem holdenes områder samme dag: {overlap} %.",
+                   "en": "Balance: the busiest pair has {balance} times the work of the least busy (1 = even). "
+                         "Overlap between the pairs' turfs on the same day: {overlap} %."},
     "rt_area_source": {"da": "Hvor skal holdene gå?", "en": "Where do the teams go?"},
     "rt_area_source_saved": {"da": "Gemt område", "en": "Saved area"},
     "rt_area_source_draw": {"da": "Tegn på kortet", "en": "Draw on the map"},

@@ -196,6 +196,10 @@ c[2].metric(t("rt_m_walk", lg), f"{tot['walk_m'] / 1000:.1f}")
 c[3].metric(t("rt_m_hours", lg), f"{tot['duration_s'] / 3600:.1f}")
 c[4].metric(t("rt_m_unplanned", lg), len(plan["unplanned"]))
 st.caption(t(f"rt_method_{plan['method']}", lg))
+q = plan.get("stats") or {}
+if q.get("balance_ratio") is not None:
+    st.caption(t("rt_quality", lg).format(balance=f"{q['balance_ratio']:.2f}".replace(".", "," if lg == "da" else "."),
+                                          overlap=f"{100 * q['turf_overlap']:.0f}"))
 
 st.subheader(t("rt_map", lg))
 st.caption(t("rt_map_caption", lg))

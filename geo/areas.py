@@ -99,6 +99,21 @@ def grid_layer(x: np.ndarray, y: np.ndarray, *, layer: str) -> gpd.GeoDataFrame:
                             geometry=[cell_polygon(c) for c in ids], crs=WORK_CRS)
 
 
+def read_vector(path: str | Path, what: str) -> gpd.GeoDataFrame:
+    """A GeoJSON/GeoPackage/Shapefile as it is (its own CRS, which it must state), or a
+    :class:`GeoInputError` naming ``what`` and the file: missing, unreadable, no CRS."""
+    path = Path(path)
+    if not path.exists():
+        raise GeoInputError(f"{what} {path} does not exist; check the path")
+    try:
+        gdf = gpd.read_file(path)
+    except Exception as exc:  # pyogrio raises several types; all mean "not a vector file"
+        raise GeoInputError(f"{what} {path} can't be read as GeoJSON/GeoPackage/Shapefile: {exc}") from exc
+    if gdf.crs is None:
+        raise GeoInputError(f"{what} {path} has no CRS; save it with its CRS (e.g. EPSG:25832)")
+    return gdf
+
+
 def read_area_layer(path: str | Path, *, id_field: str | None = None,
                     name_field: str | None = None) -> gpd.GeoDataFrame:
     """Read planning-area polygons (GeoJSON, GeoPackage, Shapefile) into EPSG:25832.
@@ -114,14 +129,7 @@ def read_area_layer(path: str | Path, *, id_field: str | None = None,
     MultiPolygon, EPSG:25832).
     """
     path = Path(path)
-    if not path.exists():
-        raise GeoInputError(f"area file {path} does not exist; check the path")
-    try:
-        gdf = gpd.read_file(path)
-    except Exception as exc:  # pyogrio raises several types; all mean "not a vector file"
-        raise GeoInputError(f"area file {path} can't be read as GeoJSON/GeoPackage/Shapefile: {exc}") from exc
-    if gdf.crs is None:
-        raise GeoInputError(f"area file {path} has no CRS; save it with its CRS (e.g. EPSG:25832)")
+    gdf = read_vector(path, "area file")
     idf = id_field or next((c for c in _ID_FIELDS if c in gdf.columns), None)
     if idf is None or idf not in gdf.columns:
         raise GeoInputError(

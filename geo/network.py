@@ -598,22 +598,12 @@ def read_line_network(path: str | Path, *, snap_tolerance_m: float = 0.05
     ``geometry_missing``, ``not_a_line``, ``not_walkable``. Raises :class:`GeoInputError`
     when the file can't be read, has no CRS, or holds no usable line.
     """
-    import geopandas as gpd
-
+    from geo.areas import read_vector
     from geo.crs import WORK_CRS
 
     p = Path(path)
-    if not p.exists():
-        raise GeoInputError(f"network file {p} does not exist; check the path")
-    try:
-        gdf = gpd.read_file(p)
-    except Exception as exc:  # pyogrio raises several types; all mean "not a vector file"
-        raise GeoInputError(f"network file {p} can't be read as GeoJSON/GeoPackage/Shapefile: {exc}") from exc
-    if gdf.crs is None:
-        raise GeoInputError(f"network file {p} has no CRS; save it with its CRS (e.g. EPSG:25832)")
-    if gdf.crs.is_geographic:
-        gdf = gdf.to_crs(WORK_CRS)
-    elif gdf.crs.to_epsg() != 25832:
+    gdf = read_vector(p, "network file")
+    if gdf.crs.to_epsg() != 25832:
         gdf = gdf.to_crs(WORK_CRS)
     cls_field = next((c for c in _CLASS_FIELDS if c in gdf.columns), None)
     problems: list[dict] = []

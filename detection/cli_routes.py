@@ -1,7 +1,7 @@
 """CLI commands for routes (registered by :func:`detection.cli.build_parser`).
 
 - ``opspor plan-routes --area AREA [--teams N] [--days D] [--shift HH:MM-HH:MM]
-  [--start LON,LAT|ENTRANCE_ID] [--doors reported|all|social_housing] [--from DATE]
+  [--start LON,LAT|ENTRANCE_ID|ADDRESS] [--doors reported|all|social_housing] [--from DATE]
   [--out DIR] [--seconds S] [--assign ROUTE_ID=USER,USER] --json``: plans and stores
   routes and prints the plan (conventions.md); with ``--out`` writes per route a PDF walk
   list and a GPX file, and one GeoPackage for QField. ``--area-file GEOJSON`` plans in a
@@ -42,7 +42,7 @@ def add_commands(sub: Callable[[str, str], argparse.ArgumentParser], subs) -> No
     sp.add_argument("--teams", type=int, default=2, help="number of pairs (one route per pair and day)")
     sp.add_argument("--days", type=int, default=1, help="working days (weekdays, no public holidays)")
     sp.add_argument("--shift", default="09:00-15:00", help="shift window per day, HH:MM-HH:MM")
-    sp.add_argument("--start", help="start/end point: LON,LAT or an entrance id (default: the "
+    sp.add_argument("--start", help="start/end point: LON,LAT, an entrance id or an address (default: the "
                     "entrance nearest the centre of the doors)")
     sp.add_argument("--doors", default="reported", choices=["reported", "all", "social_housing"])
     sp.add_argument("--from", dest="from_date", type=_date,

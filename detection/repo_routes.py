@@ -18,6 +18,7 @@ import csv
 import io
 import json
 import math
+import re
 import uuid
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, timedelta
@@ -35,6 +36,8 @@ from detection.repo_core import COPENHAGEN, _insert_many, _now, operation
 from detection.store import engine as store_engine
 from detection.store import schema as t
 from detection.visits import OUTCOME_BY_ID, parse_outcome
+
+_LONLAT = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*$")
 
 DOOR_CHOICES = ("reported", "all", "social_housing")
 SOCIAL_SUPPORT = {"10", "20", "30", "40"}
@@ -153,11 +156,9 @@ class RouteOps:
     def _start_point(self, conn, start: str | None, doors_xy: np.ndarray, e_all: pd.DataFrame) -> tuple[float, float, str]:  # noqa: ANN001
         if start:
             text = str(start).strip()
-            if "," in text:
-                try:
-                    lon, lat = (float(p) for p in text.split(","))
-                except ValueError:
-                    raise InputError(f"--start {text!r}: give LON,LAT (e.g. 10.60,55.95) or an entrance id") from None
+            m = _LONLAT.match(text)
+            if m:
+                lon, lat = float(m.group(1)), float(m.group(2))
                 if not (-180 <= lon <= 180 and -90 <= lat <= 90):
                     raise InputError(f"--start {text!r}: longitude/latitude out of range")
                 from geo.crs import lonlat_to_xy
@@ -166,9 +167,18 @@ class RouteOps:
                 return float(np.asarray(x)[0]), float(np.asarray(y)[0]), text
             row = conn.execute(select(t.entrances.c.x, t.entrances.c.y).where(
                 t.entrances.c.entrance_id == text)).first()
-            if row is None:
-                raise InputError(f"--start {text!r}: not an entrance id of the register, nor LON,LAT")
-            return float(row.x), float(row.y), text
+            if row is not None:
+                return float(row.x), float(row.y), text
+            # an address, as the team lead says it ("Tranebjerg Hovedgade 1, 8305 Samsø"),
+            # matched offline like the report import; only a sure match is used
+            hit = self._address_index(conn).match(text)
+            if hit.ok and hit.quality in ("exact", "corrected"):
+                row = conn.execute(select(t.entrances.c.x, t.entrances.c.y).where(
+                    t.entrances.c.entrance_id == hit.entrance_id)).first()
+                return float(row.x), float(row.y), text
+            why = hit.message or (f"the nearest match is uncertain ({hit.quality})" if hit.ok else "not found")
+            raise InputError(f"--start {text!r}: not LON,LAT, an entrance id, or an address of the register "
+                             f"({why}); e.g. 10.60,55.95 or 'Langgade 12, 8305 Samsø'")
         pts = doors_xy if len(doors_xy) else e_all[["x", "y"]].to_numpy()
         if not len(pts):
             raise InputError("the area holds no entrances; pick another area")

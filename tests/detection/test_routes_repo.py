@@ -308,3 +308,23 @@ def test_plan_in_a_drawn_area__repository_and_cli(nordby, tmp_path, capsys):
     assert code == 0
     out = json.loads(capsys.readouterr().out)
     assert out["area"] == "havn" and {s["entrance_id"] for r in out["routes"] for s in r["stops"]} == inside
+
+
+def test_start_point__lonlat_entrance_id_or_an_address(lead, nordby):
+    """The team lead may give the start as LON,LAT, an entrance id, or an address as people
+    write it; an address not in the register is refused with the reason."""
+    from geo.crs import xy_to_lonlat
+
+    e = nordby.entrances().drop_duplicates(["street", "house_number"], keep=False).iloc[5]
+    address = f"{e['street'].upper()} {e['house_number']}, {e['postcode']} Samsø"
+    by_addr = _plan(lead, start=address, days=1)
+    by_id = _plan(lead, start=e["entrance_id"], days=1)
+    lon, lat = xy_to_lonlat([e["x"]], [e["y"]])
+    by_ll = _plan(lead, start=f"{float(lon[0]):.7f}, {float(lat[0]):.7f}", days=1)
+    assert by_addr["start_point"] == by_id["start_point"]
+    assert by_ll["start_point"]["lon"] == pytest.approx(by_id["start_point"]["lon"], abs=1e-6)
+    assert by_addr["params"]["start"] == address
+    with pytest.raises(InputError, match="Findesikke Allé 99"):
+        _plan(lead, start="Findesikke Allé 99, 8305 Samsø", days=1)
+    with pytest.raises(InputError, match="out of range"):
+        _plan(lead, start="200,95", days=1)

@@ -116,6 +116,8 @@ TEXTS_ROUTES: dict[str, dict[str, str]] = {
     # field worker's page
     "mr_heading": {"da": "Mine ruter", "en": "My routes"},
     "mr_none": {"da": "Du har ingen ruter.", "en": "You have no routes."},
+    "mr_progress": {"da": "{done} af {total} opgange har fået et udfald på rutens dag.",
+                    "en": "{done} of {total} entrances have an outcome on the route's day."},
     "mr_stop": {"da": "{seq}. kl. {time} – {address}", "en": "{seq}. at {time} – {address}"},
     "mr_outcome": {"da": "Udfald for {unit}", "en": "Outcome for {unit}"},
     "mr_choose": {"da": "– vælg –", "en": "– choose –"},

@@ -133,3 +133,32 @@ def test_team_lead_draws_the_area__map_with_draw_tools_and_nothing_planned_befor
     assert not at.exception
     assert any("Tegn først et område" in e.value for e in at.error)
     assert len(Repository.open(str(demo_copy), "teamleder").route_plans()) == before
+
+
+def test_field_worker_sees_what_is_done_on_the_route_day(app, demo_copy):
+    """Each stop with an outcome on the route's day says so with a check mark and the word;
+    the route says how many of its entrances are done. An outcome on another day does not
+    count for this route."""
+    from datetime import datetime as dt
+    from datetime import timedelta
+
+    from detection.repo_core import COPENHAGEN
+    from detection.visits import OUTCOME_BY_ID
+
+    lead = Repository.open(str(demo_copy), "teamleder")
+    area = next(a["key"] for a in lead.planning_areas() if a["name"] == "Tranebjerg")
+    plan = lead.plan_routes(area, teams=1, days=1, seconds=1.0)
+    route = next(r for r in plan["routes"] if r["stops"])
+    lead.assign_route(route["route_id"], ["feltarbejder"])
+    fw = Repository.open(str(demo_copy), "feltarbejder")
+    day = dt.fromisoformat(route["day"]).replace(hour=10, tzinfo=COPENHAGEN)
+    first, second, third = (s["entrance_id"] for s in route["stops"][:3])
+    fw.mark_entrance_not_home(first, visited_at=day)
+    fw.record_outcome(second, "talked_no_need", visited_at=day.replace(hour=11))
+    fw.record_outcome(third, "letter_left", visited_at=day - timedelta(days=1))
+    at = _as(app, "feltarbejder", "ui/pages/my_routes.py")
+    labels = [e.label for e in at.expander]
+    talked = OUTCOME_BY_ID["talked_no_need"].name("da")
+    assert labels[0].endswith("— ✓ ikke hjemme") and labels[1].endswith(f"— ✓ {talked}")
+    assert "✓" not in labels[2]  # recorded the day before: not this route's
+    assert any(f"2 af {len(route['stops'])} opgange" in c.value for c in at.caption)

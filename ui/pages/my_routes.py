@@ -33,13 +33,34 @@ def _record(entrance_id: str, outcome: str, unit_id: str | None, note: str) -> N
         st.success(t("mr_recorded", lg).format(what=names[outcome]))
 
 
+def _recorded_by_day() -> dict[tuple[str, str], list[str]]:
+    """(entrance id, day) → the outcomes recorded there that day, oldest first (one audited
+    read of the worker's own outcomes, so each stop can say what is done)."""
+    if not routes:
+        return {}
+    df = repo.outcomes()
+    out: dict[tuple[str, str], list[str]] = {}
+    for e, when, what in zip(df["entrance_id"], df["visited_at"], df["outcome"], strict=True):
+        ts = pd.Timestamp(when)
+        ts = ts.tz_localize("UTC") if ts.tzinfo is None else ts
+        out.setdefault((e, ts.tz_convert(COPENHAGEN).date().isoformat()), []).append(what)
+    return out
+
+
+recorded = _recorded_by_day()
 if not routes:
     st.write(t("mr_none", lg))
 for r in routes:
     st.subheader(t("rt_route_label", lg).format(n=r["route_id"], team=r["team"], day=r["day"]))
+    done = sum(1 for s in r["stops"] if recorded.get((s["entrance_id"], r["day"])))
+    st.caption(t("mr_progress", lg).format(done=done, total=len(r["stops"])))
     for s in r["stops"]:
         arrive = datetime.fromisoformat(s["arrive"]).strftime("%H:%M")
-        with st.expander(t("mr_stop", lg).format(seq=s["seq"], time=arrive, address=md_escape(s["address"]))):
+        label = t("mr_stop", lg).format(seq=s["seq"], time=arrive, address=md_escape(s["address"]))
+        got = recorded.get((s["entrance_id"], r["day"]))
+        if got:  # a check mark and the word, not colour alone
+            label += " — ✓ " + ", ".join(dict.fromkeys(names.get(o, o) for o in got))
+        with st.expander(label):
             st.write(t(f"rt_task_{s['task']}", lg))
             key = f"{r['route_id']}_{s['seq']}"
             if st.button(t("mr_not_home_all", lg), key=f"nh_{key}", use_container_width=True):

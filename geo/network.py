@@ -640,26 +640,19 @@ def read_line_network(path: str | Path, *, snap_tolerance_m: float = 0.05
     uniq, first, inverse = np.unique(key, axis=0, return_index=True, return_inverse=True)
     inverse = inverse.reshape(-1)
     node_xy = allxy[first]
-    us, vs, lengths, highways, geoms = [], [], [], [], []
-    start = 0
-    for xy, cls in zip(lines, kinds, strict=True):
-        ids = inverse[start:start + len(xy)]
-        start += len(xy)
-        for a in range(len(xy) - 1):
-            u, v = int(ids[a]), int(ids[a + 1])
-            if u == v:
-                continue
-            seg = np.array([node_xy[u], node_xy[v]])
-            if u > v:
-                u, v, seg = v, u, seg[::-1]
-            us.append(u)
-            vs.append(v)
-            lengths.append(float(np.hypot(*(seg[1] - seg[0]))))
-            highways.append(cls)
-            geoms.append(shapely.to_wkb(shapely.LineString(seg)))
+    # one edge per pair of consecutive vertices of a line (never across two lines); each edge
+    # is the straight segment between its nodes, which is from_frames' default geometry
+    counts = np.array([len(xy) for xy in lines])
+    last = np.cumsum(counts) - 1
+    a = np.setdiff1d(np.arange(len(allxy) - 1), last[:-1])
+    u, v = inverse[a], inverse[a + 1]
+    keep = u != v
+    u, v = u[keep], v[keep]
+    seg_kind = np.repeat(np.array(kinds, dtype=object), counts - 1)[keep]
     nodes = pd.DataFrame({"node_id": np.arange(len(uniq), dtype=np.int64),
                           "x": node_xy[:, 0], "y": node_xy[:, 1]})
-    edges = pd.DataFrame({"u": us, "v": vs, "length_m": lengths, "highway": highways, "geometry_wkb": geoms})
+    edges = pd.DataFrame({"u": u, "v": v, "length_m": np.hypot(*(node_xy[v] - node_xy[u]).T),
+                          "highway": seg_kind})
     net = WalkingNetwork.from_frames(nodes, edges)
     used = np.unique(np.concatenate([net.edges["u"].to_numpy(), net.edges["v"].to_numpy()]))
     if len(used) < net.n_nodes:

@@ -3,6 +3,7 @@ overdue partners, partner yield and the feedback file (planner writes; team lead
 
 from __future__ import annotations
 
+import copy
 import tempfile
 from datetime import timedelta
 from pathlib import Path
@@ -106,23 +107,32 @@ def _kind_word(k: str) -> str:
     return t(f"par_cov_kind_{k}", lg)
 
 
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _coverage_tab_map(db_url: str, data_version: int, user: str, partner_id: str, lang: str, draw: bool):
+    """One partner's coverage items and their map, built once per stored version (adding or
+    removing coverage bumps the workspace's data version); render a copy (field-notes)."""
+    r = Repository.open(db_url, user, migrate=False)
+    items = r.partner_coverage(partner_id)
+    m = coverage_items_map(
+        boundary=r.boundary(), items=items, draw=draw,
+        labels={"boundary": t("boundary", lang), "polygon": t("par_cov_kind_polygon", lang),
+                "radius": t("par_cov_kind_radius", lang), "entrances": t("par_cov_kind_entrances", lang)})
+    return use_local_assets(m), items
+
+
 with tab_coverage:
     st.caption(t("par_cov_caption", lg))
     if not len(plist):
         st.info(t("par_cov_no_partners", lg))
     else:
         cpid = st.selectbox(t("par_partner", lg), list(names), format_func=names.get, key="par_cov_partner")
-        items = repo.partner_coverage(cpid)
-        cmap = coverage_items_map(
-            boundary=repo.boundary(), items=items, draw=can_write,
-            labels={"boundary": t("boundary", lg), "polygon": t("par_cov_kind_polygon", lg),
-                    "radius": t("par_cov_kind_radius", lg), "entrances": t("par_cov_kind_entrances", lg)})
-        cmap = use_local_assets(cmap)
+        version = int(st.session_state["workspace"]["data_version"])
+        cmap, items = _coverage_tab_map(session.db_url(), version, repo.actor.name, cpid, lg, can_write)
         if can_write:
             st.caption(t("par_cov_draw_help", lg))
         # the key changes with what is stored, so a saved drawing leaves the draw layer
         stored = f"{len(items)}-{int(items['coverage_id'].max()) if len(items) else 0}"
-        state = st_folium(cmap, height=480, use_container_width=True,
+        state = st_folium(copy.deepcopy(cmap), height=480, use_container_width=True,
                           returned_objects=["all_drawings"] if can_write else [],
                           key=f"par_cov_map_{cpid}_{stored}_{lg}")
         st.markdown(f"**{t('par_cov_items', lg)}** ({len(items)})")
@@ -181,8 +191,9 @@ with tab_coverage:
                         st.error(md_escape(exc))
             if len(items):
                 st.subheader(t("par_cov_delete", lg))
-                del_id = st.selectbox(t("par_cov_item", lg), items["coverage_id"].astype(int).tolist(),
-                                      format_func=lambda c: f"#{c} {_kind_word(items.set_index('coverage_id').loc[c, 'kind'])}",
+                kind_of = dict(zip(items["coverage_id"].astype(int), items["kind"], strict=True))
+                del_id = st.selectbox(t("par_cov_item", lg), list(kind_of),
+                                      format_func=lambda c: f"#{c} {_kind_word(kind_of[c])}",
                                       key="par_cov_delete_item")
                 if st.button(t("par_cov_delete_btn", lg), key="par_cov_delete_btn"):
                     try:

@@ -7,7 +7,7 @@ polygons in all), 300 landlords with portfolios (29,000 entrance entries), 100
 caretakers/staff with a radius (1,000 circles of 150–800 m) — 50,000 coverage items; a
 contact log with one contact per partner in the year before ``as_of``.
 
-- **opspor**: :func:`detection.partners.coverage_pairs` (one STRtree over the entrance
+- **opspor**: :func:`detection.partners.network.coverage_pairs` (one STRtree over the entrance
   points queried by the polygons' and circles' bounding boxes, then one vectorised
   ``contains_xy`` / squared-distance test over all candidate pairs; portfolios by an index
   join) + :func:`partner_status` + :func:`entrance_coverage`.
@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from detection.partners import coverage_pairs, entrance_coverage, partner_status
+from detection.partners.network import coverage_pairs, entrance_coverage, partner_status
 
 AS_OF = date(2026, 11, 1)
 X0, Y0, SIZE = 560_000.0, 6_150_000.0, 60_000.0

@@ -36,7 +36,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from detection.importer import check_rows, read_reports
+from detection.signals.importer import check_rows, read_reports
 from geo.addresses import normalise_house_number, normalise_postcode, normalise_street
 from geo.geocode import AddressIndex
 
@@ -125,7 +125,7 @@ def bench_store(n: int) -> list[tuple[str, int, float]]:
 
     from sqlalchemy import insert
 
-    from detection.demo import install_demo
+    from detection.register.demo import install_demo
     from detection.repository import Repository
     from detection.store import engine as store_engine
     from detection.store import schema as t

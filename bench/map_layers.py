@@ -18,7 +18,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from detection.kinds import CORE_KINDS, KIND_BY_ID
+from detection.vocab import CORE_KINDS, KIND_BY_ID
 from geo.areas import read_area_layer
 from geo.crs import to_work_crs, xy_to_lonlat
 from geo.maps import KindStyle, build_map

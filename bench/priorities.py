@@ -28,9 +28,8 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from detection.hotspots import grid_gi_weights, grid_weights  # noqa: E402
-from detection.kinds import KINDS  # noqa: E402
-from detection.priorities import (  # noqa: E402
+from detection.priorities.hotspots import grid_gi_weights, grid_weights  # noqa: E402
+from detection.priorities.ranking import (  # noqa: E402
     add_why,
     eb_smooth,
     entrance_area_ids,
@@ -38,7 +37,8 @@ from detection.priorities import (  # noqa: E402
     rank_areas_reference,
     rank_prepared,
 )
-from detection.scoring import ModelParams, entrance_scores, entrance_scores_coded  # noqa: E402
+from detection.priorities.scoring import ModelParams, entrance_scores, entrance_scores_coded  # noqa: E402
+from detection.vocab import KINDS  # noqa: E402
 
 AS_OF = date(2026, 11, 1)
 KIND_IDS = [k.id for k in KINDS]

@@ -1,7 +1,7 @@
 """Route planning benchmarks (issue 6), each beside a baseline run in the same process.
 
     python bench/routing.py --tsplib FILE [--seconds S] [--json]
-        the project's sequencing code (LKH via detection.routing.sequence_tour) on a TSPLIB
+        the project's sequencing code (LKH via detection.routes.planner.sequence_tour) on a TSPLIB
         instance; baseline: nearest neighbour + 2-opt. Prints {"instance", "length",
         "optimum", "gap_pct", "seconds"} (optimum from the companion .opt.tour).
     python bench/routing.py --random N [--seconds S]
@@ -34,7 +34,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from detection import routing as rt  # noqa: E402
+from detection.routes import planner as rt  # noqa: E402
 
 SOLOMON_BKS = {"C101": 828.94, "C201": 591.56, "R101": 1642.88, "R201": 1149.68,
                "RC101": 1643.41, "RC201": 1265.56}
@@ -266,7 +266,7 @@ def samsoe_team_instance(n: int, seed: int = 1) -> dict:
     """A bench/teams-style instance from the real Samsø demo: ``n`` entrances drawn at
     random within 3 km of the island's median entrance (Tranebjerg), priority 1–99 and 1–3
     units at random (seeded), 5 pairs, 6 h — more doors than the shifts can hold."""
-    from detection.demo import build_demo_data
+    from detection.register.demo import build_demo_data
 
     data = build_demo_data(as_of=date(2026, 11, 1))
     e = data.entrances
@@ -345,7 +345,7 @@ def bench_team(path: Path | dict, seconds: float) -> dict:
 def bench_matrix(n: int) -> dict:
     import networkx as nx
 
-    from detection.demo import build_demo_data
+    from detection.register.demo import build_demo_data
     from geo.network import snap_points
 
     t0 = time.perf_counter()

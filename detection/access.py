@@ -1,6 +1,6 @@
 """Roles and the access matrix: which role may do which repository operation.
 
-One table, checked by :class:`detection.repository.Repository` before every operation
+One table, checked by :class:`detection.repository.core.Repository` before every operation
 (the UI and the CLI only hide what the repository would refuse anyway).
 """
 
@@ -66,10 +66,6 @@ ACCESS: dict[str, frozenset[str]] = {
     "partners.write": frozenset({"planner"}),
     "coverage.read": frozenset({"planner", "team_lead", "analyst"}),
 }
-
-#: operations whose use is written to the audit log (personal data).
-AUDITED: frozenset[str] = frozenset({"signals.read", "signals.write", "signals.import",
-                                     "signals.assess", "rejected.manage"})
 
 #: roles that may see addresses; everyone else gets small-count-suppressed aggregates.
 SEES_ADDRESSES: frozenset[str] = frozenset({"planner", "team_lead", "field_worker"})

@@ -30,6 +30,11 @@ def mask_counts(counts: Mapping[str, int]) -> dict[str, int | str]:
     return {k: mask_count(v) for k, v in counts.items()}
 
 
+def mask_score(value: object) -> object:
+    """A weighted score below 5 as ``"<5"`` (a small score betrays a small count)."""
+    return SMALL if isinstance(value, int | float) and 0 < value < MIN_COUNT else value
+
+
 def mask_frame(df: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
     """A copy of ``df`` with the count ``columns`` masked (object dtype)."""
     out = df.copy()
@@ -38,6 +43,31 @@ def mask_frame(df: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
     return out
 
 
-def drop_small_areas(df: pd.DataFrame, *, dwellings: str = "dwellings") -> pd.DataFrame:
-    """Rows of areas with at least :data:`MIN_DWELLINGS` dwellings."""
-    return df[df[dwellings] >= MIN_DWELLINGS].copy()
+def mask_record(record: Mapping, *, counts: Iterable[str], by_kind: str | None = "signals_by_kind",
+                score: str | None = "score") -> dict:
+    """One aggregate (a dict) as a role that may not see addresses sees it: the ``counts``
+    keys and each count in ``by_kind`` masked, and the ``score``."""
+    out = dict(record)
+    for k in counts:
+        if k in out:
+            out[k] = mask_count(out[k])
+    if by_kind and by_kind in out:
+        out[by_kind] = mask_counts(out[by_kind])
+    if score and score in out:
+        out[score] = mask_score(out[score])
+    return out
+
+
+def mask_aggregates(df: pd.DataFrame, *, counts: Iterable[str], by_kind: str | None = "signals_by_kind",
+                    score: str | None = "score", dwellings: str = "dwellings") -> pd.DataFrame:
+    """Area or cluster rows as a role that may not see addresses sees them: rows under
+    :data:`MIN_DWELLINGS` dwellings left out, the ``counts`` columns, each count in the
+    ``by_kind`` dicts and the ``score`` masked (object dtype). Keeps the frame's type
+    (a GeoDataFrame stays one) and ``attrs``."""
+    out = mask_frame(df[df[dwellings] >= MIN_DWELLINGS], counts)
+    if by_kind:
+        out[by_kind] = [mask_counts(d) for d in out[by_kind]]
+    if score:
+        out[score] = pd.Series([mask_score(v) for v in out[score]], index=out.index, dtype=object)
+    out.attrs.update(df.attrs)
+    return out

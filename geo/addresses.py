@@ -20,12 +20,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from geo.crs import lonlat_to_xy
+from geo.crs import in_denmark, lonlat_to_xy
 from geo.errors import RegisterError
-
-# Denmark's extent in EPSG:25832 (generous, incl. Bornholm): coordinates outside are bad.
-DK_X_RANGE = (380_000.0, 900_000.0)
-DK_Y_RANGE = (6_000_000.0, 6_450_000.0)
 
 ENTRANCE_COLUMNS = [
     "entrance_id", "street", "house_number", "postcode", "city", "kommunekode", "x", "y", "source",
@@ -254,8 +250,7 @@ def read_dar_entrances(path: str | Path) -> RegisterRead:
                                      f"row {rownum}: id {eid} appears earlier in the file; the repeat is skipped"))
             continue
         xi, yi = x[i], y[i]
-        if not (np.isfinite(xi) and np.isfinite(yi) and DK_X_RANGE[0] <= xi <= DK_X_RANGE[1]
-                and DK_Y_RANGE[0] <= yi <= DK_Y_RANGE[1]):
+        if not in_denmark(xi, yi):
             fld = "x_25832/y_25832" if has_xy else "lon/lat"
             problems.append(_problem(name, rownum, fld, f"{xi},{yi}", "bad_coordinates",
                                      f"row {rownum} (id {eid}): coordinates {xi},{yi} are missing or outside Denmark (EPSG:25832); row skipped"))

@@ -9,8 +9,8 @@ polygon join.
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
-from typing import Literal
 
 import geopandas as gpd
 import numpy as np
@@ -21,7 +21,6 @@ from shapely.geometry import box
 from geo.crs import WORK_CRS, to_work_crs
 from geo.errors import GeoInputError
 
-GridLayer = Literal["grid100", "grid250", "grid1km"]
 GRID_LAYERS: dict[str, int] = {"grid100": 100, "grid250": 250, "grid1km": 1000}
 """Grid layer name → cell side in metres."""
 
@@ -99,19 +98,44 @@ def grid_layer(x: np.ndarray, y: np.ndarray, *, layer: str) -> gpd.GeoDataFrame:
                             geometry=[cell_polygon(c) for c in ids], crs=WORK_CRS)
 
 
-def read_vector(path: str | Path, what: str) -> gpd.GeoDataFrame:
-    """A GeoJSON/GeoPackage/Shapefile as it is (its own CRS, which it must state), or a
-    :class:`GeoInputError` naming ``what`` and the file: missing, unreadable, no CRS."""
-    path = Path(path)
-    if not path.exists():
-        raise GeoInputError(f"{what} {path} does not exist; check the path")
-    try:
-        gdf = gpd.read_file(path)
-    except Exception as exc:  # pyogrio raises several types; all mean "not a vector file"
-        raise GeoInputError(f"{what} {path} can't be read as GeoJSON/GeoPackage/Shapefile: {exc}") from exc
+def read_vector(source: str | Path | bytes, what: str, *, file_name: str | None = None) -> gpd.GeoDataFrame:
+    """A GeoJSON/GeoPackage/Shapefile (a path, or the bytes of an upload with its
+    ``file_name``) in its own CRS, or a :class:`GeoInputError` naming ``what`` and the file:
+    missing, unreadable, or no CRS.
+
+    The one CRS policy for every file Opspor reads: a file must say its CRS. GeoJSON
+    always does, because RFC 7946 fixes it to WGS84 when the file names none (GDAL reports
+    EPSG:4326 for it); a GeoPackage or Shapefile without a CRS is refused rather than
+    guessed, because guessing WGS84 for metre coordinates puts the data off the map.
+    """
+    if isinstance(source, bytes | bytearray):
+        name = file_name or "upload"
+        try:
+            gdf = gpd.read_file(io.BytesIO(bytes(source)))
+        except Exception as exc:  # pyogrio raises several types; all mean "not a vector file"
+            raise GeoInputError(f"{what} {name} can't be read as GeoJSON/GeoPackage: {exc}") from exc
+    else:
+        path = Path(source)
+        name = str(path)
+        if not path.exists():
+            raise GeoInputError(f"{what} {path} does not exist; check the path")
+        try:
+            gdf = gpd.read_file(path)
+        except Exception as exc:  # pyogrio raises several types; all mean "not a vector file"
+            raise GeoInputError(f"{what} {path} can't be read as GeoJSON/GeoPackage/Shapefile: {exc}") from exc
     if gdf.crs is None:
-        raise GeoInputError(f"{what} {path} has no CRS; save it with its CRS (e.g. EPSG:25832)")
+        raise GeoInputError(f"{what} {name} has no CRS; save it with its CRS (e.g. EPSG:25832)")
     return gdf
+
+
+def read_polygon(source: str | Path | bytes, what: str, *, file_name: str | None = None):  # noqa: ANN201
+    """The union of the polygons in a vector file (see :func:`read_vector`), in EPSG:25832,
+    or a :class:`GeoInputError` when the file holds no polygon."""
+    gdf = to_work_crs(read_vector(source, what, file_name=file_name), what=what)
+    polys = [g for g in gdf.geometry if g is not None and g.geom_type in ("Polygon", "MultiPolygon")]
+    if not polys:
+        raise GeoInputError(f"{what} {file_name or source} holds no polygon")
+    return shapely.union_all(polys)
 
 
 def read_area_layer(path: str | Path, *, id_field: str | None = None,
@@ -161,12 +185,26 @@ def read_area_layer(path: str | Path, *, id_field: str | None = None,
 
 
 def assign_areas(x: np.ndarray, y: np.ndarray, areas: gpd.GeoDataFrame) -> np.ndarray:
-    """The ``area_id`` holding each point (``None`` outside every area)."""
-    pts = gpd.GeoDataFrame(geometry=gpd.points_from_xy(x, y), crs=WORK_CRS)
-    joined = gpd.sjoin(pts, areas[["area_id", "geometry"]], how="left", predicate="within")
-    joined = joined[~joined.index.duplicated(keep="first")]
-    ids = joined["area_id"].to_numpy(dtype=object)
-    return np.where(pd.isna(ids), None, ids)
+    """The ``area_id`` holding each point (``None`` outside every area).
+
+    The one rule for every part of Opspor (ranking, coverage need, the demo, the
+    municipality check): a point belongs to an area it *intersects*, so a point on a
+    boundary is not lost; where it touches several (a shared boundary, overlapping
+    polygons) the lowest ``area_id`` wins, whatever the order of the layer.
+    """
+    x = np.asarray(x, dtype=float)
+    y = np.asarray(y, dtype=float)
+    out = np.full(len(x), None, dtype=object)
+    if not len(x) or not len(areas):
+        return out
+    ids = areas["area_id"].astype(str).to_numpy()
+    tree = shapely.STRtree(np.asarray(areas.geometry.to_numpy(), dtype=object))
+    i_pt, i_area = tree.query(shapely.points(x, y), predicate="intersects")
+    if len(i_pt):
+        hit = pd.DataFrame({"pt": i_pt, "area_id": ids[i_area]}).sort_values(["pt", "area_id"], kind="mergesort")
+        hit = hit.drop_duplicates("pt")
+        out[hit["pt"].to_numpy()] = hit["area_id"].to_numpy()
+    return out
 
 
 def municipalities(path: str | Path = MUNICIPALITIES_FILE) -> gpd.GeoDataFrame:

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import folium
+from branca.colormap import ColorMap
 from branca.element import MacroElement
 from folium.template import Template
 
@@ -126,10 +127,6 @@ def _walk(element: Any) -> Iterator[Any]:
 def _check_colormap(element: Any) -> None:
     # branca colormaps add d3 from a CDN in their own render(), and streamlit-folium adds
     # two d3 CDN links for them; neither goes through default_js, so refuse them here.
-    try:
-        from branca.colormap import ColorMap
-    except ImportError:  # pragma: no cover - branca ships with folium
-        return
     if isinstance(element, ColorMap):
         raise UnknownAssetError(
             "map asset 'https://cdnjs.cloudflare.com/ajax/libs/d3/3.5.5/d3.min.js' "

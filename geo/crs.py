@@ -22,6 +22,24 @@ DISPLAY_CRS = "EPSG:4326"
 _TO_WORK = Transformer.from_crs(DISPLAY_CRS, WORK_CRS, always_xy=True)
 _TO_DISPLAY = Transformer.from_crs(WORK_CRS, DISPLAY_CRS, always_xy=True)
 
+DENMARK_BOUNDS: tuple[float, float, float, float] = (380_000.0, 6_000_000.0, 900_000.0, 6_450_000.0)
+"""Denmark's extent in EPSG:25832 (``minx, miny, maxx, maxy``; generous, Bornholm included):
+coordinates outside are a mistake or a wrong CRS. The one definition of it."""
+
+DENMARK_BOUNDS_LONLAT: tuple[float, float, float, float] = tuple(
+    round(v, 2) for v in _TO_DISPLAY.transform_bounds(*DENMARK_BOUNDS))
+"""The same extent in longitude/latitude (for drawings and the map's default view)."""
+
+
+def in_denmark(minx: float, miny: float, maxx: float | None = None, maxy: float | None = None, *,
+               lonlat: bool = False) -> bool:
+    """Whether a point (``minx, miny``) or a box lies inside :data:`DENMARK_BOUNDS`
+    (or :data:`DENMARK_BOUNDS_LONLAT` with ``lonlat``); NaN is outside."""
+    bx0, by0, bx1, by1 = DENMARK_BOUNDS_LONLAT if lonlat else DENMARK_BOUNDS
+    maxx = minx if maxx is None else maxx
+    maxy = miny if maxy is None else maxy
+    return bool(bx0 <= minx and maxx <= bx1 and by0 <= miny and maxy <= by1)
+
 
 def require_crs(gdf: gpd.GeoDataFrame, *, expected: str = WORK_CRS, what: str = "data") -> None:
     """Raise unless ``gdf`` is in ``expected``.

@@ -15,10 +15,7 @@ import numpy as np
 import shapely
 from shapely.geometry import shape
 
-from geo.crs import lonlat_to_xy
-
-#: Denmark with a margin, in lon/lat: a drawing outside is a mistake (or a wrong CRS).
-_DK_LONLAT = (7.5, 54.4, 15.5, 58.0)
+from geo.crs import in_denmark, lonlat_to_xy
 
 
 class DrawnShape(NamedTuple):
@@ -53,7 +50,7 @@ def drawn_shapes(features: Iterable[dict] | None) -> list[DrawnShape]:
             continue  # a marker, not a circle
         g = shape(geom_json)
         minx, miny, maxx, maxy = g.bounds
-        if minx < _DK_LONLAT[0] or miny < _DK_LONLAT[1] or maxx > _DK_LONLAT[2] or maxy > _DK_LONLAT[3]:
+        if not in_denmark(minx, miny, maxx, maxy, lonlat=True):
             raise ValueError(f"drawing {i} lies outside Denmark ({minx:.3f}, {miny:.3f}); draw it over the municipality")
         if kind == "Point":
             r = float(radius)

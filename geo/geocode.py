@@ -47,13 +47,12 @@ import uuid
 from collections import defaultdict
 from typing import NamedTuple
 
-import numpy as np
 import pandas as pd
+import shapely
 from rapidfuzz import fuzz, process
+from scipy.spatial import cKDTree
 
 from geo.addresses import (
-    DK_X_RANGE,
-    DK_Y_RANGE,
     _fold,
     normalise_door,
     normalise_floor,
@@ -61,6 +60,7 @@ from geo.addresses import (
     normalise_postcode,
     normalise_street,
 )
+from geo.crs import in_denmark
 
 #: fuzzy street score (0–100, rapidfuzz ``fuzz.ratio``) from which a match is ``corrected``
 CORRECTED_SCORE = 90.0
@@ -243,12 +243,10 @@ class AddressIndex:
 
     def match_point(self, x: float, y: float) -> Match:
         """The nearest entrance to a point (EPSG:25832 metres)."""
-        if not (np.isfinite(x) and np.isfinite(y) and DK_X_RANGE[0] <= x <= DK_X_RANGE[1]
-                and DK_Y_RANGE[0] <= y <= DK_Y_RANGE[1]):
+        if not in_denmark(x, y):
             return Match(reason="bad_coordinates",
                          message=f"coordinates {x}, {y} are not a place in Denmark (EPSG:25832)")
         if self.boundary is not None:
-            import shapely
 
             if self._prepared is None:
                 shapely.prepare(self.boundary)
@@ -257,7 +255,6 @@ class AddressIndex:
                 return Match(reason="outside_municipality",
                              message=f"the point {x:.0f}, {y:.0f} lies outside the municipality")
         if self._tree is None:
-            from scipy.spatial import cKDTree
 
             self._tree = cKDTree(self._xy)
         dist, i = self._tree.query([x, y])

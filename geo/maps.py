@@ -19,9 +19,9 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 from branca.element import MacroElement, Template
-from folium.plugins import FastMarkerCluster
+from folium.plugins import Draw, FastMarkerCluster
 
-from geo.crs import require_crs, to_display_crs, xy_to_lonlat
+from geo.crs import DENMARK_BOUNDS_LONLAT, require_crs, to_display_crs, xy_to_lonlat
 
 DATA_ATTRIBUTION = (
     "Adresser og stier: © OpenStreetMap-bidragydere (ODbL 1.0) · "
@@ -78,7 +78,7 @@ class _StyleAndAttribution(MacroElement):
         self.attribution = attribution
 
 
-def _esc(value: object) -> str:
+def escape_html(value: object) -> str:
     """HTML-escape, and make braces entities so no template engine sees ``{{ … }}`` or ``{% … %}``."""
     return html.escape(str(value)).replace("{", "&#123;").replace("}", "&#125;")
 
@@ -86,7 +86,7 @@ def _esc(value: object) -> str:
 def _escape_frame(gdf: gpd.GeoDataFrame, cols: Sequence[str]) -> gpd.GeoDataFrame:
     out = gdf.copy()
     for c in cols:
-        out[c] = out[c].astype(str).map(_esc)
+        out[c] = out[c].astype(str).map(escape_html)
     return out
 
 
@@ -120,17 +120,17 @@ def build_map(
     """
     require_crs(boundary, what="boundary")
     b4326 = to_display_crs(boundary)
-    minx, miny, maxx, maxy = b4326.total_bounds if len(b4326) else (8.0, 54.5, 15.2, 57.8)
+    minx, miny, maxx, maxy = b4326.total_bounds if len(b4326) else DENMARK_BOUNDS_LONLAT
     # maxZoom must be set when there is no tile layer, or MarkerCluster throws
     # "Map has no maxZoom specified" and the whole map script stops.
     m = folium.Map(location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=11, tiles=None, maxZoom=19,
                    control_scale=True, prefer_canvas=False)
     if tiles_label:
-        folium.TileLayer("OpenStreetMap", name=_esc(tiles_label), overlay=True,
+        folium.TileLayer("OpenStreetMap", name=escape_html(tiles_label), overlay=True,
                          show=False, control=True).add_to(m)
     if len(b4326):
         folium.GeoJson(
-            b4326.__geo_interface__, name=_esc(boundary_label),
+            b4326.__geo_interface__, name=escape_html(boundary_label),
             style_function=lambda _f: {"color": "#1b1b1b", "weight": 3, "fill": False},
         ).add_to(m)
     for layer, gdf in (area_layers or {}).items():
@@ -138,7 +138,7 @@ def build_map(
         g = _escape_frame(to_display_crs(gdf[["area_id", "name", "geometry"]]), ["area_id", "name"])
         label = (area_labels or {}).get(layer, layer)
         folium.GeoJson(
-            g.__geo_interface__, name=_esc(label),
+            g.__geo_interface__, name=escape_html(label),
             style_function=lambda _f: {"color": "#3d4f8a", "weight": 1.5, "dashArray": "6 4",
                                        "fillColor": "#9fb3e6", "fillOpacity": 0.12},
             highlight_function=lambda _f: {"weight": 3, "fillOpacity": 0.25},
@@ -151,11 +151,11 @@ def build_map(
         lon, lat = xy_to_lonlat(sub["x"].to_numpy(), sub["y"].to_numpy()) if len(sub) else (
             np.array([]), np.array([]))
         tip = (sub["label"].astype(str) if "label" in sub.columns
-               else pd.Series([style.label] * len(sub), index=sub.index)).map(_esc)
-        data = [[round(float(a), 6), round(float(o), 6), _esc(style.symbol),
-                 _esc(style.colour), t]
+               else pd.Series([style.label] * len(sub), index=sub.index)).map(escape_html)
+        data = [[round(float(a), 6), round(float(o), 6), escape_html(style.symbol),
+                 escape_html(style.colour), t]
                 for a, o, t in zip(lat, lon, tip, strict=True)]
-        name = f"{_esc(style.symbol)} · {_esc(style.label)} ({len(sub)})"
+        name = f"{escape_html(style.symbol)} · {escape_html(style.label)} ({len(sub)})"
         FastMarkerCluster(data, callback=_MARKER_JS, name=name, overlay=True, control=True,
                           show=True, options={"maxClusterRadius": 40}).add_to(m)
     _StyleAndAttribution(attribution).add_to(m)
@@ -176,19 +176,19 @@ def coverage_items_map(*, boundary: gpd.GeoDataFrame, items: gpd.GeoDataFrame, d
     """
     require_crs(boundary, what="boundary")
     b4326 = to_display_crs(boundary)
-    minx, miny, maxx, maxy = b4326.total_bounds if len(b4326) else (8.0, 54.5, 15.2, 57.8)
+    minx, miny, maxx, maxy = b4326.total_bounds if len(b4326) else DENMARK_BOUNDS_LONLAT
     m = folium.Map(location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=11, tiles=None, maxZoom=19,
                    control_scale=True)
     _StyleAndAttribution(attribution).add_to(m)
     if len(b4326):
-        folium.GeoJson(b4326.__geo_interface__, name=_esc(labels.get("boundary", "boundary")),
+        folium.GeoJson(b4326.__geo_interface__, name=escape_html(labels.get("boundary", "boundary")),
                        style_function=lambda _f: {"color": "#1b1b1b", "weight": 2, "fill": False}).add_to(m)
-    groups = {k: folium.FeatureGroup(name=_esc(labels.get(k, k))).add_to(m) for k in ("polygon", "radius", "entrances")}
+    groups = {k: folium.FeatureGroup(name=escape_html(labels.get(k, k))).add_to(m) for k in ("polygon", "radius", "entrances")}
     if len(items):
         it = to_display_crs(items[items.geometry.notna()])
         for row in it.itertuples():
             g = row.geometry
-            name = _esc(f"{row.label or ''} #{row.coverage_id}".strip())
+            name = escape_html(f"{row.label or ''} #{row.coverage_id}".strip())
             if row.kind == "polygon":
                 folium.GeoJson(g.__geo_interface__, tooltip=name,
                                style_function=lambda _f: {"color": "#0072b2", "weight": 3, "fillColor": "#56b4e9",
@@ -202,7 +202,7 @@ def coverage_items_map(*, boundary: gpd.GeoDataFrame, items: gpd.GeoDataFrame, d
                 # would need leaflet-dvf from a CDN) against the large dashed radius circles
                 folium.CircleMarker([g.y, g.x], radius=5, color="#1b1b1b", weight=1, fill=True,
                                     fill_color="#009e73", fill_opacity=0.9,
-                                    tooltip=_esc(row.address) or name).add_to(groups["entrances"])
+                                    tooltip=escape_html(row.address) or name).add_to(groups["entrances"])
     folium.LayerControl(collapsed=False).add_to(m)
     shown = items[items.geometry.notna()]
     if len(shown):
@@ -215,7 +215,6 @@ def coverage_items_map(*, boundary: gpd.GeoDataFrame, items: gpd.GeoDataFrame, d
     elif len(b4326):
         m.fit_bounds([[miny, minx], [maxy, maxx]])
     if draw:
-        from folium.plugins import Draw
 
         Draw(export=False, draw_options={"polyline": False, "marker": False, "circlemarker": False,
                                          "rectangle": True, "polygon": True, "circle": True}).add_to(m)

@@ -35,6 +35,8 @@ from scipy.sparse.csgraph import connected_components, dijkstra
 from scipy.spatial import cKDTree
 from shapely.errors import GEOSException
 
+from geo.areas import read_vector
+from geo.crs import WORK_CRS
 from geo.errors import GeoInputError
 
 __all__ = [
@@ -598,8 +600,6 @@ def read_line_network(path: str | Path, *, snap_tolerance_m: float = 0.05
     ``geometry_missing``, ``not_a_line``, ``not_walkable``. Raises :class:`GeoInputError`
     when the file can't be read, has no CRS, or holds no usable line.
     """
-    from geo.areas import read_vector
-    from geo.crs import WORK_CRS
 
     p = Path(path)
     gdf = read_vector(p, "network file")

@@ -86,7 +86,6 @@ WALKABLE_HIGHWAYS = frozenset(
 _NO_ACCESS = frozenset({"private", "no"})
 _FOOT_ALLOWED = frozenset({"yes", "designated", "permissive"})
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
-_TYPE_NAMES = {"n": "node", "w": "way", "r": "relation"}
 _TYPE_RANK = {"node": 0, "way": 1, "relation": 2}
 
 

@@ -73,7 +73,7 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     Treat it as read-only: it is shared by every test that asks for it.
     """
-    from detection.cli import main
+    from detection.cli.main import main
 
     path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
     code = main(["--db", str(path), "demo", "--as-of", DEMO_AS_OF])
@@ -127,7 +127,7 @@ def pg_url(pg_server):
 @pytest.fixture(scope="session")
 def pg_demo(pg_server):
     """The Samsø demo built through the CLI as the owner into a schema of its own."""
-    from detection.cli import main
+    from detection.cli.main import main
     from detection.store.engine import get_engine
     from detection.store.postgres import ensure_app_role
 

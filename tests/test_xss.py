@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from shapely.geometry import box
 
-from detection.exports import neutralise, write_csv
+from detection.tabular import neutralise, write_csv
 from geo.maps import KindStyle, _esc, build_map, coverage_items_map
 from tests.xss_payloads import PAYLOADS
 from ui.text import md_escape

@@ -12,9 +12,9 @@ import time
 
 import streamlit as st
 
-from detection.demo import DEMO_USERS
+from detection.access import ROLE_NAMES
+from detection.register.demo import DEMO_USERS
 from detection.repository import Repository
-from detection.store.engine import get_engine, migrate, resolve_db_url
 from ui.i18n import t
 
 SESSION_MAX_S = float(os.environ.get("OPSPOR_SESSION_HOURS", "8")) * 3600
@@ -25,20 +25,26 @@ def lang() -> str:
 
 
 def db_url() -> str:
-    return resolve_db_url(None)
+    """The database URL (it may hold a password: never a cache key, never shown)."""
+    return Repository.database_url(None)
+
+
+def db_key() -> str:
+    """The database as a cache key may name it: its URL without the password."""
+    return Repository.database_key(db_url())
 
 
 @st.cache_resource(show_spinner=False)
-def _migrated(url: str) -> bool:
-    migrate(get_engine(url))
+def _migrated(key: str) -> bool:
+    Repository.prepare(db_url())
     return True
 
 
 def public_repo() -> Repository:
     """A repository for workspace-level reads before sign-in (no personal data)."""
     url = db_url()
-    _migrated(url)
-    return Repository.public(get_engine(url))
+    _migrated(db_key())
+    return Repository.public_at(url)
 
 
 def sidebar_language() -> str:
@@ -55,7 +61,7 @@ def sidebar_language() -> str:
 def signed_in_repo(*, synthetic: bool) -> Repository | None:
     """The repository of the signed-in user; draws the sign-in/role widgets in the sidebar."""
     url = db_url()
-    _migrated(url)
+    _migrated(db_key())
     lg = lang()
     started = st.session_state.get("signed_in_at")
     if started is not None and time.time() - started > SESSION_MAX_S:
@@ -65,7 +71,6 @@ def signed_in_repo(*, synthetic: bool) -> Repository | None:
     if synthetic:
         names = [n for n, _, _ in DEMO_USERS if n != "admin"] + ["admin"]
         default = st.session_state.get("user", "planner")
-        from detection.access import ROLE_NAMES
 
         roles = {n: r for n, r, _ in DEMO_USERS}
         user = st.sidebar.selectbox(

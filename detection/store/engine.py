@@ -83,6 +83,8 @@ from sqlalchemy import (
 from sqlalchemy.engine import make_url
 
 from detection.errors import NotAllowed, WorkspaceError
+from detection.store import schema as t
+from detection.store.schema import metadata
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 BUSY_TIMEOUT_MS = 30_000
@@ -327,7 +329,7 @@ def migrate(engine: Engine, *, revision: str = "head") -> None:
         current = current_revision(engine)
     except exc.ProgrammingError as error:  # e.g. permission denied for table alembic_version
         raise MigrationNeeded(
-            f"cannot read the schema version of this database ({_first_line(error)}); "
+            f"cannot read the schema version of this database ({first_line(error)}); "
             "the app role needs its grants: as the owner run "
             "`python -m detection.store.postgres app-role ROLE`") from error
     if revision == "head" and current == head:
@@ -337,10 +339,8 @@ def migrate(engine: Engine, *, revision: str = "head") -> None:
             f"the database is at schema {current}, newer than this version of Opspor "
             f"knows (newest {head}); upgrade Opspor")
     if is_postgres(engine):
-        from detection.store import postgres
-
         with engine.connect() as conn:
-            blocker = postgres.migration_blocker(conn)
+            blocker = migration_blocker(conn)
         if blocker:
             raise MigrationNeeded(
                 f"the database is at schema {current or '(empty)'}, this Opspor needs "
@@ -366,7 +366,6 @@ def downgrade(engine: Engine, revision: str) -> None:
 
 def is_empty(engine: Engine) -> bool:
     """True when the database has no Opspor tables at all (PostGIS's own don't count)."""
-    from detection.store.schema import metadata
 
     with engine.connect() as conn:
         # PostgreSQL: only the schema the tables go to (schema=None would list every
@@ -376,7 +375,7 @@ def is_empty(engine: Engine) -> bool:
     return not (names & set(metadata.tables))
 
 
-def _first_line(error: BaseException) -> str:
+def first_line(error: BaseException) -> str:
     orig = getattr(error, "orig", None) or error
     return str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__
 
@@ -401,7 +400,6 @@ def purge_audit_before(engine: Engine, cutoff_utc: datetime, *,
     tables' owner, ``OPSPOR_DB_OWNER``); the app role has no DELETE on ``audit_log``, so
     without an owner engine this raises :class:`~detection.errors.NotAllowed`.
     """
-    from detection.store import schema as t
 
     cutoff = _as_utc(cutoff_utc)
     target = owner_engine or engine
@@ -425,8 +423,47 @@ def purge_audit_before(engine: Engine, cutoff_utc: datetime, *,
 
 def count_audit_before(engine: Engine, cutoff_utc: datetime) -> int:
     """How many audit entries :func:`purge_audit_before` would remove (``--dry-run``)."""
-    from detection.store import schema as t
 
     with read_tx(engine) as conn:
         return conn.execute(select(func.count()).select_from(t.audit_log)
                             .where(t.audit_log.c.at < _as_utc(cutoff_utc))).scalar_one()
+
+
+def migration_blocker(conn: Connection) -> str | None:
+    """Why this connection's role can't run the migrations (``None`` when it can).
+
+    Checked by :func:`migrate` before any DDL, so the app role
+    gets a clear message instead of ``permission denied`` half-way through.
+    """
+    r = conn.execute(text("""
+        SELECT current_user AS me,
+               (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) AS superuser,
+               current_schema() AS schema,
+               CASE WHEN current_schema() IS NULL THEN false
+                    ELSE has_schema_privilege(current_schema(), 'CREATE') END AS can_create,
+               (SELECT pg_get_userbyid(c.relowner) FROM pg_class c
+                 WHERE c.oid = to_regclass(quote_ident(current_schema()) || '.alembic_version')) AS owner,
+               EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'postgis') AS has_postgis,
+               EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'postgis')
+                   AS postgis_available,
+               current_database() AS db
+    """)).mappings().one()
+    if r["superuser"]:
+        return None if r["postgis_available"] or r["has_postgis"] else _NO_POSTGIS
+    if r["owner"] is not None:
+        member = conn.execute(text("SELECT pg_has_role(current_user, :o, 'USAGE')"),
+                              {"o": r["owner"]}).scalar_one()
+        if not member:
+            return f"role {r['me']} is not the tables' owner ({r['owner']})"
+    elif not r["can_create"]:
+        return f"role {r['me']} may not create tables in schema {r['schema'] or '(none)'}"
+    if not r["has_postgis"]:
+        if not r["postgis_available"]:
+            return _NO_POSTGIS
+        return (f"PostGIS is not enabled in database {r['db']} and only a superuser can "
+                "enable it: run `CREATE EXTENSION postgis;` in it as a superuser")
+    return None
+
+
+_NO_POSTGIS = ("PostGIS is not installed on the database server "
+               "(Debian: apt-get install postgresql-15-postgis-3)")

@@ -54,6 +54,7 @@ from sqlalchemy import Connection, Engine, exc, text
 
 from detection.errors import InputError, NotAllowed
 from detection.store import engine as store_engine
+from detection.store.engine import migration_blocker
 
 _ROLE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,62}$")
 SCRAM_ITERATIONS = 4096
@@ -124,46 +125,6 @@ def tables_owner(conn: Connection) -> str:
         "WHERE c.oid = to_regclass(quote_ident(current_schema()) || '.alembic_version')), current_user)")).scalar_one()
 
 
-def migration_blocker(conn: Connection) -> str | None:
-    """Why this connection's role can't run the migrations (``None`` when it can).
-
-    Checked by :func:`detection.store.engine.migrate` before any DDL, so the app role
-    gets a clear message instead of ``permission denied`` half-way through.
-    """
-    r = conn.execute(text("""
-        SELECT current_user AS me,
-               (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) AS superuser,
-               current_schema() AS schema,
-               CASE WHEN current_schema() IS NULL THEN false
-                    ELSE has_schema_privilege(current_schema(), 'CREATE') END AS can_create,
-               (SELECT pg_get_userbyid(c.relowner) FROM pg_class c
-                 WHERE c.oid = to_regclass(quote_ident(current_schema()) || '.alembic_version')) AS owner,
-               EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'postgis') AS has_postgis,
-               EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'postgis')
-                   AS postgis_available,
-               current_database() AS db
-    """)).mappings().one()
-    if r["superuser"]:
-        return None if r["postgis_available"] or r["has_postgis"] else _NO_POSTGIS
-    if r["owner"] is not None:
-        member = conn.execute(text("SELECT pg_has_role(current_user, :o, 'USAGE')"),
-                              {"o": r["owner"]}).scalar_one()
-        if not member:
-            return f"role {r['me']} is not the tables' owner ({r['owner']})"
-    elif not r["can_create"]:
-        return f"role {r['me']} may not create tables in schema {r['schema'] or '(none)'}"
-    if not r["has_postgis"]:
-        if not r["postgis_available"]:
-            return _NO_POSTGIS
-        return (f"PostGIS is not enabled in database {r['db']} and only a superuser can "
-                "enable it: run `CREATE EXTENSION postgis;` in it as a superuser")
-    return None
-
-
-_NO_POSTGIS = ("PostGIS is not installed on the database server "
-               "(Debian: apt-get install postgresql-15-postgis-3)")
-
-
 def role_privileges(conn: Connection, role: str) -> dict[str, set[str]]:
     """``relation → {SELECT, INSERT, …}`` that ``role`` holds in the current schema."""
     rows = conn.execute(text("""
@@ -194,7 +155,7 @@ def _ensure_login_role(conn: Connection, role: str, password: str | None, *,
                                      "NOCREATEDB NOCREATEROLE NOREPLICATION")
         except exc.ProgrammingError as error:
             raise NotAllowed(
-                f"cannot create the {what} {role!r} ({store_engine._first_line(error)}); "
+                f"cannot create the {what} {role!r} ({store_engine.first_line(error)}); "
                 f"give the owner CREATEROLE, or have a superuser run `CREATE ROLE {role} "
                 "LOGIN;` and run this again") from error
     elif row[0]:

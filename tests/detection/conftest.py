@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 from detection.access import ROLES
+from detection.register.workspace import WorkspaceSpec, build_workspace_data
 from detection.repository import Repository
-from detection.workspace import WorkspaceSpec, build_workspace_data
 
 ROOT = Path(__file__).resolve().parents[2]
 NORDBY = ROOT / "tests" / "data" / "samsoe_nordby.osm.pbf"

@@ -13,7 +13,8 @@ from detection.repository import Repository
 from tests.detection.conftest import role_user
 
 #: Methods callable by anyone who holds a repository (no personal data, or pre-sign-in).
-PUBLIC = {"open", "public", "as_user", "has_workspace", "verify_password", "user_for_email"}
+PUBLIC = {"open", "public", "as_user", "has_workspace", "verify_password", "user_for_email",
+          "data_version"}  # a cache key: counts and times only, no personal data
 
 
 def _entrance(repo: Repository) -> str:
@@ -86,7 +87,7 @@ def test_every_operation_has_a_probe():
 
 @pytest.mark.parametrize("role", ROLES)
 def test_access_matrix__every_cell(nordby, role):
-    from detection.workspace import WorkspaceSpec, build_workspace_data
+    from detection.register.workspace import WorkspaceSpec, build_workspace_data
     from tests.detection.conftest import NORDBY
 
     ctx = _prepare(nordby)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from detection.cli import main
+from detection.cli.main import main
 from detection.repository import Repository
 from tests.conftest import _backends
 

@@ -9,7 +9,7 @@ import json
 import pytest
 
 from detection.access import CLI, ROLES, allowed
-from detection.cli import build_parser, main
+from detection.cli.main import build_parser, main
 from tests.detection.conftest import make_workspace, role_user
 
 

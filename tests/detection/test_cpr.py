@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from detection.cpr import REPLACEMENT, contains_cpr, scrub
-from detection.importer import check_rows, read_reports
+from detection.signals.importer import check_rows, read_reports
 from geo.geocode import AddressIndex
 
 

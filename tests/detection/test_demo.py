@@ -9,10 +9,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from detection import demo
-from detection.kinds import CORE_KINDS, KIND_BY_ID
+from detection.register import demo
+from detection.register.workspace import WorkspaceSpec, build_workspace_data
 from detection.repository import Repository
-from detection.workspace import WorkspaceSpec, build_workspace_data
+from detection.vocab import CORE_KINDS, KIND_BY_ID
 
 ROOT = Path(__file__).resolve().parents[2]
 ODENSE = ROOT / "data" / "odense"

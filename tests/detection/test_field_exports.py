@@ -12,7 +12,7 @@ import pyogrio
 import pytest
 import shapely
 
-from detection.field_exports import (
+from detection.routes.field_files import (
     HEALTH_WORDS,
     pdf_text,
     plan_gpkg,
@@ -21,7 +21,7 @@ from detection.field_exports import (
     walk_list_pdf,
     write_plan_files,
 )
-from detection.visits import OUTCOMES
+from detection.vocab import OUTCOMES
 from tests.detection.conftest import make_workspace, role_user
 from tests.detection.test_routes_repo import _add_focus_area
 

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from detection.focus import focus_candidates, mask_clusters, polygon_stats
+from detection.priorities.focus import focus_candidates, mask_clusters, polygon_stats
 
 
 def _world():

@@ -7,9 +7,9 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from detection.hotspots import benjamini_hochberg, gi_star, grid_weights, hotspots
-from detection.priorities import entrance_area_ids, rank_areas
-from detection.scoring import ModelParams
+from detection.priorities.hotspots import benjamini_hochberg, gi_star, grid_weights, hotspots
+from detection.priorities.ranking import entrance_area_ids, rank_areas
+from detection.priorities.scoring import ModelParams
 
 AS_OF = date(2026, 11, 1)
 X0, Y0 = 590_000, 6_190_000
@@ -86,7 +86,7 @@ def test_gi_star_prepared__equals_esda_grid_and_polygons():
     import geopandas as gpd
     from shapely.geometry import box
 
-    from detection.hotspots import gi_star_prepared, polygon_weights, prepare_gi_star
+    from detection.priorities.hotspots import gi_star_prepared, polygon_weights, prepare_gi_star
 
     rng = np.random.default_rng(3)
     ids = np.array([f"250m_{619000 + 25 * i}_{5900 + 25 * j}" for i in range(14) for j in range(11)
@@ -111,7 +111,7 @@ def test_gi_star_prepared__equals_esda_grid_and_polygons():
 
 def test_planted_hotspot__prepared_weights_accepted():
     """A weights builder may hand back prepared Gi* weights (cached by the caller)."""
-    from detection.hotspots import prepare_gi_star
+    from detection.priorities.hotspots import prepare_gi_star
 
     ent, sig = _planted()
     aoe = entrance_area_ids(ent, "grid250")
@@ -127,7 +127,7 @@ def test_planted_hotspot__prepared_weights_accepted():
 def test_grid_gi_weights__equal_libpysal_distance_band():
     """The direct grid matrix is libpysal's DistanceBand (1.5 sides) with self-weight 1,
     entry for entry, on 100 m, 250 m and 1 km cells with holes and isolated cells."""
-    from detection.hotspots import grid_gi_weights, prepare_gi_star
+    from detection.priorities.hotspots import grid_gi_weights, prepare_gi_star
 
     rng = np.random.default_rng(9)
     for prefix, unit_n, unit_e, step in (("250m", 619000, 5900, 25), ("100m", 61900, 5900, 1), ("1km", 6190, 590, 1)):

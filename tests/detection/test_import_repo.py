@@ -19,10 +19,10 @@ import pytest
 from sqlalchemy import func, select, text
 
 from detection.access import ROLES
-from detection.cli import main
+from detection.cli.main import main
 from detection.errors import InputError, NotAllowed
-from detection.importer import ImportFileError, check_rows, read_reports
 from detection.repository import Repository
+from detection.signals.importer import ImportFileError, check_rows, read_reports
 from detection.store import engine as store_engine
 from detection.store import schema as t
 from tests.data.reports.make_reports import expected_danish
@@ -40,7 +40,7 @@ SUMMARY_KEYS = {"batch_id", "rows", "imported", "rejected", "duplicates", "cpr_r
 def _nordby_data():
     from dataclasses import replace
 
-    from detection.workspace import WorkspaceSpec, build_workspace_data
+    from detection.register.workspace import WorkspaceSpec, build_workspace_data
     from tests.detection.conftest import NORDBY
 
     data = build_workspace_data(WorkspaceSpec(name="Nordby", osm=NORDBY))
@@ -151,7 +151,7 @@ def test_fixed_row_reimported__imported_and_its_rejection_resolved(ws):
 
 
 def test_rejected_export__fix_the_export_and_import_it_again(ws, tmp_path):
-    from detection.exports import write_csv
+    from detection.tabular import write_csv
 
     ws.import_signals(_csv(["01-10-2026;Kommunekontor;Kassundet 5;B;;=HYPERLINK(\"x\")",
                             "01-10-2026;Udlejer;Fantasivej 9;B;;+note"]), file_name="p.csv", as_of=AS_OF)
@@ -170,7 +170,7 @@ def test_rejected_export__fix_the_export_and_import_it_again(ws, tmp_path):
 
 
 def test_rejected_export__files_with_different_headers_share_one_importable_sheet(ws, tmp_path):
-    from detection.exports import write_csv
+    from detection.tabular import write_csv
 
     ws.import_signals(DANISH, as_of=AS_OF)
     ws.import_signals(REPORTS / "partner_english.xlsx", as_of=AS_OF)

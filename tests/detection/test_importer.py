@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from detection.importer import (
+from detection.signals.importer import (
     HEADER_ALIASES,
     REASONS,
     ImportFileError,
@@ -32,7 +32,7 @@ AS_OF = date(2026, 11, 1)
 
 @pytest.fixture(scope="module")
 def index() -> AddressIndex:
-    from detection.workspace import WorkspaceSpec, build_workspace_data
+    from detection.register.workspace import WorkspaceSpec, build_workspace_data
 
     data = build_workspace_data(WorkspaceSpec(name="N", osm=ROOT / "tests" / "data" / "samsoe_nordby.osm.pbf"))
     return AddressIndex(data.entrances, data.units, data.boundary)
@@ -294,7 +294,7 @@ def test_fast_path_accepts_exactly_what_the_row_by_row_path_accepts(index):
             table = read_reports(path)
             assert _same(check_rows(table, index, as_of=AS_OF), check_rows(table, index, as_of=AS_OF, fast=False)), path
     # the fast path does take the clean rows
-    from detection.importer import _Ctx, _fast_exact
+    from detection.signals.importer import _Ctx, _fast_exact
 
     table = read_reports(REPORTS / "danish_excel_utf8_bom.csv")
     assert set(_fast_exact(table, _Ctx(table), index, AS_OF, "")) == {0, 5}  # Kassundet 5, Nordby Hovedgade 13A

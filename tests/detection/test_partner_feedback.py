@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from detection.partner_feedback import write_feedback
+from detection.partners.feedback import write_feedback
 from detection.repository import Repository
 from detection.store import engine as store_engine
 from detection.store import schema as t

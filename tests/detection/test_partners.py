@@ -1,4 +1,4 @@
-"""Coverage, lapse, gaps, yield and the partner-file rules of :mod:`detection.partners`,
+"""Coverage, lapse, gaps, yield and the partner-file rules of :mod:`detection.partners.network`,
 on small cases worked out by hand."""
 
 from __future__ import annotations
@@ -7,13 +7,16 @@ import json
 from datetime import date
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 import pytest
 import shapely
 
-from detection import partners as P
+from detection import vocab
 from detection.errors import InputError
+from detection.partners import network as P
+from detection.priorities.ranking import rank_areas
+from detection.priorities.scoring import ModelParams
+from geo.areas import assign_areas
 
 AS_OF = date(2026, 11, 1)
 
@@ -62,7 +65,7 @@ def test_coverage__two_overlapping_partners_by_hand():
     areas = gpd.GeoDataFrame({"area_id": ["W", "E"], "name": ["Vest", "Øst"]},
                              geometry=[shapely.box(599_900, 6_199_900, 600_250, 6_200_100),
                                        shapely.box(600_250, 6_199_900, 600_600, 6_200_100)], crs=25832)
-    ids = P.assign_areas(ent, areas)
+    ids = assign_areas(ent["x"].to_numpy(), ent["y"].to_numpy(), areas)
     assert ids.tolist() == ["W", "W", "W", "E", "E", "E"]
     ac = P.area_coverage(ec, ids, areas, pairs, status, {"A": "Alfa", "B": "Beta", "C": "Gamma"}).set_index("area_id")
     assert ac.loc["W", "dwellings"] == 6 and ac.loc["W", "active_share"] == 1.0
@@ -107,7 +110,7 @@ def test_gaps__ranked_by_need_with_nearest_partners():
                              geometry=[shapely.box(599_900, 6_199_900, 600_250, 6_200_100),
                                        shapely.box(600_250, 6_199_900, 600_600, 6_200_100),
                                        shapely.box(601_000, 6_199_900, 601_100, 6_200_100)], crs=25832)
-    ids = P.assign_areas(ent, areas)
+    ids = assign_areas(ent["x"].to_numpy(), ent["y"].to_numpy(), areas)
     names = {"A": "Alfa", "B": "Beta", "C": "Gamma"}
     ac = P.area_coverage(ec, ids, areas, pairs, status, names)
     need = pd.Series({"W": 50.0, "E": 30.0, "F": 40.0})
@@ -127,29 +130,22 @@ def test_gaps__ranked_by_need_with_nearest_partners():
     assert table.iloc[0]["Nærmeste partnere (afstand)"] == "Beta (bortfaldet, 580 m); Alfa (aktiv, 750 m)"
 
 
-def test_decayed_need__by_hand():
-    signals = pd.DataFrame({"kind": ["landlord_report", "landlord_report", "other"],
-                            "received": [date(2026, 11, 1), date(2026, 5, 5), date(2026, 12, 1)]})
-    need = P.decayed_need(signals, np.array(["A", "A", "A"]), pd.Series({"A": 500, "B": 0}), as_of=AS_OF,
-                          half_life_days={"landlord_report": 180})
-    # 1 (today) + 0.5 (180 days old) + 0 (in the future) = 1.5 per 500 dwellings = 3 per 1,000
-    assert need["A"] == pytest.approx(3.0) and need["B"] == 0.0
-
-
-def test_need_by_area__names_the_model_it_used():
+def test_need_by_area__is_the_rankings_rate_under_the_given_model():
     ent = _entrances()
-    frames = {"signals": pd.DataFrame({"entrance_id": ["e1", "e2"], "kind": ["landlord_report"] * 2,
+    frames = {"signals": pd.DataFrame({"entrance_id": ["e1", "e2"], "kind": ["landlord_report", "eviction_risk"],
                                        "received": [AS_OF, AS_OF], "credibility": [2, 2], "source": ["x", "y"],
                                        "partner_id": [None, None], "assessment": ["new", "new"]}),
               "area_of_entrance": pd.Series(["W", "W", "W", "E", "E", "E"], index=ent["entrance_id"]),
               "dwellings": pd.Series(ent["dwellings"].to_numpy(), index=ent["entrance_id"])}
-    need, source = P.need_by_area(frames, "test", AS_OF)
-    assert source == P.NEED_PRIORITIES  # issue 5's model is there and used
+    need, source = P.need_by_area(frames, AS_OF, ModelParams())
+    assert source == P.NEED_PRIORITIES
     assert need["W"] > need.get("E", 0.0)
-    need, source = P.need_by_area(frames, "test", AS_OF, use_priorities=False)
-    # fallback: two fresh signals in W (6 dwellings) = 2 / 6 × 1,000; E has none
-    assert source == P.NEED_FALLBACK
-    assert need["W"] == pytest.approx(333.333, abs=1e-3) and need["E"] == 0.0
+    ranked = rank_areas(area_of_entrance=frames["area_of_entrance"], dwellings=frames["dwellings"],
+                        signals=frames["signals"], params=ModelParams(), as_of=AS_OF)
+    assert need["W"] == pytest.approx(ranked.set_index("area_id").loc["W", "rate"], abs=1e-3)
+    # the same decay and weights as the ranking: weighing eviction risk 0 lowers W's need
+    lower, _ = P.need_by_area(frames, AS_OF, ModelParams().with_weight("eviction_risk", 0.0))
+    assert lower["W"] < need["W"]
 
 
 def test_yield__before_and_after_each_contact():
@@ -173,13 +169,13 @@ def test_yield__before_and_after_each_contact():
 
 
 def test_kinds_and_channels__danish_and_english_names():
-    assert P.parse_partner_kind("Boligselskab") == "housing_association"
-    assert P.parse_partner_kind("hjemmeplejedistrikt") == "home_care"
-    assert P.parse_partner_kind("Lokalpoliti") == "local_police"
-    assert P.parse_partner_kind("boligsocial medarbejder") == "housing_social_worker"
-    assert P.parse_channel("Oplæg") == "presentation" and P.parse_channel("material") == "material"
+    assert vocab.parse_partner_kind("Boligselskab") == "housing_association"
+    assert vocab.parse_partner_kind("hjemmeplejedistrikt") == "home_care"
+    assert vocab.parse_partner_kind("Lokalpoliti") == "local_police"
+    assert vocab.parse_partner_kind("boligsocial medarbejder") == "housing_social_worker"
+    assert vocab.parse_channel("Oplæg") == "presentation" and vocab.parse_channel("material") == "material"
     with pytest.raises(InputError):
-        P.parse_channel("brevdue")
+        vocab.parse_channel("brevdue")
 
 
 # ------------------------------------------------------------------------------- import

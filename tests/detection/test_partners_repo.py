@@ -11,7 +11,7 @@ import pytest
 import shapely
 from sqlalchemy import func, select
 
-from detection.cli import main
+from detection.cli.main import main
 from detection.errors import InputError, NotAllowed
 from detection.privacy import MIN_DWELLINGS
 from detection.store import engine as store_engine
@@ -229,7 +229,7 @@ def test_import__a_failure_mid_batch_stores_nothing(tmp_path):
 
 
 def test_demo__partner_network_is_invented_with_active_and_lapsed_partners(demo_db):
-    from detection.demo import _CONTACT_TITLES
+    from detection.register.demo import _CONTACT_TITLES
     from detection.repository import Repository
 
     planner = Repository.open(str(demo_db), "planner")
@@ -287,7 +287,7 @@ def test_settings__partner_lapse_is_a_workspace_setting(ws, capsys):
 
 def test_need__follows_the_planners_saved_model(ws):
     """The coverage page's need is the priorities model the planner saved, not the defaults."""
-    from detection.scoring import ModelParams
+    from detection.priorities.scoring import ModelParams
 
     admin, _ = ws
     planner, *_ = _network(admin)

@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from detection.priorities import add_why, entrance_dwellings, mask_for_role, rank_areas
-from detection.scoring import ModelParams
+from detection.priorities.ranking import add_why, entrance_dwellings, mask_for_role, rank_areas
+from detection.priorities.scoring import ModelParams
 
 AS_OF = date(2026, 11, 1)
 FLAT = ModelParams(kind_weights=(("landlord_report", 1.0),), credibility_spread=0.0, source_bonus=0.0)
@@ -135,8 +135,8 @@ def test_rank__prepared_path_equals_reference(params):
     """The cached path (prepare once, re-rank per slider move) gives the reference
     pandas/esda ranking: same areas in the same order, same counts and per-kind dicts,
     floats equal up to summation order."""
-    from detection.hotspots import grid_weights
-    from detection.priorities import prepare_ranking, rank_areas_reference, rank_prepared
+    from detection.priorities.hotspots import grid_weights
+    from detection.priorities.ranking import prepare_ranking, rank_areas_reference, rank_prepared
 
     aoe, dw, sig = _messy()
     cells = {a: f"250m_{619000 + 25 * (i // 8)}_{5900 + 25 * (i % 8)}" for i, a in enumerate(sorted(aoe.unique()))}
@@ -158,7 +158,7 @@ def test_rank__prepared_path_equals_reference(params):
 
 
 def test_rank__prepared_path_equals_reference_on_hand_fixture():
-    from detection.priorities import rank_areas_reference
+    from detection.priorities.ranking import rank_areas_reference
 
     aoe, dw, sig = _fixture({"A": 12, "B": 2, "C": 1}, {"A": 200, "B": 100, "C": 3, "D": 100})
     ref = rank_areas_reference(area_of_entrance=aoe, dwellings=dw, signals=sig, params=FLAT, as_of=AS_OF)
@@ -168,7 +168,7 @@ def test_rank__prepared_path_equals_reference_on_hand_fixture():
 
 
 def test_rank__no_signals_and_by_kind_order():
-    from detection.priorities import _by_kind_dicts, rank_areas_reference
+    from detection.priorities.ranking import _by_kind_dicts, rank_areas_reference
 
     aoe, dw, sig = _fixture({}, {"A": 30, "B": 20, "C": 25})
     got = rank_areas(area_of_entrance=aoe, dwellings=dw, signals=sig, params=FLAT, as_of=AS_OF)

@@ -10,10 +10,10 @@ import pandas as pd
 import pytest
 import shapely
 
-from detection.cli import main
+from detection.cli.main import main
 from detection.errors import InputError, NotAllowed
+from detection.priorities.scoring import ModelParams
 from detection.repository import Repository
-from detection.scoring import ModelParams
 from tests.detection.conftest import role_user
 
 AS_OF = date(2026, 11, 1)

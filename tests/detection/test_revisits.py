@@ -7,7 +7,9 @@ from datetime import date, datetime
 import pandas as pd
 import pytest
 
-from detection.revisits import (
+from detection.clock import COPENHAGEN
+from detection.routes.planner import PlanSettings, bucket_of, plan_routes
+from detection.routes.revisits import (
     Candidate,
     danish_holidays,
     door_needs,
@@ -15,7 +17,6 @@ from detection.revisits import (
     next_working_day,
     working_days,
 )
-from detection.routing import COPENHAGEN, PlanSettings, bucket_of, plan_routes
 
 
 def _o(rows):

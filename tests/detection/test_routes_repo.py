@@ -12,9 +12,10 @@ import pytest
 import shapely
 from sqlalchemy import insert, select
 
-from detection.cli import main
+from detection.cli.main import main
+from detection.clock import COPENHAGEN
 from detection.errors import InputError, NotAllowed
-from detection.routing import COPENHAGEN, bucket_of
+from detection.routes.planner import bucket_of
 from detection.store import engine as store_engine
 from detection.store import schema as t
 from tests.detection.conftest import make_workspace, role_user

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from detection.routing import (
+from detection.routes.planner import (
     DAY_S,
     Door,
     PlanSettings,
@@ -29,7 +29,7 @@ TUE = date(2026, 11, 3)
 
 @pytest.fixture(scope="module")
 def nordby_data():
-    from detection.workspace import WorkspaceSpec, build_workspace_data
+    from detection.register.workspace import WorkspaceSpec, build_workspace_data
 
     return build_workspace_data(WorkspaceSpec(name="Nordby", osm=NORDBY))
 
@@ -228,7 +228,7 @@ def test_straight_line_fallback_is_labelled():
 
 
 def test_contracted_network_distances_equal_plain_dijkstra(nordby_data):
-    from detection.routing import network_distances
+    from detection.routes.planner import network_distances
 
     net = nordby_data.network
     e = nordby_data.entrances
@@ -247,7 +247,7 @@ def test_team_numbering__longest_route_to_the_pair_with_least_work():
     totals over the plan stay even; idle pairs get an empty route."""
     from datetime import datetime
 
-    from detection.routing import Route, Stop, _number_teams
+    from detection.routes.planner import Route, Stop, _number_teams
 
     s = PlanSettings(days=(MON, TUE), start_xy=(0.0, 0.0), teams=3)
     doors = [Door("a", 100.0, 0.0), Door("b", 0.0, 100.0), Door("c", -100.0, 0.0)]
@@ -269,7 +269,7 @@ def test_team_numbering__longest_route_to_the_pair_with_least_work():
 def test_turf_overlap__by_hand_and_small_on_the_nordby_network(nordby_data):
     from datetime import datetime
 
-    from detection.routing import Route, Stop, turf_overlap
+    from detection.routes.planner import Route, Stop, turf_overlap
 
     t0 = datetime(2026, 11, 2, 9)
     sq = [(0, 0), (100, 0), (100, 100), (0, 100)]

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from detection.errors import InputError
-from detection.scoring import (
+from detection.priorities.scoring import (
     ModelParams,
     code_signals,
     entrance_scores,

@@ -84,3 +84,13 @@ def test_assign_areas__point_outside_every_area_is_none():
     got = areas.assign_areas(np.array([5.0, 50.0]), np.array([5.0, 50.0]), a)
     assert list(got) == ["x", None]
     assert Point(5, 5).within(a.geometry.iloc[0])
+
+
+def test_assign_areas__a_point_on_a_shared_boundary_goes_to_the_lowest_id_in_any_layer_order():
+    # two parishes sharing the edge x = 10; a point on it, one on the outer edge, one inside each
+    left, right = box(0, 0, 10, 10), box(10, 0, 20, 10)
+    x, y = np.array([10.0, 0.0, 5.0, 15.0]), np.array([5.0, 5.0, 5.0, 5.0])
+    for ids, geoms in ((["b", "a"], [right, left]), (["a", "b"], [left, right])):
+        a = gpd.GeoDataFrame({"area_id": ids, "name": ids}, geometry=geoms, crs=25832)
+        # "a" is the left square: the shared edge goes to "a", the outer edge is not lost
+        assert list(areas.assign_areas(x, y, a)) == ["a", "a", "a", "b"]

@@ -131,7 +131,7 @@ def test_street_and_number_columns(index):
 
 
 def test_real_register__nordby_every_entrance_matches_itself_exactly():
-    from detection.workspace import WorkspaceSpec, build_workspace_data
+    from detection.register.workspace import WorkspaceSpec, build_workspace_data
 
     data = build_workspace_data(WorkspaceSpec(name="N", osm=ROOT / "tests" / "data" / "samsoe_nordby.osm.pbf"))
     idx = AddressIndex(data.entrances, data.units, data.boundary)

@@ -35,7 +35,7 @@ def ddl_in(sql: list[str]) -> list[str]:
 
 def cli_json(*argv: str) -> tuple[int, dict]:
     """Run ``opspor … --json`` in-process; (exit code, the JSON object it printed)."""
-    from detection.cli import main
+    from detection.cli.main import main
 
     out = io.StringIO()
     with contextlib.redirect_stdout(out):

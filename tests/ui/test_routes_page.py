@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from detection.clock import COPENHAGEN
 from detection.repository import Repository
-from detection.revisits import next_working_day
+from detection.routes.revisits import next_working_day
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
@@ -142,8 +143,7 @@ def test_field_worker_sees_what_is_done_on_the_route_day(app, demo_copy):
     from datetime import datetime as dt
     from datetime import timedelta
 
-    from detection.repo_core import COPENHAGEN
-    from detection.visits import OUTCOME_BY_ID
+    from detection.vocab import OUTCOME_BY_ID
 
     lead = Repository.open(str(demo_copy), "teamleder")
     area = next(a["key"] for a in lead.planning_areas() if a["name"] == "Tranebjerg")

@@ -15,7 +15,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from detection.access import PAGES, ROLES, pages_for
-from detection.cli import main
+from detection.cli.main import main
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")

@@ -6,9 +6,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from detection.kinds import KIND_BY_ID, KINDS
-from detection.repo_imports import ASSESSMENTS
 from detection.repository import Repository
+from detection.vocab import ASSESSMENTS, KIND_BY_ID, KINDS
 from geo.areas import GRID_LAYERS
 from geo.geocode import QUALITIES
 from ui import session

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from detection.exports import neutralise
 from detection.repository import Repository
+from detection.tabular import neutralise
 from ui import session
 from ui.i18n import t
 

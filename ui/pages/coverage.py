@@ -18,13 +18,14 @@ import streamlit as st
 from branca.element import MacroElement, Template
 from streamlit_folium import st_folium
 
+from detection import clock
 from detection.access import SEES_ADDRESSES
-from detection.cli import today_cph
-from detection.exports import neutralise
-from detection.partners import gaps_table
+from detection.partners.network import gaps_table
 from detection.repository import Repository
+from detection.tabular import neutralise
+from geo.assets import use_local_assets
 from geo.crs import to_display_crs
-from geo.maps import KindStyle, _esc, build_map
+from geo.maps import KindStyle, build_map, escape_html
 from ui import session
 from ui.i18n import t
 from ui.text import md_escape
@@ -77,10 +78,10 @@ class _HatchPattern(MacroElement):
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
-def _coverage_view(db_url: str, data_version: int, user: str, layer: str, months: int, as_of: date,
+def _coverage_view(db_key: str, data_version: int, user: str, layer: str, months: int, as_of: date,
                    lang: str) -> dict:
     """Map, tables and gap list for one user and settings (a rerun reuses them)."""
-    r = Repository.open(db_url, user, migrate=False)
+    r = Repository.open(session.db_key(), user, migrate=False)
     layers = r.coverage_layers(layer, as_of=as_of, months=months)
     gaps = r.coverage_gaps(layer, as_of=as_of, months=months)
     areas = layers["areas"].copy()
@@ -98,13 +99,13 @@ def _coverage_view(db_url: str, data_version: int, user: str, layer: str, months
     g = to_display_crs(areas[["area_id", "name", "need", "need_class", "gap", "active_share", "lapsed_share",
                               "none_share", "dwellings", "geometry"]])
     g["label"] = [
-        f"{_esc(n)}" + (f" — {t('cov_gap_word', lang)}" if gp else "")
+        f"{escape_html(n)}" + (f" — {t('cov_gap_word', lang)}" if gp else "")
         + f"<br>A {_pct(a)} · B {_pct(b)} · U {_pct(u)}<br>{t('cov_need_word', lang)} {float(nd):.1f}"
         for n, nd, a, b, u, gp in zip(g["name"], g["need"], g["active_share"], g["lapsed_share"], g["none_share"],
                                       g["gap"], strict=True)]
-    g["name"] = g["name"].astype(str).map(_esc)
-    g["area_id"] = g["area_id"].astype(str).map(_esc)
-    fg = folium.FeatureGroup(name=_esc(t("cov_layer_areas", lang)), overlay=True, control=True, show=True)
+    g["name"] = g["name"].astype(str).map(escape_html)
+    g["area_id"] = g["area_id"].astype(str).map(escape_html)
+    fg = folium.FeatureGroup(name=escape_html(t("cov_layer_areas", lang)), overlay=True, control=True, show=True)
     folium.GeoJson(
         g[["area_id", "name", "label", "need_class", "gap", "geometry"]].__geo_interface__,
         style_function=lambda f: {
@@ -137,7 +138,6 @@ def _coverage_view(db_url: str, data_version: int, user: str, layer: str, months
             m._children.pop(key)
             m._children[key] = child
     try:
-        from geo.assets import use_local_assets
 
         m = use_local_assets(m)
     except ImportError:  # pragma: no cover - assets module ships with the app
@@ -164,8 +164,8 @@ c1, c2, c3 = st.columns(3)
 layer = c1.selectbox(t("cov_layer", lg), layer_names, index=0, key="cov_layer")
 months = int(c2.number_input(t("cov_months", lg), min_value=1, max_value=36,
                                 value=min(36, repo.active_months()), step=1, key="cov_months"))
-as_of = c3.date_input(t("cov_as_of", lg), value=today_cph(), key="cov_as_of", format="YYYY-MM-DD")
-view = _coverage_view(session.db_url(), int(info["data_version"]), repo.actor.name, layer, months, as_of, lg)
+as_of = c3.date_input(t("cov_as_of", lg), value=clock.today(), key="cov_as_of", format="YYYY-MM-DD")
+view = _coverage_view(session.db_key(), int(info["data_version"]), repo.actor.name, layer, months, as_of, lg)
 st.caption(f"{t('cov_need_source', lg)}: {view['need_source']}")
 
 st.subheader(t("cov_gaps", lg))

@@ -4,40 +4,40 @@ from __future__ import annotations
 
 import copy
 import json
-import tempfile
-from pathlib import Path
 
 import folium
-import geopandas as gpd
 import pandas as pd
-import shapely
 import streamlit as st
+from folium.plugins import Draw
 from streamlit_folium import st_folium
 
+from detection import clock
 from detection.access import allowed
-from detection.cli import today_cph
 from detection.errors import InputError
-from detection.kinds import KIND_BY_ID
 from detection.repository import Repository
-from geo.crs import to_display_crs, to_work_crs
+from detection.vocab import KIND_BY_ID
+from geo.areas import read_polygon
+from geo.assets import use_local_assets
+from geo.crs import to_display_crs
 from geo.drawn import last_drawn_polygon
-from geo.maps import _esc
+from geo.errors import GeoInputError
+from geo.maps import escape_html
 from ui import session
 from ui.i18n import t
 from ui.text import md_escape
 
 repo: Repository = st.session_state["repo"]
 lg = session.lang()
-as_of = today_cph()
+as_of = clock.today()
 can_write = allowed(repo.actor.role, "focus.write")
 
 
 def _label(geom_4326, text: str) -> folium.Marker:
     p = geom_4326.representative_point()
     return folium.Marker([p.y, p.x], icon=folium.DivIcon(
-        html=f'<div title="{_esc(text)}" style="font:bold 12px sans-serif;color:#000;background:#fff;'
+        html=f'<div title="{escape_html(text)}" style="font:bold 12px sans-serif;color:#000;background:#fff;'
              f'border:1px solid #000;border-radius:3px;padding:0 3px;white-space:nowrap;'
-             f'display:inline-block">{_esc(text)}</div>', icon_size=(120, 18), icon_anchor=(10, 9)))
+             f'display:inline-block">{escape_html(text)}</div>', icon_size=(120, 18), icon_anchor=(10, 9)))
 
 
 def _kinds_text(d: dict, lang: str) -> str:
@@ -45,10 +45,10 @@ def _kinds_text(d: dict, lang: str) -> str:
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def _focus_map(db_url: str, version: str, user: str, eps_m: float, min_samples: int, saved_key: str,
+def _focus_map(db_key: str, version: str, user: str, eps_m: float, min_samples: int, saved_key: str,
                lang: str, draw: bool) -> tuple[folium.Map, pd.DataFrame]:
     """Candidates (dashed, numbered) and saved focus areas (solid, named); keyed on the user."""
-    r = Repository.open(db_url, user, migrate=False)
+    r = Repository.open(session.db_key(), user, migrate=False)
     cands = r.focus_candidates(eps_m=eps_m, min_samples=min_samples, as_of=as_of)
     saved = r.focus_areas()
     b = to_display_crs(r.boundary())
@@ -56,22 +56,22 @@ def _focus_map(db_url: str, version: str, user: str, eps_m: float, min_samples: 
     m = folium.Map(location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=11, tiles=None,
                    maxZoom=19, control_scale=True)
     if len(b):
-        folium.GeoJson(b.__geo_interface__, name=_esc(t("boundary", lang)),
+        folium.GeoJson(b.__geo_interface__, name=escape_html(t("boundary", lang)),
                        style_function=lambda _f: {"color": "#1b1b1b", "weight": 2, "fill": False}).add_to(m)
-    cand_group = folium.FeatureGroup(name=_esc(t("focus_layer_candidates", lang))).add_to(m)
+    cand_group = folium.FeatureGroup(name=escape_html(t("focus_layer_candidates", lang))).add_to(m)
     if len(cands):
         c4 = to_display_crs(cands[["cluster", "geometry"]])
-        c4["tip"] = [_esc(f"{t('pcol_cluster', lang)} {c}") for c in c4["cluster"]]
+        c4["tip"] = [escape_html(f"{t('pcol_cluster', lang)} {c}") for c in c4["cluster"]]
         folium.GeoJson(json.loads(c4[["tip", "geometry"]].to_json()),
                        style_function=lambda _f: {"color": "#d55e00", "weight": 2.5, "dashArray": "6 4",
                                                   "fillColor": "#e69f00", "fillOpacity": 0.25},
                        tooltip=folium.GeoJsonTooltip(fields=["tip"], aliases=[""], labels=False)).add_to(cand_group)
         for c, g in zip(c4["cluster"], c4.geometry, strict=True):
             _label(g, f"{t('pcol_cluster', lang)} {c}").add_to(cand_group)
-    saved_group = folium.FeatureGroup(name=_esc(t("focus_layer_saved", lang))).add_to(m)
+    saved_group = folium.FeatureGroup(name=escape_html(t("focus_layer_saved", lang))).add_to(m)
     if len(saved):
         s4 = to_display_crs(saved[["name", "geometry"]])
-        s4["tip"] = [_esc(n) for n in s4["name"]]
+        s4["tip"] = [escape_html(n) for n in s4["name"]]
         folium.GeoJson(json.loads(s4[["tip", "geometry"]].to_json()),
                        style_function=lambda _f: {"color": "#0072b2", "weight": 3, "fillColor": "#56b4e9",
                                                   "fillOpacity": 0.2},
@@ -82,11 +82,9 @@ def _focus_map(db_url: str, version: str, user: str, eps_m: float, min_samples: 
     if len(b):
         m.fit_bounds([[miny, minx], [maxy, maxx]])
     if draw:
-        from folium.plugins import Draw
 
         Draw(export=False, draw_options={"polyline": False, "circle": False, "marker": False,
                                          "circlemarker": False, "rectangle": True, "polygon": True}).add_to(m)
-    from geo.assets import use_local_assets  # Leaflet.draw is vendored too: works offline
 
     m = use_local_assets(m)
     table = pd.DataFrame({
@@ -101,20 +99,7 @@ def _focus_map(db_url: str, version: str, user: str, eps_m: float, min_samples: 
 
 
 def _uploaded_polygon(upload):
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "upload.geojson"
-        path.write_bytes(upload.getvalue())
-        try:
-            gdf = gpd.read_file(path)
-        except Exception as exc:  # pyogrio raises several types
-            raise InputError(f"the file can't be read as GeoJSON: {exc}") from exc
-    if gdf.crs is None:
-        gdf = gdf.set_crs("EPSG:4326")
-    gdf = to_work_crs(gdf, what="GeoJSON")
-    polys = [g for g in gdf.geometry if g is not None and g.geom_type in ("Polygon", "MultiPolygon")]
-    if not polys:
-        raise InputError("the file holds no polygon")
-    return shapely.union_all(polys)
+    return read_polygon(upload.getvalue(), "GeoJSON", file_name=getattr(upload, "name", None))
 
 
 # ---------------------------------------------------------------------------------- page
@@ -134,8 +119,8 @@ saved_key = ",".join(sorted(saved["focus_id"])) if len(saved) else ""
 source_options = ["cluster", "area", "draw", "upload"]
 source = (st.radio(t("focus_source", lg), source_options, key="focus_source", horizontal=True,
                    format_func=lambda s: t(f"psrc_{s}", lg)) if can_write else "cluster")
-version = json.dumps(repo._version_key(), default=str)
-m, table = _focus_map(session.db_url(), version, repo.actor.name, float(eps_m), int(min_samples), saved_key, lg,
+version = json.dumps(repo.data_version(), default=str)
+m, table = _focus_map(session.db_key(), version, repo.actor.name, float(eps_m), int(min_samples), saved_key, lg,
                       source == "draw")
 st.caption(t("focus_map_caption", lg))
 if source == "draw":
@@ -184,7 +169,7 @@ if can_write:
         if upload is not None:
             try:
                 geometry = _uploaded_polygon(upload)
-            except InputError as exc:
+            except (InputError, GeoInputError) as exc:
                 st.error(str(exc))
     name = st.text_input(t("focus_name", lg), key="focus_name", max_chars=200)
     if st.button(t("focus_save", lg), key="focus_save", type="primary"):

@@ -9,10 +9,10 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from detection.cli import today_cph
+from detection import clock
 from detection.errors import InputError, NotAllowed
-from detection.exports import write_csv
 from detection.repository import Repository
+from detection.tabular import write_csv
 from ui import session
 from ui.i18n import t
 from ui.text import md_escape
@@ -39,7 +39,7 @@ def _rejected_table(rows: list[dict] | pd.DataFrame) -> pd.DataFrame:
 
 
 def _csv_bytes(df: pd.DataFrame) -> bytes:
-    """CSV for Danish Excel via :func:`detection.exports.write_csv` (formula prefixes neutralised)."""
+    """CSV for Danish Excel via :func:`detection.tabular.write_csv` (formula prefixes neutralised)."""
     with tempfile.TemporaryDirectory() as d:
         return write_csv(df, Path(d) / "afviste.csv").read_bytes()
 
@@ -58,7 +58,7 @@ if go and upload is not None:
     bar = st.progress(0.0, text=t("imp_progress", lg))
     try:
         result = repo.import_signals(upload.getvalue(), file_name=upload.name, source=source.strip() or None,
-                                     allow_in_demo=bool(allow), as_of=today_cph(),
+                                     allow_in_demo=bool(allow), as_of=clock.today(),
                                      progress=lambda f: bar.progress(min(1.0, max(0.0, f)), text=t("imp_progress", lg)))
         st.session_state["import_result"] = result
     except NotAllowed as exc:

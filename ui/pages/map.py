@@ -10,8 +10,9 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from detection.access import allowed
-from detection.kinds import CORE_KINDS, KIND_BY_ID
 from detection.repository import Repository
+from detection.vocab import CORE_KINDS, KIND_BY_ID
+from geo.assets import use_local_assets
 from geo.maps import KindStyle, build_map
 from ui import session
 from ui.i18n import t
@@ -22,12 +23,12 @@ lg = session.lang()
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
-def _map_for(db_url: str, data_version: int, user: str, lang: str) -> tuple[folium.Map, pd.DataFrame, list[str]]:
+def _map_for(db_key: str, data_version: int, user: str, lang: str) -> tuple[folium.Map, pd.DataFrame, list[str]]:
     """The map of one workspace version for one user and language (a rerun reuses it).
 
     Keyed on the user, so one user's view of signals is never served to another.
     """
-    r = Repository.open(db_url, user, migrate=False)
+    r = Repository.open(session.db_key(), user, migrate=False)
     kinds = [KIND_BY_ID[k] for k in CORE_KINDS]
     sig = None
     if allowed(r.actor.role, "signals.read"):
@@ -42,7 +43,6 @@ def _map_for(db_url: str, data_version: int, user: str, lang: str) -> tuple[foli
     m = build_map(boundary=r.boundary(), area_layers=layers, area_labels=labels, signals=sig,
                   kind_styles=styles, boundary_label=t("boundary", lang), tiles_label=t("tiles", lang))
     try:
-        from geo.assets import use_local_assets
 
         m = use_local_assets(m)
     except ImportError:  # pragma: no cover - assets module ships with the app
@@ -58,7 +58,7 @@ def _map_for(db_url: str, data_version: int, user: str, lang: str) -> tuple[foli
 
 st.title(t("map_heading", lg))
 st.caption(t("map_caption", lg))
-m, counts, shown = _map_for(session.db_url(), int(info["data_version"]), repo.actor.name, lg)
+m, counts, shown = _map_for(session.db_key(), int(info["data_version"]), repo.actor.name, lg)
 if allowed(repo.actor.role, "signals.read"):
     # The map may come from the cache: every showing is logged, with the addresses shown.
     repo.log_view(entrance_ids=shown, what=f"map of reports ({len(shown)} addresses)",

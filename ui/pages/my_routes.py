@@ -8,10 +8,11 @@ from datetime import datetime
 import pandas as pd
 import streamlit as st
 
+from detection import clock
+from detection.clock import COPENHAGEN
 from detection.errors import InputError, NotAllowed
-from detection.repo_core import COPENHAGEN
 from detection.repository import Repository
-from detection.visits import OUTCOMES
+from detection.vocab import OUTCOMES
 from geo.addresses import format_address
 from ui import session
 from ui.i18n import t
@@ -26,7 +27,7 @@ names = {o.id: o.name(lg) for o in OUTCOMES}
 
 def _record(entrance_id: str, outcome: str, unit_id: str | None, note: str) -> None:
     try:
-        repo.record_outcome(entrance_id, outcome, visited_at=datetime.now(COPENHAGEN), unit_id=unit_id, note=note)
+        repo.record_outcome(entrance_id, outcome, visited_at=clock.now_local(), unit_id=unit_id, note=note)
     except (InputError, NotAllowed) as exc:
         st.error(md_escape(exc))
     else:
@@ -65,7 +66,7 @@ for r in routes:
             key = f"{r['route_id']}_{s['seq']}"
             if st.button(t("mr_not_home_all", lg), key=f"nh_{key}", use_container_width=True):
                 try:
-                    repo.mark_entrance_not_home(s["entrance_id"], visited_at=datetime.now(COPENHAGEN))
+                    repo.mark_entrance_not_home(s["entrance_id"], visited_at=clock.now_local())
                 except (InputError, NotAllowed) as exc:
                     st.error(md_escape(exc))
                 else:

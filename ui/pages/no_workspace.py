@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from detection.cli import today_cph
-from detection.demo import install_demo
+from detection import clock
+from detection.register.demo import install_demo
 from detection.repository import Repository
 from ui import session
 from ui.i18n import t
@@ -18,5 +18,5 @@ def render() -> None:
     if st.button(t("build_demo", lg), type="primary"):
         with st.spinner(t("building_demo", lg)):
             repo = Repository.open(session.db_url(), None)
-            install_demo(repo, as_of=today_cph())
+            install_demo(repo, as_of=clock.today())
         st.rerun()

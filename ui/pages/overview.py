@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from detection.kinds import KIND_BY_ID
 from detection.repository import Repository
+from detection.vocab import KIND_BY_ID
 from ui import session
 from ui.i18n import t
 from ui.text import md_escape

@@ -12,12 +12,13 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
+from detection import clock
 from detection.access import allowed
-from detection.cli import today_cph
 from detection.errors import OpsporError
-from detection.partner_feedback import write_feedback_csv, write_feedback_pdf
-from detection.partners import CHANNELS, KIND_BY_ID, PARTNER_KINDS
+from detection.partners.feedback import write_feedback_csv, write_feedback_pdf
 from detection.repository import Repository
+from detection.vocab import CHANNELS, PARTNER_KINDS
+from detection.vocab import PARTNER_KIND_BY_ID as KIND_BY_ID
 from geo.assets import use_local_assets
 from geo.drawn import drawn_shapes
 from geo.maps import coverage_items_map
@@ -28,7 +29,7 @@ from ui.text import md_escape
 repo: Repository = st.session_state["repo"]
 lg = session.lang()
 can_write = allowed(repo.actor.role, "partners.write")
-today = today_cph()
+today = clock.today()
 
 
 def _cols(df: pd.DataFrame) -> pd.DataFrame:
@@ -108,10 +109,10 @@ def _kind_word(k: str) -> str:
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
-def _coverage_tab_map(db_url: str, data_version: int, user: str, partner_id: str, lang: str, draw: bool):
+def _coverage_tab_map(db_key: str, data_version: int, user: str, partner_id: str, lang: str, draw: bool):
     """One partner's coverage items and their map, built once per stored version (adding or
     removing coverage bumps the workspace's data version); render a copy (field-notes)."""
-    r = Repository.open(db_url, user, migrate=False)
+    r = Repository.open(session.db_key(), user, migrate=False)
     items = r.partner_coverage(partner_id)
     m = coverage_items_map(
         boundary=r.boundary(), items=items, draw=draw,
@@ -127,7 +128,7 @@ with tab_coverage:
     else:
         cpid = st.selectbox(t("par_partner", lg), list(names), format_func=names.get, key="par_cov_partner")
         version = int(st.session_state["workspace"]["data_version"])
-        cmap, items = _coverage_tab_map(session.db_url(), version, repo.actor.name, cpid, lg, can_write)
+        cmap, items = _coverage_tab_map(session.db_key(), version, repo.actor.name, cpid, lg, can_write)
         if can_write:
             st.caption(t("par_cov_draw_help", lg))
         # the key changes with what is stored, so a saved drawing leaves the draw layer

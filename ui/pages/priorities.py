@@ -11,20 +11,21 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
+from detection import clock
 from detection.access import SEES_ADDRESSES, allowed
-from detection.cli import today_cph
-from detection.exports import neutralise
-from detection.kinds import KINDS
+from detection.priorities.scoring import ModelParams
 from detection.repository import Repository
-from detection.scoring import ModelParams
+from detection.tabular import neutralise
+from detection.vocab import KINDS
+from geo.assets import use_local_assets
 from geo.crs import to_display_crs
-from geo.maps import _esc
+from geo.maps import escape_html
 from ui import session
 from ui.i18n import t
 
 repo: Repository = st.session_state["repo"]
 lg = session.lang()
-as_of = today_cph()
+as_of = clock.today()
 
 PALETTE = ("#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494")
 """ColorBrewer YlGnBu, 5 classes (colour-blind safe); the class is also written in words."""
@@ -80,10 +81,10 @@ def _num(v: float) -> str:
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def _ranking_map(db_url: str, version: str, user: str, layer: str, params_json: str, lang: str,
+def _ranking_map(db_key: str, version: str, user: str, layer: str, params_json: str, lang: str,
                  ) -> tuple[folium.Map, pd.DataFrame]:
     """Choropleth of one ranking (keyed on the user: an analyst's map is built from masked rows)."""
-    r = Repository.open(db_url, user, migrate=False)
+    r = Repository.open(session.db_key(), user, migrate=False)
     df = r.priorities(layer, ModelParams.from_json(params_json), as_of=as_of, lang=lang)
     geo = r.area_geometries(layer, list(df["area_id"]))
     gdf = geo.merge(df[["area_id", "rank", "rate", "rate_low", "rate_high", "hotspot", "signals", "dwellings"]],
@@ -91,7 +92,7 @@ def _ranking_map(db_url: str, version: str, user: str, layer: str, params_json: 
     cls, ranges = _classes(gdf["rate"].to_numpy(float))
     gdf["cls"] = cls
     gdf["tip"] = [
-        f"{_esc(n)} · {t('pcol_rank', lang)} {rk} · {_num(rt)} ({_num(lo)}–{_num(hi)}) "
+        f"{escape_html(n)} · {t('pcol_rank', lang)} {rk} · {_num(rt)} ({_num(lo)}–{_num(hi)}) "
         f"{t('pcol_rate', lang).lower()} · {t('pclass_n', lang).format(i=c + 1)}"
         + (f" · {t('pcol_hotspot', lang)}" if hs else "")
         for n, rk, rt, lo, hi, c, hs in zip(gdf["name"], gdf["rank"], gdf["rate"], gdf["rate_low"],
@@ -103,7 +104,7 @@ def _ranking_map(db_url: str, version: str, user: str, layer: str, params_json: 
     feats = json.loads(d[["tip", "cls", "hotspot", "geometry"]].assign(
         hotspot=d["hotspot"].astype(bool), cls=d["cls"].astype(int)).to_json())
     folium.GeoJson(
-        feats, name=_esc(t("prio_map", lang)),
+        feats, name=escape_html(t("prio_map", lang)),
         style_function=lambda f: {
             "fillColor": PALETTE[int(f["properties"]["cls"])], "fillOpacity": 0.75,
             "color": "#000000" if f["properties"]["hotspot"] else "#555555",
@@ -118,15 +119,14 @@ def _ranking_map(db_url: str, version: str, user: str, layer: str, params_json: 
         label = (str(int(rk)) if rk <= LABELLED else "") + (" H" if hs else "")
         folium.Marker(
             [p.y, p.x], icon=folium.DivIcon(
-                html=f'<div class="opspor-rank" title="{_esc(label)}" style="font:bold 12px sans-serif;'
+                html=f'<div class="opspor-rank" title="{escape_html(label)}" style="font:bold 12px sans-serif;'
                      'color:#000;background:#fff;border:1px solid #000;border-radius:3px;padding:0 3px;'
-                     f'white-space:nowrap;display:inline-block">{_esc(label.strip())}</div>',
+                     f'white-space:nowrap;display:inline-block">{escape_html(label.strip())}</div>',
                 icon_size=(34, 18), icon_anchor=(10, 9)),
         ).add_to(m)
     if len(d):
         m.fit_bounds([[miny, minx], [maxy, maxx]])
     try:
-        from geo.assets import use_local_assets
 
         m = use_local_assets(m)
     except ImportError:  # pragma: no cover - assets module ships with the app
@@ -203,7 +203,7 @@ else:
 
     st.subheader(t("prio_map", lg))
     st.caption(t("prio_map_caption", lg))
-    m, legend = _ranking_map(session.db_url(), json.dumps(repo._version_key(), default=str), repo.actor.name,
+    m, legend = _ranking_map(session.db_key(), json.dumps(repo.data_version(), default=str), repo.actor.name,
                              layer, params.to_json(), lg)
     st_folium(copy.deepcopy(m), height=560, use_container_width=True, returned_objects=[], key=f"prio-map-{lg}")
     st.markdown(f"**{t('prio_legend', lg)}**")

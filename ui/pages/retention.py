@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from detection.cli import today_cph
+from detection import clock
 from detection.repository import Repository
 from ui import session
 from ui.i18n import t
@@ -38,9 +38,9 @@ def _table(counts: dict[str, int]) -> pd.DataFrame:
 
 c1, c2 = st.columns(2)
 if c1.button(t("purge_preview", lg), key="purge_preview"):
-    st.dataframe(_table(repo.purge(as_of=today_cph(), dry_run=True)), hide_index=True)
+    st.dataframe(_table(repo.purge(as_of=clock.today(), dry_run=True)), hide_index=True)
 if c2.button(t("purge_now", lg), type="primary", key="purge_now"):
-    st.dataframe(_table(repo.purge(as_of=today_cph())), hide_index=True)
+    st.dataframe(_table(repo.purge(as_of=clock.today())), hide_index=True)
 
 st.subheader(t("settings_other", lg))
 _settings_form("settings_partners", [k for k in cfg if not k.startswith("retention_")], 120)

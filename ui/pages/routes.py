@@ -11,21 +11,24 @@ from pathlib import Path
 import folium
 import pandas as pd
 import streamlit as st
+from folium.plugins import Draw
 from streamlit_folium import st_folium
 
-from detection.cli import today_cph
+from detection import clock
 from detection.errors import InputError
-from detection.field_exports import plan_gpkg_bytes, route_gpx, walk_list_pdf
 from detection.repository import Repository
-from detection.revisits import next_working_day
-from geo.maps import _esc
+from detection.routes.field_files import plan_gpkg_bytes, route_gpx, walk_list_pdf
+from detection.routes.revisits import next_working_day
+from geo.assets import use_local_assets
+from geo.drawn import last_drawn_polygon
+from geo.maps import build_map, escape_html
 from ui import session
 from ui.i18n import t
 from ui.text import md_escape
 
 repo: Repository = st.session_state["repo"]
 lg = session.lang()
-as_of = today_cph()
+as_of = clock.today()
 
 #: line styles so routes differ by more than colour
 DASHES = (None, "10 6", "2 6", "14 4 2 4")
@@ -41,30 +44,30 @@ def _units(stop: dict) -> str:
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
-def _route_map(db_url: str, plan_id: str, user: str, lang: str) -> folium.Map:
+def _route_map(db_key: str, plan_id: str, user: str, lang: str) -> folium.Map:
     """The folium map of one stored plan for one user (plans never change once stored)."""
-    plan = Repository.open(db_url, user, migrate=False).route_plan(plan_id)
+    plan = Repository.open(session.db_key(), user, migrate=False).route_plan(plan_id)
     pts = [[s["lat"], s["lon"]] for r in plan["routes"] for s in r["stops"]]
     sp = plan["start_point"]
     m = folium.Map(location=[sp["lat"], sp["lon"]], zoom_start=14, tiles=None, maxZoom=19, control_scale=True)
-    folium.TileLayer("OpenStreetMap", name=_esc(t("tiles", lang)), overlay=True, show=False).add_to(m)
-    folium.Marker([sp["lat"], sp["lon"]], tooltip=_esc(t("rt_start_marker", lang)), icon=folium.DivIcon(
+    folium.TileLayer("OpenStreetMap", name=escape_html(t("tiles", lang)), overlay=True, show=False).add_to(m)
+    folium.Marker([sp["lat"], sp["lon"]], tooltip=escape_html(t("rt_start_marker", lang)), icon=folium.DivIcon(
         html='<div style="font:bold 13px sans-serif;background:#000;color:#fff;border-radius:3px;'
              'padding:1px 4px;display:inline-block">S</div>', icon_size=(20, 18), icon_anchor=(10, 9))).add_to(m)
     for n, r in enumerate([r for r in plan["routes"] if r["stops"]], start=1):
         colour = COLOURS[(n - 1) % len(COLOURS)]
         name = t("rt_route_label", lang).format(n=n, team=r["team"], day=r["day"])
-        fg = folium.FeatureGroup(name=_esc(name), show=True)
+        fg = folium.FeatureGroup(name=escape_html(name), show=True)
         if r["path"]:
             folium.PolyLine([[lat, lon] for lon, lat in r["path"]], color=colour, weight=4, opacity=0.8,
-                            dash_array=DASHES[(n - 1) % len(DASHES)], tooltip=_esc(name)).add_to(fg)
+                            dash_array=DASHES[(n - 1) % len(DASHES)], tooltip=escape_html(name)).add_to(fg)
         for s in r["stops"]:
             label = f"{n}·{s['seq']}"
             tip = f"{label} {_hhmm(s['arrive'])} {s['address']} ({_units(s)})"
-            folium.Marker([s["lat"], s["lon"]], tooltip=_esc(tip), icon=folium.DivIcon(
+            folium.Marker([s["lat"], s["lon"]], tooltip=escape_html(tip), icon=folium.DivIcon(
                 html=f'<div style="font:bold 12px sans-serif;background:#fff;color:{colour};'
                      f'border:2px solid {colour};border-radius:9px;padding:0 4px;white-space:nowrap;'
-                     f'display:inline-block">{_esc(label)}</div>',
+                     f'display:inline-block">{escape_html(label)}</div>',
                 icon_size=(34, 18), icon_anchor=(17, 9))).add_to(fg)
         fg.add_to(m)
     folium.LayerControl(collapsed=False).add_to(m)
@@ -86,14 +89,11 @@ def _area_label(a: dict) -> str:
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
-def _draw_map(db_url: str, version: str, user: str, lang: str) -> folium.Map:
+def _draw_map(db_key: str, version: str, user: str, lang: str) -> folium.Map:
     """The municipality with its saved focus areas, and Leaflet.draw's polygon tools."""
-    from folium.plugins import Draw
 
-    from geo.assets import use_local_assets
-    from geo.maps import build_map
 
-    r = Repository.open(db_url, user, migrate=False)
+    r = Repository.open(session.db_key(), user, migrate=False)
     fa = r.focus_areas()
     layers = {"focus": fa[["focus_id", "name", "geometry"]].rename(columns={"focus_id": "area_id"})} if len(fa) else {}
     m = build_map(boundary=r.boundary(), area_layers=layers, area_labels={"focus": t("rt_kind_focus", lang)},
@@ -107,11 +107,10 @@ source = st.radio(t("rt_area_source", lg), ["saved", "draw"], horizontal=True, k
                   format_func=lambda s: t(f"rt_area_source_{s}", lg))
 drawn = None
 if source == "draw":
-    from geo.drawn import last_drawn_polygon
 
     st.caption(t("rt_draw_help", lg))
-    version = str(repo._version_key())
-    state = st_folium(copy.deepcopy(_draw_map(session.db_url(), version, repo.actor.name, lg)), height=460,
+    version = str(repo.data_version())
+    state = st_folium(copy.deepcopy(_draw_map(session.db_key(), version, repo.actor.name, lg)), height=460,
                       use_container_width=True, returned_objects=["all_drawings"], key=f"rt_draw_map_{lg}")
     try:
         drawn = last_drawn_polygon((state or {}).get("all_drawings"))
@@ -203,7 +202,7 @@ if q.get("balance_ratio") is not None:
 
 st.subheader(t("rt_map", lg))
 st.caption(t("rt_map_caption", lg))
-m = _route_map(session.db_url(), plan_id, repo.actor.name, lg)
+m = _route_map(session.db_key(), plan_id, repo.actor.name, lg)
 st_folium(copy.deepcopy(m), height=560, use_container_width=True, returned_objects=[], key=f"rt-map-{plan_id}-{lg}")
 
 for n, r in enumerate(routes, start=1):

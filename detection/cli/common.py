@@ -1,0 +1,50 @@
+"""What every part of the ``opspor`` command line shares: the parser that raises instead of
+exiting, the global options, dates, and opening the repository for the acting user.
+
+Nothing outside :mod:`detection.cli` imports this package; the CLI's concept modules
+(:mod:`.signals`, :mod:`.priorities`, :mod:`.routes`, :mod:`.partners`) import only this
+module from it, and :mod:`.main` imports them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from datetime import date
+
+from detection.errors import OpsporError
+from detection.repository import Repository
+from detection.store.engine import resolve_db_url
+
+
+class UsageError(OpsporError):
+    code = "usage"
+    exit_code = 2
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # noqa: D401 - argparse API
+        raise UsageError(f"{self.prog}: {message}")
+
+
+def parse_date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date (expected YYYY-MM-DD)") from exc
+
+
+def add_globals(parser: argparse.ArgumentParser, *, sub: bool) -> None:
+    d = argparse.SUPPRESS if sub else None
+    parser.add_argument("--db", default=d, help="database URL or SQLite path (else OPSPOR_DB, else the embedded default)")
+    parser.add_argument("--user", default=d, help="acting user (else OPSPOR_USER, else admin)")
+    parser.add_argument("--json", action="store_true", default=argparse.SUPPRESS if sub else False,
+                        help="print one JSON object on stdout")
+    parser.add_argument("--lang", choices=["da", "en"], default=d, help="language of messages")
+    parser.add_argument("--as-of", type=parse_date, default=d, dest="as_of",
+                        help="fix 'today' (YYYY-MM-DD, Europe/Copenhagen)")
+
+
+def open_repo(args, *, migrate: bool = True):
+    url = resolve_db_url(args.db)
+    return Repository.open(url, args.user or os.environ.get("OPSPOR_USER"), migrate=migrate)

@@ -1,0 +1,267 @@
+"""The ``opspor`` command line (conventions.md: global options, JSON, exit codes).
+
+Global options ``--db``, ``--user``, ``--json``, ``--lang``, ``--as-of`` are accepted
+before the subcommand and after it. ``--json`` prints exactly one JSON object on stdout;
+progress goes to stderr. Exit codes: 0 done, 1 unusable input, 2 usage, 3 not allowed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import logging
+import sys
+from datetime import datetime
+from pathlib import Path
+
+from detection import clock
+from detection.cli import partners, priorities, routes, signals
+from detection.cli.common import Parser, UsageError, add_globals, open_repo, parse_date
+from detection.errors import InputError, OpsporError, WorkspaceError
+from detection.register.demo import DEMO_USERS, install_demo
+from detection.register.workspace import WorkspaceSpec, build_workspace_data, parse_area_option
+from detection.tabular import write_csv
+from geo.errors import GeoInputError
+
+log = logging.getLogger("opspor")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = Parser(prog="opspor", description="Opspor: geographic outreach mapping")
+    add_globals(p, sub=False)
+    subs = p.add_subparsers(dest="command", parser_class=Parser)
+
+    def sub(name: str, help_: str) -> argparse.ArgumentParser:
+        sp = subs.add_parser(name, help=help_, description=help_)
+        add_globals(sp, sub=True)
+        return sp
+
+    sp = sub("init", "build a workspace from a municipality's own files")
+    sp.add_argument("--name", required=True)
+    sp.add_argument("--addresses", type=Path, help="DAR entrance extract (CSV)")
+    sp.add_argument("--units", type=Path, help="DAR unit extract (CSV)")
+    sp.add_argument("--osm", type=Path, help="OpenStreetMap file (.osm or .osm.pbf)")
+    sp.add_argument("--network", type=Path,
+                    help="walking network from a line file (GeoDanmark vejmidter, GeoJSON/GeoPackage/"
+                         "Shapefile); replaces the OSM network when both are given")
+    sp.add_argument("--areas", action="append", default=[], metavar="[NAME=]FILE",
+                    help="planning-area polygons; repeatable")
+    sp.add_argument("--boundary", type=Path, help="municipality boundary polygon")
+    sp.add_argument("--kommunekode", help="4-digit municipality code (else from the files)")
+    sp.add_argument("--bbr-buildings", type=Path, dest="bbr_buildings")
+    sp.add_argument("--bbr-units", type=Path, dest="bbr_units")
+    sp.add_argument("--force", action="store_true", help="replace a non-empty database")
+
+    sp = sub("demo", "(re)build the Samsø demo workspace with invented signals")
+    sp.add_argument("--signals", type=int, default=320, help="number of generated signals")
+    sp.add_argument("--seed", type=int, default=7)
+
+    sub("summary", "counts of the workspace")
+
+    sp = sub("problems", "register rows skipped or remarked on when the workspace was built")
+    sp.add_argument("--reason", help="only this reason code")
+
+    sp = sub("audit", "the audit log (administrator)")
+    au = sp.add_subparsers(dest="audit_command", parser_class=Parser, required=True)
+    a = au.add_parser("list", help="list audit entries, newest first")
+    add_globals(a, sub=True)
+    a.add_argument("--since", type=parse_date, help="from this date (YYYY-MM-DD)")
+    a.add_argument("--action", help="actions starting with this (e.g. signals.)")
+    a.add_argument("--limit", type=int, default=1000)
+    a.add_argument("--by", dest="by_user", help="entries of this user")
+    a = au.add_parser("export", help="every entry concerning one address, for an access request")
+    add_globals(a, sub=True)
+    a.add_argument("--entrance", required=True, help="DAR entrance id")
+    a.add_argument("--out", type=Path, help="write CSV here (else JSON on stdout)")
+
+    sp = sub("purge", "delete for real what is past its retention period (administrator)")
+    sp.add_argument("--dry-run", action="store_true", dest="dry_run", help="only count")
+
+    sp = sub("settings", "workspace settings (retention periods in days)")
+    sp.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
+
+    sp = sub("users", "manage users (administrator)")
+    us = sp.add_subparsers(dest="users_command", parser_class=Parser, required=True)
+    u = us.add_parser("add", help="add a user")
+    add_globals(u, sub=True)
+    u.add_argument("name")
+    u.add_argument("--role", required=True)
+    u.add_argument("--password", help="else prompted, or read from stdin")
+    u.add_argument("--email", help="identity for single sign-on (OpenID Connect)")
+    u = us.add_parser("list", help="list users")
+    add_globals(u, sub=True)
+    u = us.add_parser("set-role", help="change a user's role")
+    add_globals(u, sub=True)
+    u.add_argument("name")
+    u.add_argument("role")
+    u = us.add_parser("disable", help="disable a user")
+    add_globals(u, sub=True)
+    u.add_argument("name")
+    for ext in _extensions():
+        ext.add_commands(sub, subs)
+    return p
+
+
+def _extensions() -> list:
+    """The concept modules of the CLI; each has ``add_commands(sub, subs)`` and ``COMMANDS``."""
+    return [signals, priorities, routes, partners]
+
+
+def _read_password(args) -> str:
+    if args.password:
+        return args.password
+    if sys.stdin.isatty():
+        pw = getpass.getpass("Password: ")
+        if pw != getpass.getpass("Repeat password: "):
+            raise InputError("the two passwords differ")
+        return pw
+    pw = sys.stdin.readline().rstrip("\n")
+    if not pw:
+        raise InputError("no password on stdin; give --password or pipe one line")
+    return pw
+
+
+def cmd_init(args) -> dict:
+
+    repo = open_repo(args)
+    spec = WorkspaceSpec(
+        name=args.name, addresses=args.addresses, units=args.units, osm=args.osm, network=args.network,
+        areas=tuple(parse_area_option(a) for a in args.areas), boundary=args.boundary,
+        bbr_buildings=args.bbr_buildings, bbr_units=args.bbr_units,
+        kommunekode=args.kommunekode.zfill(4) if args.kommunekode else None)
+    if repo.has_workspace() and not args.force:
+        raise WorkspaceError("this database already holds a workspace; use --force to replace it")
+    data = build_workspace_data(spec)
+    log.info("storing workspace %s (%d entrances) in one transaction …", data.name, len(data.entrances))
+    batch = repo.replace_workspace(data, force=args.force)
+    log.info("stored")
+    out = repo.summary()
+    out["batch_id"] = batch
+    return out
+
+
+def cmd_demo(args) -> dict:
+
+    repo = open_repo(args)
+    log.info("building the Samsø demo workspace …")
+    install_demo(repo, as_of=args.as_of or clock.today(), n_signals=args.signals, seed=args.seed)
+    out = repo.summary()
+    out["users"] = [name for name, _, _ in DEMO_USERS]
+    return out
+
+
+def cmd_summary(args) -> dict:
+    return open_repo(args).summary()
+
+
+def cmd_problems(args) -> dict:
+    df = open_repo(args).register_problems()
+    if args.reason:
+        df = df[df["reason"] == args.reason]
+    rows = df[["file", "row", "field", "value", "reason", "message", "kept"]].to_dict("records")
+    return {"problems": len(rows), "rows": rows}
+
+
+def cmd_users(args) -> dict:
+    repo = open_repo(args)
+    c = args.users_command
+    if c == "add":
+        repo.add_user(args.name, role=args.role, password=_read_password(args), email=args.email)
+        return {"added": args.name, "role": args.role}
+    if c == "list":
+        return {"users": repo.list_users()}
+    if c == "set-role":
+        repo.set_role(args.name, args.role)
+        return {"user": args.name, "role": args.role}
+    repo.disable_user(args.name)
+    return {"disabled": args.name}
+
+
+def _print_human(command: str, result: dict) -> None:
+    if command in ("summary", "init", "demo"):
+        areas = ", ".join(f"{k}: {v}" for k, v in result["areas"].items()) or "none"
+        print(f"Workspace {result['name']} (kommune {result['kommunekode']})"
+              + (" — demo, invented signals" if result.get("synthetic") else ""))
+        print(f"  entrances {result['entrances']:,}  units {result['units']:,}  dwellings {result['dwellings']:,}")
+        print(f"  areas: {areas}; grid: grid100, grid250, grid1km")
+        print(f"  walking network: {result['network_nodes']:,} nodes, {result['network_edges']:,} edges")
+        print(f"  signals {result['signals']:,}  partners {result['partners']:,}")
+        if result.get("register_problems"):
+            probs = ", ".join(f"{k} {v}" for k, v in result["register_problems"].items())
+            print(f"  register rows reported: {probs} (see `opspor problems`)")
+    else:
+        print(json.dumps(result, ensure_ascii=False, indent=2, default=str))
+
+
+def cmd_audit(args) -> dict:
+    repo = open_repo(args)
+    if args.audit_command == "list":
+        since = (datetime(args.since.year, args.since.month, args.since.day, tzinfo=clock.COPENHAGEN)
+                 if args.since else None)
+        df = repo.audit_list(since=since, user=args.by_user, action=args.action, limit=args.limit)
+        rows = df.assign(at=df["at"].astype(str)).to_dict("records")
+        return {"entries": len(rows), "rows": rows}
+    df = repo.audit_export_entrance(args.entrance)
+    df = df.assign(at=df["at"].astype(str))
+    if args.out:
+
+        write_csv(df, args.out)
+        return {"entrance_id": args.entrance, "entries": len(df), "file": str(args.out)}
+    return {"entrance_id": args.entrance, "entries": len(df), "rows": df.to_dict("records")}
+
+
+def cmd_purge(args) -> dict:
+    counts = open_repo(args).purge(as_of=args.as_of or clock.today(), dry_run=args.dry_run)
+    return {"dry_run": bool(args.dry_run), "as_of": str(args.as_of or clock.today()), "deleted": counts}
+
+
+def cmd_settings(args) -> dict:
+    repo = open_repo(args)
+    for item in args.set:
+        key, _, value = item.partition("=")
+        if not value.strip().isdigit():
+            raise InputError(f"--set {item!r}: expected KEY=VALUE (a whole number), "
+                             "e.g. retention_signals_days=183 or partner_active_months=6")
+        repo.set_setting(key.strip(), int(value))
+    return {"settings": repo.settings()}
+
+
+COMMANDS = {"init": cmd_init, "demo": cmd_demo, "summary": cmd_summary,
+            "problems": cmd_problems, "users": cmd_users, "audit": cmd_audit,
+            "purge": cmd_purge, "settings": cmd_settings}
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    want_json = "--json" in argv
+    logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    logging.getLogger("pyogrio").setLevel(logging.WARNING)  # "Created N records" per GeoPackage layer
+    try:
+        args = build_parser().parse_args(argv)
+        if not args.command:
+            raise UsageError("opspor: a command is required (" + ", ".join(COMMANDS) + "); see --help")
+        commands = dict(COMMANDS)
+        for ext in _extensions():
+            commands.update(ext.COMMANDS)
+        result = commands[args.command](args)
+    except (OpsporError, GeoInputError) as exc:
+        code = getattr(exc, "code", "bad_input")
+        exit_code = getattr(exc, "exit_code", 1)
+        if want_json:
+            print(json.dumps({"error": {"code": code, "message": str(exc)}}, ensure_ascii=False))
+        else:
+            print(f"opspor: {exc}", file=sys.stderr)
+        return exit_code
+    except SystemExit as exc:  # --help
+        return int(exc.code or 0)
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False, default=str))
+    else:
+        _print_human(args.command, result)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,150 @@
+"""CLI commands for routes (registered by :func:`detection.cli.main.build_parser`).
+
+- ``opspor plan-routes --area AREA [--teams N] [--days D] [--shift HH:MM-HH:MM]
+  [--start LON,LAT|ENTRANCE_ID|ADDRESS] [--doors reported|all|social_housing] [--from DATE]
+  [--out DIR] [--seconds S] [--assign ROUTE_ID=USER,USER] --json``: plans and stores
+  routes and prints the plan (conventions.md); with ``--out`` writes per route a PDF walk
+  list and a GPX file, and one GeoPackage for QField. ``--area-file GEOJSON`` plans in a
+  polygon drawn elsewhere (``--area`` then names it). ``--assign`` alone (without
+  ``--area``) assigns routes of a stored plan.
+- ``opspor record-outcomes FILE --json``: imports outcomes from a CSV or the GeoPackage;
+  prints the import summary (``rows = imported + rejected + duplicates``).
+- ``opspor route-plans [--plan ID]``: stored plans, or one plan in full.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from detection import clock
+from detection.cli.common import open_repo, parse_date
+from detection.errors import InputError
+from detection.routes import planner, revisits
+from detection.routes.field_files import write_plan_files
+from geo.areas import read_polygon
+
+log = logging.getLogger("opspor")
+
+
+def _date(value: str):  # noqa: ANN202
+
+    return parse_date(value)
+
+
+def add_commands(sub: Callable[[str, str], argparse.ArgumentParser], subs) -> None:  # noqa: ANN001
+    """Add this module's subcommands. ``sub(name, help)`` makes a subparser with the global
+    options; ``subs`` is the raw subparsers object (for nested subcommands)."""
+    sp = sub("plan-routes", "plan door-to-door routes for pairs of field workers (team lead)")
+    sp.add_argument("--area", help="focus-area id or name, or LAYER:AREA_ID (e.g. parishes:7244)")
+    sp.add_argument("--area-file", type=Path,
+                    help="plan in the polygon of this GeoJSON file instead (e.g. drawn in QGIS); "
+                         "--area names it")
+    sp.add_argument("--teams", type=int, default=2, help="number of pairs (one route per pair and day)")
+    sp.add_argument("--days", type=int, default=1, help="working days (weekdays, no public holidays)")
+    sp.add_argument("--shift", default="09:00-15:00", help="shift window per day, HH:MM-HH:MM")
+    sp.add_argument("--start", help="start/end point: LON,LAT, an entrance id or an address (default: the "
+                    "entrance nearest the centre of the doors)")
+    sp.add_argument("--doors", default="reported", choices=["reported", "all", "social_housing"])
+    sp.add_argument("--from", dest="from_date", type=_date,
+                    help="first day (YYYY-MM-DD; default the next working day after today)")
+    sp.add_argument("--out", type=Path, help="folder for the PDF walk lists, GPX and GeoPackage")
+    sp.add_argument("--seconds", type=float, default=5.0, help="solver time limit in seconds")
+    sp.add_argument("--speed", type=float, default=planner.SPEED_KMH, help="walking speed, km/h")
+    sp.add_argument("--per-entrance", type=int, default=planner.PER_ENTRANCE_S, dest="per_entrance",
+                    help="seconds per entrance")
+    sp.add_argument("--per-unit", type=int, default=planner.PER_UNIT_S, dest="per_unit",
+                    help="seconds per unit knocked on")
+    sp.add_argument("--attempts", type=int, default=revisits.ATTEMPTS,
+                    help="not-home visits before a letter is left instead")
+    sp.add_argument("--seed", type=int, default=1)
+    sp.add_argument("--engine", default="pyvrp", choices=["pyvrp", "ortools"])
+    sp.add_argument("--assign", action="append", default=[], metavar="ROUTE_ID=USER,USER",
+                    help="give a route to field workers; repeatable")
+
+    sp = sub("record-outcomes", "import door outcomes from a CSV or the exported GeoPackage")
+    sp.add_argument("file", type=Path)
+
+    sp = sub("route-plans", "stored route plans (team lead)")
+    sp.add_argument("--plan", help="show this plan in full")
+
+
+def _assignments(items: list[str]) -> list[tuple[str, list[str]]]:
+
+    out = []
+    for item in items:
+        if "=" not in item:
+            raise InputError(f"--assign {item!r}: expected ROUTE_ID=USER,USER")
+        rid, users = item.split("=", 1)
+        out.append((rid.strip(), [u.strip() for u in users.split(",") if u.strip()]))
+    return out
+
+
+def cmd_plan_routes(args) -> dict:  # noqa: ANN001
+
+    repo = open_repo(args)
+    assigns = _assignments(args.assign)
+    geometry = None
+    if args.area_file is not None:
+        geometry = read_polygon(args.area_file, "area file")
+        args.area = args.area or args.area_file.stem
+    if not args.area:
+        if not assigns:
+            raise InputError("give --area (a focus area or LAYER:AREA_ID), or --assign ROUTE_ID=USER,USER")
+        return {"assigned": [repo.assign_route(rid, users) for rid, users in assigns]}
+    as_of = args.as_of or clock.today()
+    last = [-1.0]
+
+    def progress(f: float) -> None:
+        if f - last[0] >= 0.2 or f >= 1.0:
+            last[0] = f
+            print(f"solving … {f:4.0%}", file=sys.stderr)
+
+    plan = repo.plan_routes(args.area, teams=args.teams, days=args.days, shift=args.shift,
+                            start=args.start, doors=args.doors, from_date=args.from_date, as_of=as_of,
+                            seconds=args.seconds, speed_kmh=args.speed, per_entrance_s=args.per_entrance,
+                            per_unit_s=args.per_unit, attempts=args.attempts, seed=args.seed,
+                            engine=args.engine, progress=progress, area_geometry=geometry)
+    if assigns:
+        ids = {r["route_id"] for r in plan["routes"]}
+        plan["assigned"] = []
+        for rid, users in assigns:
+            full = rid if rid in ids else f"{plan['plan_id']}-{rid}"
+            plan["assigned"].append(repo.assign_route(full, users))
+    if args.out:
+
+        plan["files"] = [str(p) for p in write_plan_files(plan, args.out, lang=args.lang or "da")]
+    for r in plan["routes"]:
+        r.pop("path", None)
+        for s in r["stops"]:
+            for k in ("x", "y"):
+                s.pop(k, None)
+    return plan
+
+
+def cmd_record_outcomes(args) -> dict:  # noqa: ANN001
+
+    repo = open_repo(args)
+    out = repo.import_outcomes(args.file, as_of=args.as_of or clock.today())
+    log.info("%d rows: %d imported, %d rejected, %d duplicates, %d flagged",
+             out["rows"], out["imported"], out["rejected"], out["duplicates"], len(out["flagged"]))
+    return out
+
+
+def cmd_route_plans(args) -> dict:  # noqa: ANN001
+
+    repo = open_repo(args)
+    if args.plan:
+        return repo.route_plan(args.plan)
+    return {"plans": repo.route_plans()}
+
+
+#: command name → handler(args) returning the JSON-able result
+COMMANDS: dict[str, Callable] = {
+    "plan-routes": cmd_plan_routes,
+    "record-outcomes": cmd_record_outcomes,
+    "route-plans": cmd_route_plans,
+}

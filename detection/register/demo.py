@@ -1,0 +1,312 @@
+"""The Samsø demo workspace: real geography, invented signals.
+
+``opspor demo`` builds the workspace the way ``init --osm`` does, from the shipped
+``data/samsoe`` files, then adds generated partners and signals. Every generated row is
+flagged ``synthetic``; no signal names anyone and no note uses health words. The
+generator is seeded, so the same seed and ``as_of`` give the same demo.
+
+Where signals fall: more likely where entrances are dense (the island's towns, where its
+rented flats are) and, where the register knows units from BBR, at rented flats and
+social housing (``enh045`` = 1, ``enh046`` = 10) — four times as likely.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import replace
+from datetime import date, timedelta
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import shapely
+from scipy.spatial import cKDTree
+
+from detection.register.workspace import WorkspaceData, WorkspaceSpec, build_workspace_data
+from detection.vocab import CORE_KINDS
+from geo.areas import assign_areas
+
+DATA_DIR = Path(__file__).resolve().parents[2] / "data"
+SAMSOE = DATA_DIR / "samsoe"
+
+DEMO_USERS: tuple[tuple[str, str, str], ...] = (
+    # name, role, password (documented in the README; the demo holds only invented data)
+    ("admin", "administrator", "demo-admin"),
+    ("planner", "planner", "demo-planner"),
+    ("teamleder", "team_lead", "demo-teamleder"),
+    ("feltarbejder", "field_worker", "demo-feltarbejder"),
+    ("analytiker", "analyst", "demo-analytiker"),
+)
+
+_DEMO_NS = uuid.UUID("0b4a3c1e-7d4f-4a9e-8c55-3e1f0f6a2d11")
+
+DEMO_PARTNERS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    # name (fictitious), partner kind, signal kinds it sends
+    ("Boligselskabet Kattegat (fiktiv)", "housing_association",
+     ("housing_association_contact", "eviction_risk", "neighbour_complaint")),
+    ("Samsø Boligforening, afd. Tranebjerg (fiktiv)", "housing_association",
+     ("housing_association_contact", "neighbour_complaint")),
+    ("Privat udlejer Nord (fiktiv)", "private_landlord", ("landlord_report", "eviction_risk")),
+    ("Privat udlejer Syd (fiktiv)", "private_landlord", ("landlord_report",)),
+    ("Ejendomsadministration Ballen (fiktiv)", "private_landlord",
+     ("landlord_report", "neighbour_complaint")),
+    ("Fogedretten, udsættelsesvarsler (fiktiv)", "court", ("eviction_risk",)),
+    ("Vicevært, Tranebjerg (fiktiv)", "caretaker", ("caretaker_concern", "neighbour_complaint")),
+    ("Hjemmeplejen, distrikt Nord (fiktiv)", "home_care", ("home_care_concern",)),
+)
+
+# Neutral wording only: what a partner saw about the home, never about a person's health.
+DEMO_NOTES: dict[str, tuple[str, ...]] = {
+    "landlord_report": ("Lejemålet fremstår misligholdt ved syn.", "Udlejer har ikke kunnet få adgang til lejemålet.",
+                        "Post hober sig op ved døren."),
+    "neighbour_complaint": ("Naboer klager over lugt fra opgangen.", "Gentagne klager over støj om natten.",
+                            "Naboer har ikke set beboeren i længere tid."),
+    "eviction_risk": ("Restance med husleje; varsel om udsættelse sendt.", "Sag om ophævelse af lejemål.",
+                      "Fogedforretning berammet."),
+    "housing_association_contact": ("Boligselskabet beder om at nogen kigger forbi.",
+                                    "Beboer svarer ikke på breve fra boligselskabet.",
+                                    "Afdelingen oplever at beboer isolerer sig."),
+    "caretaker_concern": ("Viceværten har bemærket at gardinerne altid er trukket for.",
+                          "Affald stilles i opgangen."),
+    "home_care_concern": ("Hjemmeplejen oplever at døren ikke bliver åbnet.",),
+}
+
+
+def demo_spec() -> WorkspaceSpec:
+    """The shipped Samsø files as an ``init --osm`` specification."""
+    return WorkspaceSpec(
+        name="Samsø (demo)",
+        osm=SAMSOE / "samsoe.osm.pbf",
+        areas=(("parishes", SAMSOE / "samsoe_sogne.geojson"),),
+        boundary=SAMSOE / "samsoe_kommune.geojson",
+        kommunekode="0741",
+        synthetic=True,
+    )
+
+
+# Partners that send no demo signals but belong to the network (issue 7).
+DEMO_NETWORK_PARTNERS: tuple[tuple[str, str], ...] = (
+    ("Boligsocialt team, Tranebjerg (fiktiv)", "housing_social_worker"),
+    ("Lægepraksis ved Torvet (fiktiv)", "gp_clinic"),
+    ("Lokalpolitiet Samsø (fiktiv)", "local_police"),
+    ("Gældsrådgivningen på øen (fiktiv)", "debt_advice"),
+    ("Øens Forsyning (fiktiv)", "utility"),
+    ("Vicevært, Onsbjerg (fiktiv)", "caretaker"),
+    ("Beboerforeningen Nord (fiktiv)", "association"),
+)
+
+# Business contacts are functions, never people's names; phone numbers and e-mail
+# addresses are visibly invented (.example).
+_CONTACT_TITLES = ("Driftschef", "Afdelingsformand", "Kontaktperson, administration", "Teamleder",
+                   "Sekretariat", "Områdeleder")
+
+
+def _demo_partners() -> pd.DataFrame:
+    names = [(name, kind) for name, kind, _ in DEMO_PARTNERS] + list(DEMO_NETWORK_PARTNERS)
+    rows = []
+    for i, (name, kind) in enumerate(names):
+        slug = "".join(ch for ch in name.lower() if ch.isalnum())[:20]
+        rows.append({"partner_id": str(uuid.uuid5(_DEMO_NS, name)), "name": name, "kind": kind,
+                     "synthetic": True, "contact_name": _CONTACT_TITLES[i % len(_CONTACT_TITLES)],
+                     "contact_phone": f"00 00 {i // 10:02d} {i % 10:02d}",
+                     "contact_email": f"kontakt@{slug}.example", "active": True,
+                     "notes": "Opdigtet samarbejdspartner (demo)."})
+    return pd.DataFrame(rows)
+
+
+def _pid(name: str) -> str:
+    return str(uuid.uuid5(_DEMO_NS, name))
+
+
+def generate_partner_network(data: WorkspaceData, *, as_of: date, seed: int = 7
+                             ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Invented coverage and a contact log for the demo partners (deterministic by seed).
+
+    - estates (*afdelinger*) as polygons around the densest entrance clusters of
+      Tranebjerg (the register has no BBR social-housing flag on Samsø; density stands in);
+    - private landlords' portfolios as entrance lists (north, south and around Ballen);
+    - the home-care district Nord as the Nordby parish polygon;
+    - caretakers and housing-social staff with a radius around a point;
+    - contacts: the Tranebjerg partners and the southern landlord within the last months
+      (active), the northern ones and the police last year (lapsed), so Nordby and
+      Onsbjerg — parishes with many reports — have no active partner.
+
+    Returns ``(coverage, contacts)`` frames for :meth:`Repository.replace_partner_network`.
+    """
+
+
+    rng = np.random.default_rng(seed + 1000)
+    ent = data.entrances.reset_index(drop=True)
+    parishes = data.area_layers["parishes"]
+    by_name = dict(zip(parishes["name"], parishes["area_id"], strict=True))
+    geom = dict(zip(parishes["area_id"], parishes.geometry, strict=True))
+    area = assign_areas(ent["x"].to_numpy(), ent["y"].to_numpy(), parishes)
+    xy = ent[["x", "y"]].to_numpy()
+    tree = cKDTree(xy)
+    density = np.array([len(v) for v in tree.query_ball_point(xy, r=150.0)])
+    cov: list[dict] = []
+
+    def add(name: str, kind: str, **kw) -> None:
+        cov.append({"partner_id": _pid(name), "kind": kind, "label": kw.pop("label", ""),
+                    "geometry_wkb": kw.pop("geometry_wkb", None), "entrance_id": kw.pop("entrance_id", None),
+                    "radius_m": kw.pop("radius_m", None)})
+
+    # estates: cluster centres in Tranebjerg parish, at least 250 m apart
+    tb = np.flatnonzero(area == by_name["Tranebjerg"])
+    centres: list[int] = []
+    for i in tb[np.argsort(-density[tb], kind="stable")]:
+        if all(np.hypot(*(xy[i] - xy[c])) >= 250 for c in centres):
+            centres.append(int(i))
+        if len(centres) == 3:
+            break
+    owners = ("Boligselskabet Kattegat (fiktiv)", "Boligselskabet Kattegat (fiktiv)",
+              "Samsø Boligforening, afd. Tranebjerg (fiktiv)")
+    for k, (c, owner) in enumerate(zip(centres, owners, strict=False)):
+        near = tree.query_ball_point(xy[c], r=90.0)
+        hull = shapely.MultiPoint(xy[near]).convex_hull.buffer(15.0)
+        add(owner, "polygon", label=f"afd. {k + 1}", geometry_wkb=shapely.to_wkb(hull))
+    # landlord portfolios
+    for name, parish, n in (("Privat udlejer Nord (fiktiv)", "Nordby", 30),
+                            ("Privat udlejer Syd (fiktiv)", "Kolby", 25),
+                            ("Ejendomsadministration Ballen (fiktiv)", "Onsbjerg", 12)):
+        pool = np.flatnonzero(area == by_name[parish])
+        for i in sorted(rng.choice(pool, size=min(n, len(pool)), replace=False)):
+            add(name, "entrances", entrance_id=ent["entrance_id"].iloc[int(i)])
+    # home-care district Nord = the Nordby parish
+    add("Hjemmeplejen, distrikt Nord (fiktiv)", "polygon", label="distrikt Nord",
+        geometry_wkb=shapely.to_wkb(geom[by_name["Nordby"]]))
+    # caretakers / staff / GP / police with a radius
+    tb_centre = xy[centres[0]] if centres else xy[tb[0]]
+    ons = np.flatnonzero(area == by_name["Onsbjerg"])
+    ons_centre = xy[ons[np.argmax(density[ons])]]
+    for name, pt, r in (("Vicevært, Tranebjerg (fiktiv)", tb_centre, 400.0),
+                        ("Boligsocialt team, Tranebjerg (fiktiv)", tb_centre, 700.0),
+                        ("Lægepraksis ved Torvet (fiktiv)", tb_centre, 1500.0),
+                        ("Vicevært, Onsbjerg (fiktiv)", ons_centre, 500.0),
+                        ("Lokalpolitiet Samsø (fiktiv)", tb_centre, 6000.0),
+                        ("Beboerforeningen Nord (fiktiv)", xy[np.flatnonzero(area == by_name["Nordby"])][0], 600.0)):
+        add(name, "radius", geometry_wkb=shapely.to_wkb(shapely.Point(*pt)), radius_m=r)
+    coverage = pd.DataFrame(cov)
+
+    # the contact log: days before as_of of each contact, the last one sets the status
+    plan = {
+        "Boligselskabet Kattegat (fiktiv)": (400, 200, 35),
+        "Samsø Boligforening, afd. Tranebjerg (fiktiv)": (250, 60),
+        "Vicevært, Tranebjerg (fiktiv)": (120, 20),
+        "Boligsocialt team, Tranebjerg (fiktiv)": (90,),
+        "Lægepraksis ved Torvet (fiktiv)": (150,),
+        "Privat udlejer Syd (fiktiv)": (300, 45),
+        "Privat udlejer Nord (fiktiv)": (420, 260),
+        "Hjemmeplejen, distrikt Nord (fiktiv)": (500, 230),
+        "Ejendomsadministration Ballen (fiktiv)": (330,),
+        "Vicevært, Onsbjerg (fiktiv)": (380, 240),
+        "Lokalpolitiet Samsø (fiktiv)": (365,),
+        "Fogedretten, udsættelsesvarsler (fiktiv)": (200,),
+        "Beboerforeningen Nord (fiktiv)": (300,),
+    }
+    channels = ("meeting", "phone", "email", "presentation", "material")
+    summaries = {"meeting": "Møde om samarbejdet og hvordan henvendelser sendes.",
+                 "phone": "Opfølgende opringning; aftalt næste kontakt.",
+                 "email": "Sendt e-mail med kontaktoplysninger til teamet.",
+                 "presentation": "Oplæg for personalet om den opsøgende indsats.",
+                 "material": "Sendt informationsmateriale (foldere) til opslagstavlen."}
+    rows = []
+    for name, days in plan.items():
+        for j, d in enumerate(days):
+            ch = channels[int(rng.integers(len(channels)))]
+            when = as_of - timedelta(days=int(d))
+            rows.append({"contact_id": str(uuid.uuid5(_DEMO_NS, f"contact-{seed}-{name}-{j}")),
+                         "partner_id": _pid(name), "contact_date": when, "channel": ch,
+                         "who": "opsøgende team", "summary": summaries[ch],
+                         "next_contact": when + timedelta(days=90), "created_by": "demo"})
+    return coverage, pd.DataFrame(rows)
+
+
+def generate_signals(entrances: pd.DataFrame, *, n: int, as_of: date, seed: int = 7,
+                     rented_unit_entrances: set[str] | None = None,
+                     days_back: int = 540) -> pd.DataFrame:
+    """Invented signals on real entrances (every row ``synthetic``).
+
+    Parameters
+    ----------
+    entrances : DataFrame
+        ``entrance_id``, ``x``, ``y`` (EPSG:25832 metres).
+    n : int
+        Number of signals.
+    as_of : date
+        "Today": signals are received in the ``days_back`` days before it.
+    rented_unit_entrances : set of str, optional
+        Entrances with rented or social-housing units (BBR); four times as likely.
+    """
+    rng = np.random.default_rng(seed)
+    xy = entrances[["x", "y"]].to_numpy()
+    tree = cKDTree(xy)
+    density = np.array([len(v) for v in tree.query_ball_point(xy, r=150.0)], dtype=float)
+    weight = density ** 1.5
+    if rented_unit_entrances:
+        weight = weight * np.where(entrances["entrance_id"].isin(rented_unit_entrances), 4.0, 1.0)
+    # A few addresses worry several partners: draw "home" entrances, then repeat some.
+    p = weight / weight.sum()
+    n_homes = max(1, int(n * 0.7))
+    homes = rng.choice(len(entrances), size=n_homes, replace=False, p=p)
+    repeats = rng.choice(homes, size=n - n_homes, replace=True)
+    picks = np.concatenate([homes, repeats])
+    partners = DEMO_PARTNERS
+    rows = []
+    for i, idx in enumerate(picks):
+        pname, _pkind, pkinds = partners[int(rng.integers(len(partners)))]
+        # The four kinds the product is about dominate.
+        kind = pkinds[int(rng.integers(len(pkinds)))]
+        if kind not in CORE_KINDS and rng.random() < 0.5:
+            kind = CORE_KINDS[int(rng.integers(len(CORE_KINDS)))]
+        notes = DEMO_NOTES[kind]
+        received = as_of - timedelta(days=int(rng.integers(0, days_back)))
+        rows.append({
+            "signal_id": str(uuid.uuid5(_DEMO_NS, f"signal-{seed}-{i}")),
+            "kind": kind,
+            "received": received,
+            "entrance_id": entrances["entrance_id"].iloc[int(idx)],
+            "unit_id": None,
+            "partner_id": str(uuid.uuid5(_DEMO_NS, pname)),
+            "source": pname,
+            "external_ref": f"DEMO-{seed}-{i + 1:05d}",
+            "note": notes[int(rng.integers(len(notes)))],
+            "credibility": int(rng.choice([1, 2, 2, 3])),
+            "match_quality": "exact",
+            "synthetic": True,
+            "assessment": "new",
+            "batch_id": None,
+        })
+    return pd.DataFrame(rows).sort_values("signal_id", kind="stable").reset_index(drop=True)
+
+
+def rented_entrances(data: WorkspaceData) -> set[str]:
+    """Entrances with a rented (``enh045`` = 1) or social family (``enh046`` = 10) BBR unit."""
+    b = data.bbr_units
+    if b is None or b.empty:
+        return set()
+    hit = b[(b["tenure"] == "1") | (b["public_support"] == "10")]
+    return set(data.units.loc[data.units["unit_id"].isin(hit["unit_id"]), "entrance_id"])
+
+
+def build_demo_data(*, as_of: date, n_signals: int = 320, seed: int = 7) -> WorkspaceData:
+    """The whole demo workspace, ready for :meth:`Repository.replace_workspace`."""
+    data = build_workspace_data(demo_spec())
+    signals = generate_signals(data.entrances, n=n_signals, as_of=as_of, seed=seed,
+                               rented_unit_entrances=rented_entrances(data))
+    return replace(data, partners=_demo_partners(), signals=signals,
+                   sources=[*data.sources, {"kind": "signals", "file": "generated",
+                                            "note": "invented (synthetic) signals and partners"}])
+
+
+def install_demo(repo, *, as_of: date, n_signals: int = 320, seed: int = 7) -> None:
+    """Build the demo into ``repo``'s database (replacing what was there) with its users.
+
+    ``repo`` must act as an administrator.
+    """
+    data = build_demo_data(as_of=as_of, n_signals=n_signals, seed=seed)
+    repo.replace_workspace(data, force=True)
+    coverage, contacts = generate_partner_network(data, as_of=as_of, seed=seed)
+    repo.replace_partner_network(coverage, contacts)
+    for name, role, password in DEMO_USERS:
+        repo.upsert_user(name, role=role, password=password)

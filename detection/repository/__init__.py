@@ -1,0 +1,105 @@
+"""The one repository every read and write of workspace data goes through.
+
+A :class:`Repository` is opened for an acting user. Each method checks the access matrix
+(:mod:`detection.access`) first and writes an audit entry, in the same transaction, for
+every use of personal data; if the audit write fails the read fails with it.
+
+One module per concept, each a subclass of :class:`~detection.repository.base.RepositoryBase`:
+
+========================  =====================================================
+:mod:`.workspace`         register, areas, boundary, walking network
+:mod:`.accounts`          users, roles, sign-in
+:mod:`.governance`        settings, retention purge, audit log
+:mod:`.signals`           partners' reports: import, rejected rows, assessment
+:mod:`.priorities`        area ranking, the planner's model, focus areas
+:mod:`.routes`            route plans, assignments, door outcomes
+:mod:`.partners`          partner registry, contacts, coverage, gaps, yield
+========================  =====================================================
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine, func, insert, select
+from sqlalchemy.engine import make_url
+
+from detection import clock
+from detection.access import ANONYMOUS
+from detection.errors import UnknownUser
+from detection.repository.accounts import AccountOps
+from detection.repository.base import Actor
+from detection.repository.governance import GovernanceOps
+from detection.repository.partners import PartnerOps
+from detection.repository.routes import RouteOps
+from detection.repository.signals import SignalOps
+from detection.store import engine as store_engine
+from detection.store import schema as t
+
+
+class Repository(AccountOps, GovernanceOps, SignalOps, RouteOps, PartnerOps):
+    """Workspace store access for one acting user (see the module's table of concepts)."""
+
+    @classmethod
+    def open(cls, db_url: str, user: str | None, *, migrate: bool = True) -> Repository:
+        """Open the database at ``db_url`` (a URL or a SQLite path) acting as ``user``.
+
+        ``user`` defaults to ``admin``.
+
+        The schema is migrated to the newest version first. An empty database gets the
+        ``admin`` administrator, so a fresh embedded workspace can be initialised.
+        """
+        engine = store_engine.get_engine(store_engine.resolve_db_url(db_url))
+        if migrate:
+            store_engine.migrate(engine)
+        name = user or "admin"
+        with store_engine.write_tx(engine) as conn:
+            row = conn.execute(select(t.users).where(t.users.c.name == name)).mappings().first()
+            if row is None and name == "admin":
+                n_users = conn.execute(select(func.count()).select_from(t.users)).scalar_one()
+                if n_users == 0:
+                    conn.execute(insert(t.users).values(name="admin", role="administrator",
+                                                        password_hash=None, disabled=False,
+                                                        created_at=clock.now_utc()))
+                    row = {"name": "admin", "role": "administrator", "disabled": False}
+        if row is None:
+            raise UnknownUser(f"user {name!r} does not exist in this workspace; "
+                              "an administrator can add it with `opspor users add`")
+        if row["disabled"]:
+            raise UnknownUser(f"user {name!r} is disabled")
+        return cls(engine, Actor(row["name"], row["role"]))
+
+    @staticmethod
+    def database_url(db: str | None = None) -> str:
+        """The database to use: ``db`` (a URL or a SQLite path) > ``OPSPOR_DB`` > the
+        embedded default (README)."""
+        return store_engine.resolve_db_url(db)
+
+    @staticmethod
+    def database_key(url: str) -> str:
+        """The database's URL without its password: what may name it in a cache key or a log."""
+        return make_url(url).render_as_string(hide_password=True)
+
+    @classmethod
+    def prepare(cls, url: str) -> None:
+        """Migrate the database's schema to this version (once per process and database)."""
+        store_engine.migrate(store_engine.get_engine(url))
+
+    @classmethod
+    def public_at(cls, url: str) -> Repository:
+        """:meth:`public` for the database at ``url``."""
+        return cls.public(store_engine.get_engine(url))
+
+    @classmethod
+    def public(cls, engine: Engine) -> Repository:
+        """Before sign-in: workspace name and synthetic flag only (role ``anonymous``)."""
+        return cls(engine, Actor("anonymous", ANONYMOUS))
+
+    def as_user(self, name: str) -> Repository:
+        """The same store, acting as another existing user."""
+        with store_engine.read_tx(self.engine) as conn:
+            row = conn.execute(select(t.users).where(t.users.c.name == name)).mappings().first()
+        if row is None or row["disabled"]:
+            raise UnknownUser(f"user {name!r} does not exist or is disabled")
+        return Repository(self.engine, Actor(row["name"], row["role"]))
+
+
+__all__ = ["Actor", "Repository"]

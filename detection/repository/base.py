@@ -1,0 +1,135 @@
+"""The repository's one explicit base: who acts, what they may do, and the audit log.
+
+Every concept's operations (:mod:`.workspace`, :mod:`.accounts`, :mod:`.governance`,
+:mod:`.signals`, :mod:`.priorities`, :mod:`.routes`, :mod:`.partners`) are a subclass of
+:class:`RepositoryBase`; what a subclass needs from another concept it inherits from that
+concept's class by name, so the contract is in the class line, not implied.
+:class:`detection.repository.Repository` combines them.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import pandas as pd
+from sqlalchemy import Connection, Engine, func, insert, select, update
+
+from detection import clock
+from detection.access import ACCESS, allowed
+from detection.errors import NotAllowed
+from detection.store import engine as store_engine
+from detection.store import schema as t
+
+_CHUNK = 5_000
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting: a user name and its role."""
+
+    name: str
+    role: str
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def operation(name: str) -> Callable[[F], F]:
+    """Mark a repository method with its access-matrix operation and check it on every call.
+
+    The operation name is kept on the function (``fn.operation``) so a test can check that
+    every public method is covered by :data:`detection.access.ACCESS`.
+    """
+    if name not in ACCESS:
+        raise KeyError(f"operation {name!r} is not in detection.access.ACCESS")
+
+    def deco(fn: F) -> F:
+        @functools.wraps(fn)
+        def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
+            self._check(name)
+            return fn(self, *args, **kwargs)
+
+        wrapper.operation = name  # type: ignore[attr-defined]
+        return wrapper  # type: ignore[return-value]
+
+    return deco
+
+
+DEFAULT_SETTINGS: dict[str, int] = {
+    "retention_signals_days": 183,   # signals with no follow-up: 6 months
+    "retention_outcomes_days": 365,  # door outcomes: 12 months
+    "retention_rejected_days": 30,   # rejected import rows: 30 days
+    "retention_audit_days": 183,     # audit entries: 6 months
+    "partner_active_months": 6,      # a partner with a contact within this many months is active
+}
+
+def frame_rows(df: pd.DataFrame) -> list[dict]:
+    """Rows as dicts with NaN → None (SQL NULL)."""
+    clean = df.astype(object).where(pd.notna(df), None)
+    return clean.to_dict("records")
+
+
+def insert_many(conn: Connection, table, rows: list[dict]) -> None:
+    for i in range(0, len(rows), _CHUNK):
+        conn.execute(insert(table), rows[i:i + _CHUNK])
+
+
+class RepositoryBase:
+    """The store, the acting user, the access check and the audit log.
+
+    Parameters
+    ----------
+    engine : sqlalchemy.Engine
+        From :func:`detection.store.engine.get_engine`.
+    actor : Actor
+        The acting user.
+    """
+
+    def __init__(self, engine: Engine, actor: Actor) -> None:
+        self.engine = engine
+        self.actor = actor
+
+    def _check(self, operation: str) -> None:
+        if not allowed(self.actor.role, operation):
+            raise NotAllowed(
+                f"user {self.actor.name!r} (role {self.actor.role}) may not {operation}"
+            )
+
+    def _audit(self, conn: Connection, action: str, obj: str, purpose: str,
+               entrance_ids: Iterable[str] = ()) -> None:
+        """Append one audit entry (and the addresses it concerns) in ``conn``'s transaction.
+
+        Called inside the transaction of the read or write it records: if the audit write
+        fails, the read or write fails with it.
+        """
+        audit_id = conn.execute(insert(t.audit_log).values(
+            at=clock.now_utc(), user_name=self.actor.name, role=self.actor.role, action=action,
+            object=obj, purpose=purpose).returning(t.audit_log.c.id)).scalar_one()
+        subjects = sorted({e for e in entrance_ids if e})
+        if subjects:
+            insert_many(conn, t.audit_subjects, [{"audit_id": audit_id, "entrance_id": e} for e in subjects])
+
+    def _bump_version(self, conn: Connection) -> None:
+        conn.execute(update(t.workspace).values(data_version=t.workspace.c.data_version + 1))
+
+    def _settings(self) -> dict[str, int]:
+        """Settings without an access check (for checked methods that need a default)."""
+        with store_engine.read_tx(self.engine) as conn:
+            stored = dict(conn.execute(select(t.settings.c.key, t.settings.c.value)).all())
+        return {k: int(stored.get(k, v)) for k, v in DEFAULT_SETTINGS.items()}
+
+    def data_version(self) -> tuple:
+        """A key that changes whenever the register or the signals change (for caches).
+
+        It names the database without its password: a cache key is no place for a secret.
+        """
+        s = t.signals
+        with store_engine.read_tx(self.engine) as conn:
+            dv = conn.execute(select(t.workspace.c.data_version)).scalar()
+            n, last, assessed = conn.execute(select(func.count(), func.max(s.c.created_at),
+                                                    func.max(s.c.assessed_at))).one()
+            n_e = conn.execute(select(func.count()).select_from(t.entrances)).scalar_one()
+        return (self.engine.url.render_as_string(hide_password=True), dv, n, str(last), str(assessed), n_e)

@@ -1,0 +1,345 @@
+"""Repository operations for priorities and focus areas (issue 5): a mixin of
+:class:`detection.repository.core.Repository`. Every public method carries ``@operation``.
+
+Analysts (roles not in :data:`detection.access.SEES_ADDRESSES`) get aggregates only:
+the signals are read by an internal, unaudited helper (:meth:`PriorityOps._priority_inputs`)
+that never leaves this module, and every public method masks what it returns (counts 1–4
+as ``"<5"``, areas and clusters under 20 dwellings left out, cluster shapes coarsened to
+250 m grid cells).
+
+The inputs (register, dwellings, signals, the point-in-polygon join of entrances to each
+area layer, the neighbour weights) are cached per workspace version, so moving a slider
+only re-scores and re-ranks.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import uuid
+from collections import OrderedDict
+from datetime import date
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from sqlalchemy import delete, insert, select, update
+
+from detection import clock
+from detection.access import SEES_ADDRESSES
+from detection.errors import InputError
+from detection.priorities.focus import (
+    coarsen_to_grid,
+    mask_clusters,
+    mask_stats,
+    polygon_stats,
+    valid_area_polygon,
+)
+from detection.priorities.focus import focus_candidates as _focus_candidates
+from detection.priorities.hotspots import grid_gi_weights, polygon_weights, prepare_gi_star
+from detection.priorities.ranking import (
+    add_why,
+    entrance_area_ids,
+    entrance_dwellings,
+    is_grid,
+    mask_for_role,
+    prepare_ranking,
+    rank_prepared,
+)
+from detection.priorities.scoring import ModelParams, entrance_scores, signal_weights
+from detection.privacy import MIN_DWELLINGS
+from detection.repository.base import operation
+from detection.repository.workspace import WorkspaceOps
+from detection.store import engine as store_engine
+from detection.store import schema as t
+from geo.areas import GRID_LAYERS, cell_polygon
+from geo.crs import WORK_CRS
+
+ORIGINS = ("cluster", "area", "drawn")
+"""How a focus area came about: an accepted cluster, an area picked from a layer, drawn/uploaded."""
+
+_LOCK = threading.Lock()
+_CACHE: OrderedDict[tuple, Any] = OrderedDict()
+_CACHE_MAX = 32
+
+
+def _cached(key: tuple, make):
+    with _LOCK:
+        if key in _CACHE:
+            _CACHE.move_to_end(key)
+            return _CACHE[key]
+    value = make()
+    with _LOCK:
+        _CACHE[key] = value
+        while len(_CACHE) > _CACHE_MAX:
+            _CACHE.popitem(last=False)
+    return value
+
+
+class PriorityOps(WorkspaceOps):
+    """Area priorities and saved focus areas."""
+
+    # ------------------------------------------------------------------ internal inputs
+
+
+    def _priority_inputs(self) -> dict:
+        """Register, dwellings and signal rows for the aggregates (internal; never returned raw).
+
+        Not audited: it feeds only area aggregates; whatever reaches a user is masked by
+        role in the public methods.
+        """
+        key = self.data_version()
+
+        def load() -> dict:
+            e, s = t.entrances, t.signals
+            with store_engine.read_tx(self.engine) as conn:
+                ent = pd.read_sql(select(e.c.entrance_id, e.c.x, e.c.y).order_by(e.c.entrance_id), conn)
+                units = pd.read_sql(select(t.units.c.unit_id, t.units.c.entrance_id), conn)
+                bld = pd.read_sql(select(t.buildings.c.entrance_id, t.buildings.c.flats), conn)
+                sig = pd.read_sql(select(s.c.entrance_id, s.c.kind, s.c.received, s.c.credibility,
+                                         s.c.partner_id, s.c.source, s.c.assessment)
+                                  .order_by(s.c.signal_id), conn)
+            return {"key": key, "entrances": ent, "dwellings": entrance_dwellings(ent, units, bld),
+                    "signals": sig}
+
+        return _cached(("inputs", *key), load)
+
+    def _layer_index(self, layer: str) -> dict:
+        """Entrance → area of one layer, area names and a Gi* weights builder (cached;
+        it returns :class:`detection.priorities.hotspots.GiStarWeights`)."""
+        inp = self._priority_inputs()
+
+        def load() -> dict:
+            if is_grid(layer):
+                aoe = entrance_area_ids(inp["entrances"], layer)
+                names: dict[str, str] = {}
+                geoms = None
+            else:
+                gdf = self.areas(layer)
+                aoe = entrance_area_ids(inp["entrances"], layer, gdf)
+                names = dict(zip(gdf["area_id"], gdf["name"], strict=True))
+                geoms = gdf.set_index("area_id")
+            wcache: dict[tuple, Any] = {}
+
+            def weights(ids: np.ndarray):
+                k = tuple(ids)
+                if k not in wcache:
+
+                    wcache[k] = (grid_gi_weights(ids) if geoms is None
+                                 else prepare_gi_star(polygon_weights(geoms.loc[list(ids)].reset_index())))
+                return wcache[k]
+
+            return {"aoe": aoe, "names": names, "weights": weights, "geoms": geoms}
+
+        return _cached(("layer", layer, *inp["key"]), load)
+
+    def _prepared_ranking(self, layer: str, as_of: date):
+        """What a ranking of ``layer`` needs apart from the model parameters (cached per
+        workspace version, layer and ``as_of``): a slider move only calls
+        :func:`detection.priorities.ranking.rank_prepared`."""
+        inp = self._priority_inputs()
+        idx = self._layer_index(layer)
+        return _cached(("prepared", layer, as_of.isoformat(), *inp["key"]),
+                       lambda: prepare_ranking(area_of_entrance=idx["aoe"], dwellings=inp["dwellings"],
+                                               signals=inp["signals"], as_of=as_of, names=idx["names"],
+                                               weights=idx["weights"]))
+
+    def _check_layer(self, layer: str) -> None:
+        if is_grid(layer):
+            return
+        names = self.area_layer_names()
+        if layer not in names:
+            raise InputError(f"area layer {layer!r} does not exist; use one of: "
+                             + ", ".join([*GRID_LAYERS, *names]))
+
+    # ------------------------------------------------------------------ priorities
+
+    @operation("priorities.read")
+    def priorities(self, layer: str, params: ModelParams | None = None, *, as_of: date,
+                   top: int | None = None, lang: str = "da") -> pd.DataFrame:
+        """The ranked areas of ``layer`` (``parishes``, an uploaded layer, ``grid100``,
+        ``grid250``, ``grid1km``) under ``params`` (default: the saved model).
+
+        Columns: ``area_id, name, rank, score, signals, recent, sources, signals_by_kind,
+        dwellings, rate, rate_low, rate_high, (raw_rate,) ratio, hotspot, hotspot_p, why``.
+        For roles that may not see addresses: masked (see :func:`detection.priorities.ranking.mask_for_role`).
+        The frame's ``attrs`` hold ``mean_rate`` and ``layer``.
+        """
+        self._check_layer(layer)
+        if top is not None and int(top) < 1:
+            raise InputError(f"--top must be at least 1. Got {top!r} instead.")
+        params = params or self._model()
+        ranked = rank_prepared(self._prepared_ranking(layer, as_of), params)
+        out = mask_for_role(ranked, sees_addresses=self.actor.role in SEES_ADDRESSES)
+        if top is not None:
+            out = out.head(int(top))
+        out = add_why(out, lang)
+        out.attrs.update({"mean_rate": ranked.attrs.get("mean_rate", 0.0), "layer": layer})
+        return out
+
+    @operation("priorities.read")
+    def area_geometries(self, layer: str, area_ids: list[str] | None = None) -> gpd.GeoDataFrame:
+        """Polygons (EPSG:25832) of areas of any layer, grid cells included, for the map."""
+        self._check_layer(layer)
+        if is_grid(layer):
+            ids = list(area_ids) if area_ids is not None else list(self._layer_index(layer)["aoe"].unique())
+            return gpd.GeoDataFrame({"area_id": ids, "name": ids},
+                                    geometry=[cell_polygon(a) for a in ids], crs=WORK_CRS)
+        gdf = self.areas(layer)
+        return gdf if area_ids is None else gdf[gdf["area_id"].isin(area_ids)].reset_index(drop=True)
+
+    # ------------------------------------------------------------------ model
+
+    def _model(self, name: str = "default") -> ModelParams:
+        with store_engine.read_tx(self.engine) as conn:
+            raw = conn.execute(select(t.priority_model.c.params)
+                               .where(t.priority_model.c.name == name)).scalar()
+        return ModelParams.from_json(raw) if raw else ModelParams()
+
+    @operation("priorities.read")
+    def model(self, name: str = "default") -> ModelParams:
+        """The saved model (defaults when none is saved)."""
+        return self._model(name)
+
+    @operation("focus.write")
+    def save_model(self, params: ModelParams, name: str = "default") -> None:
+        """Save the planner's model weights (used by everyone's ranking from then on)."""
+        name = (name or "").strip()
+        if not name or len(name) > 60:
+            raise InputError("a model name must be 1–60 characters")
+        with store_engine.write_tx(self.engine) as conn:
+            values = {"params": params.to_json(), "updated_by": self.actor.name, "updated_at": clock.now_utc()}
+            n = conn.execute(update(t.priority_model).where(t.priority_model.c.name == name)
+                             .values(**values)).rowcount
+            if n == 0:
+                conn.execute(insert(t.priority_model).values(name=name, **values))
+            self._audit(conn, "priorities.model", f"{name}: {params.to_json()}", "tune the priority model")
+
+    # ------------------------------------------------------------------ focus areas
+
+    def _focus_context(self, params: ModelParams, as_of: date) -> dict:
+        inp = self._priority_inputs()
+        sig = inp["signals"]
+        w = signal_weights(sig, params, as_of=as_of)
+        scores = entrance_scores(sig, params, as_of=as_of)["score"]
+        return {"entrances": inp["entrances"], "dwellings": inp["dwellings"],
+                "signals": sig[w > 0], "scores": scores}
+
+    @operation("focus.read")
+    def focus_candidates(self, *, eps_m: float = 150.0, min_samples: int = 3, as_of: date | None = None,
+                         params: ModelParams | None = None) -> gpd.GeoDataFrame:
+        """Clusters of concerned entrances (DBSCAN in metres) as polygons with statistics.
+
+        For roles that may not see addresses: clusters under 20 dwellings left out, counts
+        1–4 as ``"<5"``, and each shape replaced by the 250 m grid cells it covers.
+        """
+        if not 10 <= float(eps_m) <= 2000:
+            raise InputError(f"eps_m must be between 10 and 2,000 metres. Got {eps_m!r} instead.")
+        if not 2 <= int(min_samples) <= 100:
+            raise InputError(f"min_samples must be between 2 and 100. Got {min_samples!r} instead.")
+        params = params or self._model()
+        ctx = self._focus_context(params, as_of or clock.today())
+        gdf = _focus_candidates(eps_m=eps_m, min_samples=min_samples, **ctx)
+        if self.actor.role in SEES_ADDRESSES:
+            return gdf
+        out = mask_clusters(gdf, sees_addresses=False)
+        out = out.set_geometry([coarsen_to_grid(g) for g in out.geometry], crs=WORK_CRS)
+        return out
+
+    def _area_polygon(self, ref: str):
+        layer, sep, area_id = ref.partition(":")
+        if not sep or not area_id:
+            raise InputError(f"{ref!r}: expected LAYER:AREA_ID, e.g. parishes:7151 or grid250:250m_617500_58775")
+        if is_grid(layer):
+            try:
+                poly = cell_polygon(area_id)
+            except Exception as exc:  # GeoInputError
+                raise InputError(str(exc)) from exc
+            return poly
+        gdf = self.areas(layer)
+        hit = gdf[gdf["area_id"] == area_id]
+        if hit.empty:
+            raise InputError(f"area {area_id!r} is not in layer {layer!r}")
+        return hit.geometry.iloc[0]
+
+    @operation("focus.write")
+    def save_focus_area(self, name: str, geometry=None, origin: str = "drawn", source_ref: str = "",
+                        stats: dict | None = None, *, as_of: date | None = None) -> str:
+        """Save a focus area; returns its ``focus_id``.
+
+        ``geometry``: a shapely (Multi)Polygon in EPSG:25832; for ``origin="area"`` it may be
+        ``None`` and is then taken from ``source_ref`` (``LAYER:AREA_ID``). ``stats``
+        default to the polygon's statistics under the saved model.
+        """
+        name = (name or "").strip()
+        if not name or len(name) > 200:
+            raise InputError("a focus area needs a name of 1–200 characters")
+        if origin not in ORIGINS:
+            raise InputError(f"origin must be one of {', '.join(ORIGINS)}. Got {origin!r} instead.")
+        if geometry is None and origin == "area":
+            geometry = self._area_polygon(source_ref)
+        geometry = valid_area_polygon(geometry)
+        if stats is None:
+            ctx = self._focus_context(self._model(), as_of or clock.today())
+            stats = polygon_stats(geometry, **ctx)
+        fid = str(uuid.uuid4())
+        with store_engine.write_tx(self.engine) as conn:
+            if conn.execute(select(t.focus_areas.c.focus_id).where(t.focus_areas.c.name == name)).first():
+                raise InputError(f"a focus area named {name!r} exists already; choose another name")
+            conn.execute(insert(t.focus_areas).values(
+                focus_id=fid, name=name, origin=origin, source_ref=str(source_ref or "")[:200],
+                geometry_wkb=shapely.to_wkb(geometry), stats=json.dumps(stats, ensure_ascii=False),
+                created_by=self.actor.name, created_at=clock.now_utc()))
+            self._audit(conn, "focus.save", f"{fid}: {name} ({origin} {source_ref})", "choose a focus area")
+        return fid
+
+    @operation("focus.read")
+    def focus_areas(self) -> gpd.GeoDataFrame:
+        """Saved focus areas: ``focus_id, name, origin, source_ref, stats (dict), created_by,
+        created_at, geometry`` (EPSG:25832), by name.
+
+        For roles that may not see addresses: areas under 20 dwellings left out and counts
+        1–4 in ``stats`` as ``"<5"``.
+        """
+        fa = t.focus_areas
+        with store_engine.read_tx(self.engine) as conn:
+            rows = conn.execute(select(fa.c.focus_id, fa.c.name, fa.c.origin, fa.c.source_ref,
+                                       fa.c.geometry_wkb, fa.c.stats, fa.c.created_by, fa.c.created_at)
+                                .order_by(fa.c.name)).mappings().all()
+        sees = self.actor.role in SEES_ADDRESSES
+        recs, geoms = [], []
+        for r in rows:
+            st = json.loads(r["stats"] or "{}")
+            if not sees:
+                if int(st.get("dwellings", 0)) < MIN_DWELLINGS:
+                    continue
+                st = mask_stats(st)
+            recs.append({"focus_id": r["focus_id"], "name": r["name"], "origin": r["origin"],
+                         "source_ref": r["source_ref"], "stats": st,
+                         "created_by": r["created_by"] if sees else "", "created_at": r["created_at"]})
+            geoms.append(shapely.from_wkb(r["geometry_wkb"]))
+        cols = ["focus_id", "name", "origin", "source_ref", "stats", "created_by", "created_at"]
+        return gpd.GeoDataFrame(pd.DataFrame(recs, columns=cols), geometry=geoms, crs=WORK_CRS)
+
+    @operation("focus.read")
+    def focus_area(self, ref: str) -> dict:
+        """One saved focus area by id or name: ``{focus_id, name, origin, source_ref, stats,
+        geometry}`` (shapely, EPSG:25832). Raises :class:`InputError` when unknown."""
+        gdf = self.focus_areas()
+        hit = gdf[(gdf["focus_id"] == ref) | (gdf["name"] == ref)]
+        if hit.empty:
+            raise InputError(f"focus area {ref!r} does not exist; `opspor focus-areas list` shows them")
+        r = hit.iloc[0]
+        return {"focus_id": r["focus_id"], "name": r["name"], "origin": r["origin"],
+                "source_ref": r["source_ref"], "stats": r["stats"], "geometry": r.geometry}
+
+    @operation("focus.write")
+    def delete_focus_area(self, focus_id: str) -> None:
+        """Delete a saved focus area (by id)."""
+        with store_engine.write_tx(self.engine) as conn:
+            n = conn.execute(delete(t.focus_areas).where(t.focus_areas.c.focus_id == focus_id)).rowcount
+            if n == 0:
+                raise InputError(f"focus area {focus_id!r} does not exist")
+            self._audit(conn, "focus.delete", focus_id, "remove a focus area")

@@ -1,0 +1,635 @@
+"""Repository operations for route plans and door outcomes (issue 6): a mixin of
+:class:`detection.repository.core.Repository`. Every public method carries ``@operation``.
+
+- :meth:`RouteOps.plan_routes` picks the doors of a focus area (reported entrances, or a
+  sweep), works out what each needs from the outcomes so far (:mod:`detection.routes.revisits`),
+  solves (:mod:`detection.routes.planner`) on the workspace's walking network and stores the plan.
+- :meth:`RouteOps.route_plans`, :meth:`RouteOps.route_plan` (team leads),
+  :meth:`RouteOps.my_routes` (a field worker's own routes only).
+- :meth:`RouteOps.assign_route` gives a route to field workers through the assignments, so
+  they see its stops and may record outcomes there.
+- :meth:`RouteOps.import_outcomes` reads a CSV or the exported GeoPackage with every row
+  accounted for (imported + rejected + duplicates = rows) and flags implausible logs.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import uuid
+from collections.abc import Callable, Sequence
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import shapely
+from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from detection import clock
+from detection.clock import COPENHAGEN
+from detection.errors import Conflict, InputError, NotAllowed
+from detection.priorities.focus import valid_area_polygon
+from detection.repository.base import insert_many, operation
+from detection.repository.priorities import PriorityOps
+from detection.routes import planner as rt
+from detection.routes import revisits as rv
+from detection.routes.outcomes import (
+    MAX_FIELD,
+    OUTCOME_COLUMNS,
+    check_outcome_rows,
+    implausible,
+    read_outcome_file,
+)
+from detection.routes.prizes import DOOR_CHOICES, SOCIAL_SUPPORT, door_candidates
+from detection.store import engine as store_engine
+from detection.store import schema as t
+from detection.vocab import parse_outcome
+from geo.crs import lonlat_to_xy, xy_to_lonlat
+
+_LONLAT = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*$")
+
+
+_NETWORK_CACHE: dict[tuple[str, int], object] = {}
+
+
+def unit_label(floor: str, door: str) -> str:
+    """``("2", "th")`` → ``"2. th"``; ``("st", "")`` → ``"st."``; ``("", "")`` → ``""``."""
+    floor, door = (floor or "").strip(), (door or "").strip()
+    if floor and not floor.endswith("."):
+        floor += "."
+    return " ".join(p for p in (floor, door) if p)
+
+
+def _iso(ts: object) -> str:
+    v = pd.Timestamp(ts)
+    if v.tzinfo is None:
+        v = v.tz_localize("UTC")
+    return v.tz_convert(COPENHAGEN).isoformat()
+
+
+class RouteOps(PriorityOps):
+    """Route plans, their routes and stops, outcome imports."""
+
+    # ------------------------------------------------------------------ helpers
+
+    def _workspace_network(self):  # noqa: ANN202
+        """The walking network, cached in-process per database and data version."""
+        with store_engine.read_tx(self.engine) as conn:
+            version = conn.execute(select(t.workspace.c.data_version)).scalar() or 0
+        key = (str(self.engine.url), int(version))
+        if key not in _NETWORK_CACHE:
+            _NETWORK_CACHE.clear()
+            _NETWORK_CACHE[key] = self.network()
+        return _NETWORK_CACHE[key]
+
+    def _focus_area(self, area: str) -> tuple[str, object]:
+        """(label, polygon in EPSG:25832) for a focus-area id or name, or ``LAYER:AREA_ID``."""
+        area = str(area or "").strip()
+        if not area:
+            raise InputError("give --area: a focus-area id or name, or LAYER:AREA_ID (e.g. parishes:7244)")
+        fa = t.focus_areas
+        with store_engine.read_tx(self.engine) as conn:
+            row = conn.execute(select(fa.c.focus_id, fa.c.name, fa.c.geometry_wkb).where(
+                (fa.c.focus_id == area) | (fa.c.name == area))).first()
+            if row is not None:
+                return row.name, shapely.from_wkb(row.geometry_wkb)
+            if ":" in area:
+                layer, aid = area.split(":", 1)
+                r = conn.execute(select(t.areas.c.name, t.areas.c.geometry_wkb).where(
+                    t.areas.c.layer == layer, t.areas.c.area_id == aid)).first()
+                if r is not None:
+                    return f"{r.name} ({layer}:{aid})", shapely.from_wkb(r.geometry_wkb)
+            names = [n for (n,) in conn.execute(select(fa.c.name).order_by(fa.c.name)).all()]
+        raise InputError(f"area {area!r} is neither a saved focus area ({', '.join(names) or 'none saved'}) "
+                         "nor LAYER:AREA_ID of a stored area layer (e.g. parishes:7244)")
+
+    def _candidates(self, conn, polygon, doors: str, as_of: date) -> tuple[list[rv.Candidate], pd.DataFrame]:  # noqa: ANN001
+        """Entrances in the area to consider, with units to knock on and their prizes under
+        the planner's saved model (:func:`detection.routes.prizes.door_candidates`)."""
+        if doors not in DOOR_CHOICES:
+            raise InputError(f"--doors {doors!r}: use one of {', '.join(DOOR_CHOICES)}")
+        e = pd.read_sql(select(t.entrances.c.entrance_id, t.entrances.c.street,
+                               t.entrances.c.house_number, t.entrances.c.postcode, t.entrances.c.city,
+                               t.entrances.c.x, t.entrances.c.y), conn)
+        inside = shapely.contains_xy(polygon, e["x"].to_numpy(), e["y"].to_numpy())
+        e = e[inside].reset_index(drop=True)
+        ids = set(e["entrance_id"])
+        s = t.signals
+        sig = pd.read_sql(select(s.c.entrance_id, s.c.unit_id, s.c.kind, s.c.received, s.c.credibility,
+                                 s.c.source, s.c.partner_id, s.c.assessment).order_by(s.c.signal_id), conn)
+        sig = sig[sig["entrance_id"].isin(ids)].reset_index(drop=True)
+        units = pd.read_sql(select(t.units.c.unit_id, t.units.c.entrance_id), conn)
+        units = units[units["entrance_id"].isin(ids)]
+        visited = set(pd.read_sql(select(t.outcomes.c.entrance_id).distinct(), conn)["entrance_id"]) & ids
+        social: set[str] = set()
+        if doors == "social_housing":
+            bbr = pd.read_sql(select(t.bbr_units.c.unit_id, t.bbr_units.c.public_support), conn)
+            soc = set(bbr.loc[bbr["public_support"].astype(str).isin(SOCIAL_SUPPORT), "unit_id"])
+            social = set(units.loc[units["unit_id"].isin(soc), "entrance_id"])
+        cands = door_candidates(e[["entrance_id", "x", "y"]], sig, units, visited=visited, social_housing=social,
+                                doors=doors, params=self._model(), as_of=as_of)
+        return cands, e
+
+    def _start_point(self, conn, start: str | None, doors_xy: np.ndarray, e_all: pd.DataFrame) -> tuple[float, float, str]:  # noqa: ANN001
+        if start:
+            text = str(start).strip()
+            m = _LONLAT.match(text)
+            if m:
+                lon, lat = float(m.group(1)), float(m.group(2))
+                if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+                    raise InputError(f"--start {text!r}: longitude/latitude out of range")
+
+                x, y = lonlat_to_xy([lon], [lat])
+                return float(np.asarray(x)[0]), float(np.asarray(y)[0]), text
+            row = conn.execute(select(t.entrances.c.x, t.entrances.c.y).where(
+                t.entrances.c.entrance_id == text)).first()
+            if row is not None:
+                return float(row.x), float(row.y), text
+            # an address, as the team lead says it ("Tranebjerg Hovedgade 1, 8305 Samsø"),
+            # matched offline like the report import; only a sure match is used
+            hit = self._address_index(conn).match(text)
+            if hit.ok and hit.quality in ("exact", "corrected"):
+                row = conn.execute(select(t.entrances.c.x, t.entrances.c.y).where(
+                    t.entrances.c.entrance_id == hit.entrance_id)).first()
+                return float(row.x), float(row.y), text
+            why = hit.message or (f"the nearest match is uncertain ({hit.quality})" if hit.ok else "not found")
+            raise InputError(f"--start {text!r}: not LON,LAT, an entrance id, or an address of the register "
+                             f"({why}); e.g. 10.60,55.95 or 'Langgade 12, 8305 Samsø'")
+        pts = doors_xy if len(doors_xy) else e_all[["x", "y"]].to_numpy()
+        if not len(pts):
+            raise InputError("the area holds no entrances; pick another area")
+        c = pts.mean(axis=0)
+        k = int(np.argmin(np.hypot(pts[:, 0] - c[0], pts[:, 1] - c[1])))
+        return float(pts[k, 0]), float(pts[k, 1]), "centre"
+
+    # ------------------------------------------------------------------ planning
+
+    @operation("routes.plan")
+    def plan_routes(self, area: str, *, teams: int = 2, days: int = 2, shift: str = "09:00-15:00",
+                    start: str | None = None, doors: str = "reported", from_date: date | None = None,
+                    as_of: date | None = None, seconds: float = 3.0, speed_kmh: float = rt.SPEED_KMH,
+                    per_entrance_s: int = rt.PER_ENTRANCE_S, per_unit_s: int = rt.PER_UNIT_S,
+                    attempts: int = rv.ATTEMPTS, seed: int = 1, iterations: int | None = None,
+                    engine: str = "pyvrp", progress: Callable[[float], None] | None = None,
+                    area_geometry=None) -> dict:  # noqa: ANN001
+        """Plan and store routes for ``teams`` pairs over ``days`` working days in ``area``.
+
+        ``area`` is a saved focus area (id or name) or ``LAYER:AREA_ID``; or, with
+        ``area_geometry`` (a polygon in EPSG:25832, e.g. drawn by the team lead on the map),
+        only a label for that polygon.
+
+        Returns the plan as ``plan-routes --json`` prints it (conventions.md).
+        """
+        as_of = as_of or clock.today()
+        if not (1 <= int(teams) <= 50):
+            raise InputError(f"--teams {teams}: give 1–50 pairs")
+        if not (1 <= int(days) <= 20):
+            raise InputError(f"--days {days}: give 1–20 days")
+        try:
+            shift_s = rt.parse_shift(shift)
+        except ValueError as exc:
+            raise InputError(str(exc)) from None
+        if not (0 < float(seconds) <= 600):
+            raise InputError(f"--seconds {seconds}: give a time limit of 0–600 seconds")
+        first = from_date or rv.next_working_day(as_of)
+        day_list = rv.working_days(first, int(days))
+        if area_geometry is not None:
+
+            polygon = valid_area_polygon(area_geometry, "the area to plan in")
+            label = str(area or "").strip()[:100] or "drawn area"
+            area = f"drawn:{label}"
+        else:
+            label, polygon = self._focus_area(area)
+        with store_engine.read_tx(self.engine) as conn:
+            cands, e_all = self._candidates(conn, polygon, doors, as_of)
+            ids = [c.entrance_id for c in cands]
+            outc = pd.read_sql(select(t.outcomes.c.entrance_id, t.outcomes.c.unit_id,
+                                      t.outcomes.c.outcome, t.outcomes.c.visited_at)
+                               .where(t.outcomes.c.entrance_id.in_(ids)), conn) if ids else pd.DataFrame(
+                columns=["entrance_id", "unit_id", "outcome", "visited_at"])
+            dec = pd.read_sql(select(t.door_decisions).where(t.door_decisions.c.entrance_id.in_(ids)), conn) \
+                if ids else None
+            doors_xy = np.array([(c.x, c.y) for c in cands]).reshape(-1, 2)
+            sx, sy, start_label = self._start_point(conn, start, doors_xy, e_all)
+        door_list, left = rv.door_needs(cands, outc, dec, attempts=int(attempts), shift=shift_s)
+        try:
+            settings = rt.PlanSettings(days=tuple(day_list), start_xy=(sx, sy), teams=int(teams),
+                                       shift=shift_s, speed_kmh=float(speed_kmh),
+                                       per_entrance_s=int(per_entrance_s), per_unit_s=int(per_unit_s),
+                                       seconds=float(seconds), seed=int(seed), iterations=iterations)
+        except ValueError as exc:
+            raise InputError(str(exc)) from None
+        net = self._workspace_network()
+        plan = rt.plan_routes(door_list, settings, net=net, engine=engine, progress=progress)
+        plan_id = uuid.uuid4().hex[:10]
+        params = {"area": area, "teams": int(teams), "days": [d.isoformat() for d in day_list],
+                  "shift": shift, "start": start_label, "doors": doors, "speed_kmh": float(speed_kmh),
+                  "per_entrance_s": int(per_entrance_s), "per_unit_s": int(per_unit_s),
+                  "seconds": float(seconds), "attempts": int(attempts), "seed": int(seed),
+                  "as_of": as_of.isoformat()}
+        unplanned = [{"entrance_id": e, "reason": r} for e, r in plan.unplanned + left]
+        route_rows, stop_rows = [], []
+        for r in plan.routes:
+            d_idx = day_list.index(r.day) + 1
+            rid = f"{plan_id}-{d_idx}-{r.team}"
+            path = rt.walked_path(r, plan.walking, door_list, (sx, sy), net) if r.stops else []
+            route_rows.append({
+                "route_id": rid, "plan_id": plan_id, "team": r.team, "day": r.day,
+                "start_at": r.start.astimezone(UTC), "end_at": (r.end or r.start).astimezone(UTC), "walk_m": round(r.walk_m, 1),
+                "duration_s": int(r.duration_s), "members": None,
+                "path_wkb": shapely.to_wkb(shapely.LineString(path)) if len(path) >= 2 else None})
+            for k, st in enumerate(r.stops, start=1):
+                stop_rows.append({
+                    "route_id": rid, "seq": k, "entrance_id": st.entrance_id,
+                    "units": json.dumps(list(st.units)),
+                    "letter_units": json.dumps(list(door_list[st.index].letter_units)),
+                    "task": st.task, "arrive": st.arrive.astimezone(UTC), "walk_m": round(st.walk_m, 1)})
+        with store_engine.write_tx(self.engine) as conn:
+            conn.execute(insert(t.route_plans).values(
+                plan_id=plan_id, area=label, created_by=self.actor.name, created_at=clock.now_utc(),
+                params=json.dumps(params), method=plan.method, engine=plan.engine, start_x=sx,
+                start_y=sy, prize_collected=plan.prize_collected, prize_total=plan.prize_total,
+                unplanned=json.dumps(unplanned)))
+            insert_many(conn, t.routes, route_rows)
+            insert_many(conn, t.route_stops, stop_rows)
+            self._audit(conn, "routes.plan", f"plan {plan_id}: {len(stop_rows)} stops in {label}",
+                        "plan door-to-door routes", [s["entrance_id"] for s in stop_rows])
+        out = self.route_plan(plan_id)
+        out["stats"] = {**plan.stats, "solve_seconds": round(plan.seconds, 2)}
+        return out
+
+    @operation("routes.read")
+    def route_plans(self) -> list[dict]:
+        """Stored plans, newest first (no addresses)."""
+        p = t.route_plans
+        with store_engine.read_tx(self.engine) as conn:
+            rows = conn.execute(select(p).order_by(p.c.created_at.desc())).mappings().all()
+        return [{"plan_id": r["plan_id"], "area": r["area"], "created_by": r["created_by"],
+                 "created_at": _iso(r["created_at"]), "method": r["method"],
+                 "days": json.loads(r["params"]).get("days", []),
+                 "teams": json.loads(r["params"]).get("teams"),
+                 "unplanned": len(json.loads(r["unplanned"]))} for r in rows]
+
+    @operation("routes.read")
+    def route_plan(self, plan_id: str) -> dict:
+        """One plan in the ``plan-routes --json`` shape, with addresses and walked paths."""
+        return self._plan_detail(plan_id, only_user=None)
+
+    @operation("routes.read_own")
+    def my_routes(self) -> list[dict]:
+        """The routes the acting field worker is a member of (stops with addresses)."""
+        with store_engine.read_tx(self.engine) as conn:
+            rows = conn.execute(select(t.routes.c.route_id, t.routes.c.plan_id, t.routes.c.members)
+                                .order_by(t.routes.c.day, t.routes.c.team)).all()
+        mine = [(rid, pid) for rid, pid, m in rows if m and self.actor.name in m.split(",")]
+        out = []
+        for pid in dict.fromkeys(p for _, p in mine):
+            detail = self._plan_detail(pid, only_user=self.actor.name)
+            out.extend(detail["routes"])
+        return out
+
+    @staticmethod
+    def _plan_stats(routes: list[dict]) -> dict:
+        """Balance and turf overlap of a stored plan (as :func:`detection.routes.planner.plan_routes`
+        reports them when it plans)."""
+        bal = rt.balance_of_teams([(x["team"], x["duration_s"]) for x in routes])
+        return {"balance_ratio": round(bal, 3) if math.isfinite(bal) else None,
+                "turf_overlap": round(rt.overlap_of_turfs(
+                    [(x["day"], [(s["x"], s["y"]) for s in x["stops"]]) for x in routes]), 3)}
+
+    def _plan_detail(self, plan_id: str, *, only_user: str | None) -> dict:
+        p, r, s, e = t.route_plans, t.routes, t.route_stops, t.entrances
+        with store_engine.write_tx(self.engine) as conn:
+            plan = conn.execute(select(p).where(p.c.plan_id == plan_id)).mappings().first()
+            if plan is None:
+                raise InputError(f"route plan {plan_id!r} does not exist")
+            routes = conn.execute(select(r).where(r.c.plan_id == plan_id)
+                                  .order_by(r.c.day, r.c.team)).mappings().all()
+            if only_user is not None:
+                routes = [x for x in routes if x["members"] and only_user in x["members"].split(",")]
+            rids = [x["route_id"] for x in routes]
+            stops = pd.read_sql(
+                select(s, e.c.street, e.c.house_number, e.c.postcode, e.c.city, e.c.x, e.c.y)
+                .join(e, e.c.entrance_id == s.c.entrance_id).where(s.c.route_id.in_(rids))
+                .order_by(s.c.route_id, s.c.seq), conn) if rids else pd.DataFrame()
+            units = pd.read_sql(select(t.units.c.unit_id, t.units.c.floor, t.units.c.door)
+                                .where(t.units.c.entrance_id.in_(list(set(stops["entrance_id"]))))
+                                if len(stops) else select(t.units).where(False), conn)
+            self._audit(conn, "routes.read" if only_user is None else "routes.read_own",
+                        f"plan {plan_id}: {len(stops)} stops", "view route plan",
+                        stops["entrance_id"] if len(stops) else [])
+        labels = {u.unit_id: unit_label(u.floor, u.door) for u in units.itertuples(index=False)}
+
+        slon, slat = xy_to_lonlat([plan["start_x"]], [plan["start_y"]])
+        by_route = {k: g for k, g in stops.groupby("route_id")} if len(stops) else {}
+        out_routes = []
+        for x in routes:
+            g = by_route.get(x["route_id"])
+            st_list = []
+            if g is not None:
+                lon, lat = xy_to_lonlat(g["x"].to_numpy(), g["y"].to_numpy())
+                for k, row in enumerate(g.itertuples(index=False)):
+                    u = json.loads(row.units)
+                    st_list.append({
+                        "entrance_id": row.entrance_id, "units": u, "arrive": _iso(row.arrive),
+                        "walk_m": round(float(row.walk_m)), "task": row.task,
+                        "seq": int(row.seq),
+                        "letter_units": json.loads(row.letter_units),
+                        "unit_labels": [labels.get(v, v) for v in u],
+                        "address": f"{row.street} {row.house_number}, {row.postcode} {row.city}".strip(", "),
+                        "lon": round(float(lon[k]), 7), "lat": round(float(lat[k]), 7),
+                        "x": float(row.x), "y": float(row.y)})
+            path = []
+            if x["path_wkb"]:
+                line = shapely.from_wkb(x["path_wkb"])
+                plon, plat = xy_to_lonlat(*np.asarray(line.coords).T)
+                path = [[round(float(a), 7), round(float(b), 7)] for a, b in zip(plon, plat, strict=True)]
+            out_routes.append({
+                "route_id": x["route_id"], "team": int(x["team"]), "day": pd.Timestamp(x["day"]).date().isoformat(),
+                "start": _iso(x["start_at"]), "end": _iso(x["end_at"]), "stops": st_list,
+                "walk_m": round(float(x["walk_m"])), "duration_s": int(x["duration_s"]),
+                "members": x["members"].split(",") if x["members"] else [], "path": path})
+        return {
+            "plan_id": plan_id, "area": plan["area"], "method": plan["method"], "engine": plan["engine"],
+            "params": json.loads(plan["params"]),
+            "start_point": {"lon": round(float(np.asarray(slon)[0]), 7), "lat": round(float(np.asarray(slat)[0]), 7)},
+            "routes": out_routes, "unplanned": json.loads(plan["unplanned"]) if only_user is None else [],
+            "stats": self._plan_stats(out_routes) if only_user is None else {},
+            "totals": {"routes": sum(1 for x in out_routes if x["stops"]),
+                       "stops": sum(len(x["stops"]) for x in out_routes),
+                       "walk_m": sum(x["walk_m"] for x in out_routes),
+                       "duration_s": sum(x["duration_s"] for x in out_routes),
+                       "prize_collected": round(float(plan["prize_collected"]), 3),
+                       "prize_total": round(float(plan["prize_total"]), 3)},
+        }
+
+    @operation("routes.plan")
+    def planning_areas(self) -> list[dict]:
+        """Areas a plan can cover: saved focus areas first, then the areas of stored
+        (non-grid) layers; ``{"key", "name", "kind"}`` with ``key`` as ``--area`` takes it."""
+        fa = t.focus_areas
+        with store_engine.read_tx(self.engine) as conn:
+            focus = conn.execute(select(fa.c.focus_id, fa.c.name).order_by(fa.c.name)).all()
+            areas = conn.execute(select(t.areas.c.layer, t.areas.c.area_id, t.areas.c.name)
+                                 .where(~t.areas.c.layer.startswith("grid"))
+                                 .order_by(t.areas.c.layer, t.areas.c.name)).all()
+        return ([{"key": f, "name": n, "kind": "focus"} for f, n in focus]
+                + [{"key": f"{layer}:{a}", "name": n, "kind": layer} for layer, a, n in areas])
+
+    @operation("routes.plan")
+    def field_workers(self) -> list[str]:
+        """Names of enabled field workers and team leads (who can walk a route)."""
+        u = t.users
+        with store_engine.read_tx(self.engine) as conn:
+            return list(conn.execute(select(u.c.name).where(
+                u.c.role.in_(["field_worker", "team_lead"]), u.c.disabled.is_(False)).order_by(u.c.name)).scalars())
+
+    @operation("routes.plan")
+    def assign_route(self, route_id: str, users: Sequence[str]) -> dict:
+        """Give a route to field workers: its entrances are assigned to them (versions bumped),
+        so they see the stops and may record outcomes there."""
+        members = [u.strip() for u in users if u and u.strip()]
+        if not members:
+            raise InputError(f"--assign {route_id}=…: name at least one field worker")
+        with store_engine.write_tx(self.engine) as conn:
+            known = dict(conn.execute(select(t.users.c.name, t.users.c.role)
+                                      .where(t.users.c.name.in_(members))).all())
+            bad = [m for m in members if known.get(m) not in ("field_worker", "team_lead")]
+            if bad:
+                raise InputError(f"{', '.join(map(repr, bad))} are not field workers or team leads")
+            if conn.execute(select(t.routes.c.route_id).where(t.routes.c.route_id == route_id)).first() is None:
+                raise InputError(f"route {route_id!r} does not exist")
+            team = ",".join(members)
+            conn.execute(update(t.routes).where(t.routes.c.route_id == route_id).values(members=team))
+            entr = [x for (x,) in conn.execute(select(t.route_stops.c.entrance_id)
+                                                .where(t.route_stops.c.route_id == route_id)).all()]
+            have = dict(conn.execute(select(t.assignments.c.entrance_id, t.assignments.c.version)
+                                     .where(t.assignments.c.entrance_id.in_(entr))).all())
+            now = clock.now_utc()
+            for eid in entr:
+                values = {"team": team, "assigned_by": self.actor.name, "assigned_at": now}
+                if eid in have:
+                    conn.execute(update(t.assignments).where(t.assignments.c.entrance_id == eid)
+                                 .values(version=int(have[eid]) + 1, **values))
+                else:
+                    conn.execute(insert(t.assignments).values(entrance_id=eid, version=1, **values))
+            self._audit(conn, "routes.assign", f"{route_id} → {team}", "assign route to a pair", entr)
+        return {"route_id": route_id, "members": members, "entrances": len(entr)}
+
+    @operation("routes.plan")
+    def clear_unsafe(self, entrance_id: str, note: str = "") -> None:
+        """A team lead's decision that an entrance marked unsafe may be planned again."""
+        with store_engine.write_tx(self.engine) as conn:
+            if conn.execute(select(t.entrances.c.entrance_id)
+                            .where(t.entrances.c.entrance_id == entrance_id)).first() is None:
+                raise InputError(f"entrance {entrance_id!r} is not in the register")
+            conn.execute(insert(t.door_decisions).values(
+                entrance_id=entrance_id, decision="clear_unsafe", decided_by=self.actor.name,
+                decided_at=clock.now_utc(), note=note[:MAX_FIELD]))
+            self._audit(conn, "routes.clear_unsafe", entrance_id, "lead's decision on an unsafe door",
+                        [entrance_id])
+
+    @operation("outcomes.write")
+    def mark_entrance_not_home(self, entrance_id: str, *, visited_at: datetime, note: str = "") -> str:
+        """Record "not home" for the whole entrance (every unit) at once."""
+        return self.record_outcome(entrance_id, "not_home", visited_at=visited_at, unit_id=None, note=note)
+
+    # ------------------------------------------------------------------ outcome import
+
+    @operation("outcomes.import")
+    def import_outcomes(self, path: str | Path | list[dict], *, as_of: date | None = None,
+                        file_name: str = "rows") -> dict:
+        """Import outcomes from a CSV or the exported GeoPackage (its ``outcomes`` layer), or
+        from rows given as dicts (the phone page; ``file_name`` names them in the batch).
+
+        Every row is accounted for: ``rows = imported + rejected + duplicates``. Rejected
+        rows carry a reason (``entrance_missing``, ``entrance_unknown``, ``unit_unknown``,
+        ``outcome_unknown``, ``date_missing``, ``date_invalid``, ``date_future``,
+        ``field_too_long``, ``bad_encoding``); a file whose header lacks the columns is
+        refused as ``header_unknown``. Implausible logs are imported but flagged:
+        ``too_fast`` (two doors closer in time than walking between them allows) and
+        ``too_many_doors`` (over 20 entrances within an hour by the same recorder/file).
+        """
+        as_of = as_of or clock.today()
+        if isinstance(path, list):
+            frame = pd.DataFrame(path, columns=list(OUTCOME_COLUMNS))
+            return self._import_outcome_frame(frame, file_name, as_of, 1)
+        frame, first_row = read_outcome_file(path)
+        return self._import_outcome_frame(frame, Path(path).name, as_of, first_row)
+
+    def _import_outcome_frame(self, frame: pd.DataFrame, file_name: str, as_of: date,
+                              first_row: int) -> dict:
+        batch_id = str(uuid.uuid4())
+        with store_engine.write_tx(self.engine) as conn:
+            ent = pd.read_sql(select(t.entrances.c.entrance_id, t.entrances.c.x, t.entrances.c.y), conn)
+            xy = {r.entrance_id: (r.x, r.y) for r in ent.itertuples(index=False)}
+            unit_entr = dict(conn.execute(select(t.units.c.unit_id, t.units.c.entrance_id)).all())
+            good, rejected = check_outcome_rows(frame, entrances=set(xy), unit_entrance=unit_entr,
+                                                as_of=as_of, first_row=first_row)
+            existing = set()
+            if good:
+                ex = pd.read_sql(select(t.outcomes.c.entrance_id, t.outcomes.c.unit_id, t.outcomes.c.outcome,
+                                        t.outcomes.c.visited_at).where(
+                    t.outcomes.c.entrance_id.in_({g["entrance_id"] for g in good})), conn)
+                existing = {(r.entrance_id, r.unit_id or None, r.outcome, pd.Timestamp(r.visited_at).tz_localize(None)
+                             if pd.Timestamp(r.visited_at).tzinfo is None else
+                             pd.Timestamp(r.visited_at).tz_convert(UTC).tz_localize(None))
+                            for r in ex.itertuples(index=False)}
+            rows_new, duplicates, seen = [], 0, set()
+            for g in good:
+                key = (g["entrance_id"], g["unit_id"], g["outcome"],
+                       pd.Timestamp(g["visited_at"]).tz_convert(UTC).tz_localize(None))
+                if key in existing or key in seen:
+                    duplicates += 1
+                    continue
+                seen.add(key)
+                rows_new.append(g)
+            # a log is per pair: rows go with the stored route that has the entrance that day
+            rs = pd.read_sql(select(t.route_stops.c.entrance_id, t.routes.c.route_id, t.routes.c.day)
+                             .join(t.routes, t.routes.c.route_id == t.route_stops.c.route_id)
+                             .where(t.route_stops.c.entrance_id.in_({g["entrance_id"] for g in rows_new})),
+                             conn) if rows_new else pd.DataFrame(columns=["entrance_id", "route_id", "day"])
+            route_of = {(r.entrance_id, pd.Timestamp(r.day).date()): r.route_id for r in rs.itertuples(index=False)}
+            groups: dict[str, list[dict]] = {}
+            for g in rows_new:
+                local_day = g["visited_at"].astimezone(COPENHAGEN).date()
+                groups.setdefault(route_of.get((g["entrance_id"], local_day), ""), []).append(g)
+            flagged = sorted((f for rows in groups.values() for f in implausible(rows, xy)),
+                             key=lambda f: f["row"])
+            insert_many(conn, t.outcomes, [{
+                "outcome_id": str(uuid.uuid4()), "entrance_id": g["entrance_id"], "unit_id": g["unit_id"],
+                "outcome": g["outcome"], "visited_at": g["visited_at"], "recorded_by": self.actor.name,
+                "recorded_at": clock.now_utc(), "note": g["note"]} for g in rows_new])
+            n_rows = len(frame)
+            conn.execute(insert(t.import_batches).values(
+                batch_id=batch_id, kind="outcomes", file_name=file_name[:300], created_at=clock.now_utc(),
+                created_by=self.actor.name, rows=n_rows, imported=len(rows_new), rejected=len(rejected),
+                duplicates=duplicates))
+            if rejected:
+                insert_many(conn, t.rejected_rows, [{**r, "batch_id": batch_id, "raw": "",
+                                                      "created_at": clock.now_utc()} for r in rejected])
+            self._audit(conn, "outcomes.import", f"{file_name}: {len(rows_new)} outcomes",
+                        "import door outcomes", [g["entrance_id"] for g in rows_new])
+        return {"batch_id": batch_id, "rows": n_rows, "imported": len(rows_new), "rejected": len(rejected),
+                "duplicates": duplicates, "cpr_removed": 0, "rejected_rows": rejected, "flagged": flagged}
+
+    @operation("routes.plan")
+    def delete_route_plan(self, plan_id: str) -> None:
+        """Delete a stored plan (its routes and stops go with it)."""
+        with store_engine.write_tx(self.engine) as conn:
+            n = conn.execute(delete(t.route_plans).where(t.route_plans.c.plan_id == plan_id)).rowcount
+            if n == 0:
+                raise InputError(f"route plan {plan_id!r} does not exist")
+            self._audit(conn, "routes.delete", plan_id, "delete route plan")
+
+    @operation("assignments.write")
+    def assign_entrance(self, entrance_id: str, team: Sequence[str], *, expected_version: int) -> int:
+        """Assign an entrance to a team (usually a pair of field workers).
+
+        ``expected_version`` is the version the team lead saw (0 when unassigned). When
+        someone else changed the assignment since, :class:`Conflict` is raised and nothing is
+        changed: of two leads assigning one entrance at once exactly one wins. Returns the
+        new version.
+        """
+        expected_version = int(expected_version)
+        members = [m.strip() for m in team if m.strip()]
+        if not members:
+            raise InputError("a team needs at least one member")
+        with store_engine.write_tx(self.engine) as conn:
+            known = dict(conn.execute(select(t.users.c.name, t.users.c.role)
+                                      .where(t.users.c.name.in_(members))).all())
+            bad = [m for m in members if known.get(m) not in ("field_worker", "team_lead")]
+            if bad:
+                raise InputError(f"team member(s) {', '.join(map(repr, bad))} are not field workers or team leads")
+            if conn.execute(select(t.entrances.c.entrance_id)
+                            .where(t.entrances.c.entrance_id == entrance_id)).first() is None:
+                raise InputError(f"entrance {entrance_id!r} is not in the register")
+            values = {"team": ",".join(members), "assigned_by": self.actor.name, "assigned_at": clock.now_utc(),
+                      "version": expected_version + 1}
+            if expected_version == 0:
+                try:
+                    with conn.begin_nested():
+                        conn.execute(insert(t.assignments).values(entrance_id=entrance_id, **values))
+                except IntegrityError:
+                    raise Conflict(f"entrance {entrance_id} was assigned by someone else just now; "
+                                   "reload and try again") from None
+            else:
+                n = conn.execute(update(t.assignments).where(
+                    t.assignments.c.entrance_id == entrance_id,
+                    t.assignments.c.version == expected_version).values(**values)).rowcount
+                if n == 0:
+                    raise Conflict(f"entrance {entrance_id} was changed by someone else since version "
+                                   f"{expected_version}; reload and try again")
+            self._audit(conn, "assignments.write", f"{entrance_id} → {values['team']}",
+                        "assign entrance to a team", [entrance_id])
+        return expected_version + 1
+
+    @operation("assignments.read")
+    def assignments(self) -> pd.DataFrame:
+        """All assignments (team leads)."""
+        with store_engine.write_tx(self.engine) as conn:
+            df = pd.read_sql(select(t.assignments).order_by(t.assignments.c.entrance_id), conn)
+            self._audit(conn, "assignments.read", f"{len(df)} assignments", "review assignments",
+                        df["entrance_id"])
+        return df
+
+    @operation("assignments.read_own")
+    def my_assignments(self) -> pd.DataFrame:
+        """The acting field worker's own assigned entrances with their address (nothing else)."""
+        a, e = t.assignments, t.entrances
+        with store_engine.write_tx(self.engine) as conn:
+            df = pd.read_sql(
+                select(a.c.entrance_id, a.c.team, a.c.version, e.c.street, e.c.house_number,
+                       e.c.postcode, e.c.city, e.c.x, e.c.y)
+                .join(e, e.c.entrance_id == a.c.entrance_id).order_by(a.c.entrance_id), conn)
+            mine = [self.actor.name in (team or "").split(",") for team in df["team"]]
+            df = df[pd.Series(mine, index=df.index, dtype=bool)]
+            self._audit(conn, "assignments.read_own", f"{len(df)} entrances", "walk my route",
+                        df["entrance_id"])
+        return df.reset_index(drop=True)
+
+    def _require_on_team(self, conn: Connection, entrance_id: str) -> None:
+        if self.actor.role != "field_worker":
+            return
+        team = conn.execute(select(t.assignments.c.team)
+                            .where(t.assignments.c.entrance_id == entrance_id)).scalar()
+        if team is None or self.actor.name not in team.split(","):
+            raise NotAllowed(f"user {self.actor.name!r} is not assigned to entrance {entrance_id}")
+
+    @operation("outcomes.write")
+    def record_outcome(self, entrance_id: str, outcome: str, *, visited_at: datetime,
+                       unit_id: str | None = None, note: str = "") -> str:
+        """Record what happened at a door; a field worker only at their own entrances."""
+        code = parse_outcome(outcome)
+        if len(note) > 2000:
+            raise InputError("note is longer than 2,000 characters")
+        oid = str(uuid.uuid4())
+        with store_engine.write_tx(self.engine) as conn:
+            self._require_on_team(conn, entrance_id)
+            conn.execute(insert(t.outcomes).values(
+                outcome_id=oid, entrance_id=entrance_id, unit_id=unit_id, outcome=code,
+                visited_at=visited_at, recorded_by=self.actor.name, recorded_at=clock.now_utc(), note=note))
+            self._audit(conn, "outcomes.write", f"{entrance_id}: {code}", "record door outcome",
+                        [entrance_id])
+        return oid
+
+    @operation("outcomes.read")
+    def outcomes(self, entrance_id: str | None = None) -> pd.DataFrame:
+        """Outcomes (all for a team lead; a field worker only at their own entrances)."""
+        q = select(t.outcomes).order_by(t.outcomes.c.visited_at, t.outcomes.c.outcome_id)
+        if entrance_id is not None:
+            q = q.where(t.outcomes.c.entrance_id == entrance_id)
+        with store_engine.write_tx(self.engine) as conn:
+            if entrance_id is not None:
+                self._require_on_team(conn, entrance_id)
+            df = pd.read_sql(q, conn)
+            if self.actor.role == "field_worker" and entrance_id is None:
+                mine = conn.execute(select(t.assignments.c.entrance_id, t.assignments.c.team)).all()
+                own = {e for e, team in mine if team and self.actor.name in team.split(",")}
+                df = df[df["entrance_id"].isin(own)]
+            self._audit(conn, "outcomes.read", entrance_id or f"{len(df)} outcomes",
+                        "review door outcomes", df["entrance_id"])
+        return df.reset_index(drop=True)

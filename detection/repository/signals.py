@@ -1,0 +1,347 @@
+"""Repository operations for importing partners' reports (issue 4): a mixin of
+:class:`detection.repository.core.Repository`. Every public method carries ``@operation``.
+
+An import is one write transaction: the ``import_batches`` row, every new signal and every
+rejected row go in together or not at all, with the audit entry in the same transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from collections.abc import Callable, Iterable
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import shapely
+from sqlalchemy import Connection, func, insert, select, update
+
+from detection import clock
+from detection.access import SEES_ADDRESSES
+from detection.errors import InputError, NotAllowed
+from detection.privacy import mask_frame
+from detection.repository.base import insert_many, operation
+from detection.repository.workspace import WorkspaceOps
+from detection.signals.importer import (
+    DANISH_HEADER,
+    CheckResult,
+    canonical_field,
+    check_rows,
+    raw_json,
+    read_reports,
+    split_duplicates,
+)
+from detection.store import engine as store_engine
+from detection.store import schema as t
+from detection.vocab import ASSESSMENTS
+from geo.addresses import format_address
+from geo.areas import GRID_LAYERS, ddkn_cell_ids
+from geo.geocode import QUALITIES
+
+#: assessment (vurdering) values of a signal; every signal starts as ``new``
+
+_CHUNK = 2_000
+
+
+class DemoWorkspace(NotAllowed):
+    """A real import into the synthetic demo workspace, without ``allow_in_demo``."""
+
+    code = "demo_workspace"
+
+
+def _chunks(items: list, n: int = _CHUNK):
+    for i in range(0, len(items), n):
+        yield items[i:i + n]
+
+
+class SignalOps(WorkspaceOps):
+    """Import, rejected rows and assessment of signals."""
+
+    # ------------------------------------------------------------------ import
+
+
+    @operation("signals.import")
+    def import_signals(self, source_file: str | Path | bytes, *, as_of: date, file_name: str | None = None,
+                       source: str | None = None, allow_in_demo: bool = False,
+                       progress: Callable[[float], None] | None = None) -> dict:
+        """Import a file of partners' reports in one transaction; the summary of conventions.md.
+
+        Returns ``{"batch_id", "rows", "imported", "rejected", "duplicates", "cpr_removed",
+        "rejected_rows": [{"row", "field", "value", "reason", "message"}]}`` with
+        ``rows = imported + rejected + duplicates``. A file whose header can't be used raises
+        :class:`detection.signals.importer.ImportFileError` (nothing is stored). A synthetic demo
+        workspace refuses the import unless ``allow_in_demo``.
+        """
+        with store_engine.read_tx(self.engine) as conn:
+            ws = conn.execute(select(t.workspace.c.synthetic)).first()
+            if ws is None:
+                raise InputError("this database holds no workspace yet; run `opspor init` or `opspor demo`")
+            if ws[0] and not allow_in_demo:
+                raise DemoWorkspace("this is the synthetic demo workspace: it refuses real reports. "
+                                    "Use --allow-in-demo to import a test file into it anyway")
+            index = self._address_index(conn)
+            partners = {n.casefold(): pid for pid, n in conn.execute(
+                select(t.partners.c.partner_id, t.partners.c.name)).all()}
+        if isinstance(source_file, bytes | bytearray):
+            data = bytes(source_file)
+        else:
+            path = Path(source_file)
+            if not path.is_file():
+                raise InputError(f"file {path} does not exist; check the path")
+            data, file_name = path.read_bytes(), file_name or path.name
+        table = read_reports(data, file_name or "upload")
+        checked = check_rows(table, index, as_of=as_of, source=source, progress=progress)
+        sha = hashlib.sha256(data).hexdigest()
+        return self._store_import(table.file_name, checked, sha, partners)
+
+    def _store_import(self, file_name: str, checked: CheckResult, sha: str | None,
+                      partners: dict[str, str]) -> dict:
+        batch_id = str(uuid.uuid4())
+        now = clock.now_utc()
+        s = t.signals
+        with store_engine.write_tx(self.engine) as conn:
+            refs = sorted({a.external_ref for a in checked.accepted if a.external_ref})
+            known_refs: set[tuple[str, str]] = set()
+            for part in _chunks(refs):
+                known_refs |= {(a, b) for a, b in conn.execute(
+                    select(s.c.source, s.c.external_ref).where(s.c.external_ref.in_(part))).all()}
+            hashes = sorted({a.content_hash for a in checked.accepted if not a.external_ref})
+            known_hashes: set[str] = set()
+            for part in _chunks(hashes):
+                known_hashes |= set(conn.execute(
+                    select(s.c.content_hash).where(s.c.content_hash.in_(part))).scalars())
+            new, dups = split_duplicates(checked.accepted, known_refs=known_refs, known_hashes=known_hashes)
+            conn.execute(insert(t.import_batches).values(
+                batch_id=batch_id, kind="signals", file_name=file_name[:300], created_at=now,
+                created_by=self.actor.name, rows=checked.rows, imported=len(new),
+                rejected=len(checked.rejected), duplicates=len(dups), cpr_removed=checked.cpr_removed,
+                file_sha256=sha))
+            insert_many(conn, s, [{
+                "signal_id": str(uuid.uuid4()), "kind": a.kind, "received": a.received,
+                "entrance_id": a.entrance_id, "unit_id": a.unit_id,
+                "partner_id": partners.get(a.source.casefold()), "source": a.source,
+                "external_ref": a.external_ref, "note": a.note, "credibility": a.credibility,
+                "match_quality": a.match_quality, "synthetic": False, "assessment": "new",
+                "assessed_by": None, "assessed_at": None, "cpr_removed": a.cpr_removed,
+                "batch_id": batch_id, "created_at": now, "content_hash": a.content_hash,
+            } for a in new])
+            # earlier rejections of the same rows: closed (fixed now, or rejected again below)
+            seen_keys = {a.key for a in checked.accepted} | {r.key for r in checked.rejected}
+            self._close_rejections(conn, seen_keys, now)
+            insert_many(conn, t.rejected_rows, [{
+                "batch_id": batch_id, "row": r.row, "field": r.field[:100], "value": r.value,
+                "reason": r.reason, "message": r.message, "created_at": now, "resolved_at": None,
+                "raw": raw_json({"key": r.key, "file": file_name, "cells": r.raw}),
+            } for r in checked.rejected])
+            if new:
+                self._bump_version(conn)
+            self._audit(conn, "signals.import",
+                        f"batch {batch_id}: {len(new)} new signals, {len(checked.rejected)} rejected rows "
+                        f"from {file_name}", "import partners' reports",
+                        [a.entrance_id for a in new])
+        return {"batch_id": batch_id, "rows": checked.rows, "imported": len(new),
+                "rejected": len(checked.rejected), "duplicates": len(dups),
+                "cpr_removed": checked.cpr_removed,
+                "rejected_rows": [r.public() for r in checked.rejected]}
+
+    def _close_rejections(self, conn: Connection, keys: set[str], now) -> int:  # noqa: ANN001
+        rr = t.rejected_rows
+        open_rows = conn.execute(select(rr.c.id, rr.c.raw).where(rr.c.resolved_at.is_(None))).all()
+        ids = [i for i, raw in open_rows if _raw_key(raw) in keys]
+        for part in _chunks(ids):
+            conn.execute(update(rr).where(rr.c.id.in_(part)).values(resolved_at=now))
+        return len(ids)
+
+    @operation("signals.import")
+    def import_batches(self) -> pd.DataFrame:
+        """Import batches of partner reports, newest first (counts only, no personal data)."""
+        b = t.import_batches
+        with store_engine.read_tx(self.engine) as conn:
+            return pd.read_sql(select(b).where(b.c.kind == "signals").order_by(b.c.created_at.desc()), conn)
+
+    # ------------------------------------------------------------------ rejected rows
+
+    @operation("rejected.manage")
+    def rejected_rows(self, *, batch_id: str | None = None, include_resolved: bool = False) -> pd.DataFrame:
+        """Rejected rows with their reasons (personal data: audited).
+
+        Columns ``id, batch_id, file, row, field, value, reason, message, created_at,
+        resolved_at, cells`` (``cells``: the row as it was, CPR numbers removed).
+        """
+        rr, b = t.rejected_rows, t.import_batches
+        q = (select(rr, b.c.file_name).join(b, b.c.batch_id == rr.c.batch_id)
+             .order_by(rr.c.created_at, rr.c.batch_id, rr.c.row))
+        if batch_id:
+            q = q.where(rr.c.batch_id == batch_id)
+        if not include_resolved:
+            q = q.where(rr.c.resolved_at.is_(None))
+        with store_engine.write_tx(self.engine) as conn:
+            if batch_id and conn.execute(select(b.c.batch_id).where(b.c.batch_id == batch_id)).first() is None:
+                raise InputError(f"import batch {batch_id!r} does not exist; see `opspor rejected list`")
+            df = pd.read_sql(q, conn)
+            self._audit(conn, "rejected.read", f"{len(df)} rejected rows" + (f" of batch {batch_id}" if batch_id else ""),
+                        "review rejected import rows")
+        parsed = [json.loads(r or "{}") for r in df["raw"]]
+        df = df.assign(file=df["file_name"], cells=[p.get("cells", {}) for p in parsed],
+                       key=[p.get("key", "") for p in parsed])
+        return df[["id", "batch_id", "file", "row", "field", "value", "reason", "message", "created_at",
+                   "resolved_at", "cells", "key"]].reset_index(drop=True)
+
+    @operation("rejected.manage")
+    def rejected_export_frame(self, *, batch_id: str | None = None) -> pd.DataFrame:
+        """Open rejected rows as a sheet to fix and import again.
+
+        The row's original cells under the Danish header of their field (so rows of files
+        with different headers share one sheet), then ``Afvist række`` (which row this was, so a fixed
+        row closes its rejection), ``Afvisningsårsag`` and ``Besked``. The importer knows
+        these three headers; the file can be imported again as it is once fixed.
+        """
+        df = self.rejected_rows(batch_id=batch_id)
+        records: list[dict[str, str]] = []
+        for cells in df["cells"]:
+            rec: dict[str, str] = {}
+            for header, value in cells.items():
+                canon = canonical_field(header)
+                if canon in DANISH_HEADER and canon != "origin":
+                    rec[DANISH_HEADER[canon]] = value
+            records.append(rec)
+        order = [h for h in DANISH_HEADER.values() if any(h in r for r in records)]
+        out = pd.DataFrame(records, columns=order).fillna("")
+        out["Afvist række"] = [k[4:] if k.startswith("row:") else f"{f}|{r}"
+                               for k, f, r in zip(df["key"], df["file"], df["row"], strict=True)]
+        out["Afvisningsårsag"] = df["reason"].to_numpy()
+        out["Besked"] = df["message"].to_numpy()
+        return out
+
+    # ------------------------------------------------------------------ assessment
+
+    @operation("signals.assess")
+    def assess_signal(self, signal_id: str, assessment: str) -> dict:
+        """Set a signal's assessment (vurdering) with who and when.
+
+        ``assessment``: ``in_target_group``, ``not_in_target_group``, ``unclear`` (or back
+        to ``new``).
+        """
+        if assessment not in ASSESSMENTS:
+            raise InputError(f"assessment {assessment!r} is not known; use one of: {', '.join(ASSESSMENTS)}")
+        s = t.signals
+        now = clock.now_utc()
+        with store_engine.write_tx(self.engine) as conn:
+            row = conn.execute(select(s.c.entrance_id).where(s.c.signal_id == signal_id)).first()
+            if row is None:
+                raise InputError(f"signal {signal_id!r} does not exist")
+            new_by = None if assessment == "new" else self.actor.name
+            new_at = None if assessment == "new" else now
+            conn.execute(update(s).where(s.c.signal_id == signal_id).values(
+                assessment=assessment, assessed_by=new_by, assessed_at=new_at))
+            self._audit(conn, "signals.assess", f"{signal_id}: {assessment}", "assess a partner report",
+                        [row[0]])
+        return {"signal_id": signal_id, "assessment": assessment, "assessed_by": new_by,
+                "assessed_at": new_at.isoformat() if new_at else None}
+
+    @operation("signals.assess")
+    def signals_to_assess(self, *, kind: str | None = None, source: str | None = None,
+                          area: tuple[str, str] | None = None, match_quality: str | None = None,
+                          assessment: str | None = "new", limit: int = 5_000) -> pd.DataFrame:
+        """Signals with their address and note, for assessment (personal data: audited).
+
+        Filters: ``kind`` id, ``source`` (exact), ``area`` = ``(layer, area_id)`` (a stored
+        layer or a grid layer ``grid100``/``grid250``/``grid1km``), ``match_quality``, and
+        ``assessment`` (default ``new``; ``None`` = all). Oldest first.
+        """
+        if match_quality is not None and match_quality not in QUALITIES:
+            raise InputError(f"match quality {match_quality!r} is not known; use one of: {', '.join(QUALITIES)}")
+        if assessment is not None and assessment not in ASSESSMENTS:
+            raise InputError(f"assessment {assessment!r} is not known; use one of: {', '.join(ASSESSMENTS)}")
+        s, e, u = t.signals, t.entrances, t.units
+        q = (select(s.c.signal_id, s.c.received, s.c.kind, s.c.source, s.c.note, s.c.credibility,
+                    s.c.match_quality, s.c.assessment, s.c.assessed_by, s.c.assessed_at, s.c.cpr_removed,
+                    s.c.entrance_id, s.c.unit_id, e.c.street, e.c.house_number, e.c.postcode, e.c.city,
+                    u.c.floor, u.c.door, e.c.x, e.c.y)
+             .join(e, e.c.entrance_id == s.c.entrance_id)
+             .outerjoin(u, u.c.unit_id == s.c.unit_id)
+             .order_by(s.c.received, s.c.signal_id))
+        if kind:
+            q = q.where(s.c.kind == kind)
+        if source:
+            q = q.where(s.c.source == source)
+        if match_quality:
+            q = q.where(s.c.match_quality == match_quality)
+        if assessment:
+            q = q.where(s.c.assessment == assessment)
+        with store_engine.write_tx(self.engine) as conn:
+            df = pd.read_sql(q, conn)
+            if area is not None:
+                df = df[self._in_area(conn, df, area)]
+            df = df.head(limit)
+            self._audit(conn, "signals.assess.read", f"{len(df)} signals to assess",
+                        "assess partner reports", df["entrance_id"])
+        df = df.assign(address=[format_address(a, b, c, d, f, g) for a, b, c, d, f, g in zip(
+            df["street"], df["house_number"], df["postcode"], df["city"], df["floor"].fillna(""),
+            df["door"].fillna(""), strict=True)])
+        return df.drop(columns=["street", "house_number", "postcode", "city", "floor", "door"]).reset_index(drop=True)
+
+    def _in_area(self, conn: Connection, df: pd.DataFrame, area: tuple[str, str]) -> np.ndarray:
+
+        layer, area_id = area
+        if layer in GRID_LAYERS:
+            return ddkn_cell_ids(df["x"].to_numpy(), df["y"].to_numpy(), size_m=GRID_LAYERS[layer]) == area_id
+        wkb = conn.execute(select(t.areas.c.geometry_wkb).where(
+            t.areas.c.layer == layer, t.areas.c.area_id == area_id)).scalar()
+        if wkb is None:
+            raise InputError(f"area {layer}:{area_id} does not exist")
+        return shapely.contains_xy(shapely.from_wkb(wkb), df["x"].to_numpy(), df["y"].to_numpy())
+
+    @operation("signals.assess")
+    def signal_sources(self) -> list[str]:
+        """Distinct signal sources (partner names), for the assessment filters."""
+        with store_engine.read_tx(self.engine) as conn:
+            return list(conn.execute(select(t.signals.c.source).group_by(t.signals.c.source)
+                                     .order_by(func.lower(t.signals.c.source))).scalars())
+
+    @operation("signals.read")
+    def signals(self, *, purpose: str) -> pd.DataFrame:
+        """Signals at their entrances (personal data: audited with ``purpose``).
+
+        Columns: ``signal_id, kind, received, entrance_id, unit_id, source, credibility,
+        match_quality, synthetic, assessment, x, y``. Notes are not included.
+        """
+        if not purpose.strip():
+            raise InputError("a purpose is required to read signals (it goes to the audit log)")
+        s, e = t.signals, t.entrances
+        q = (select(s.c.signal_id, s.c.kind, s.c.received, s.c.entrance_id, s.c.unit_id,
+                    s.c.source, s.c.credibility, s.c.match_quality, s.c.synthetic,
+                    s.c.assessment, e.c.x, e.c.y)
+             .join(e, e.c.entrance_id == s.c.entrance_id).order_by(s.c.signal_id))
+        with store_engine.write_tx(self.engine) as conn:
+            df = pd.read_sql(q, conn)
+            self._audit(conn, "signals.read", f"{len(df)} signals", purpose, df["entrance_id"])
+        return df
+
+    @operation("signals.read")
+    def log_view(self, *, entrance_ids: Iterable[str], what: str, purpose: str) -> None:
+        """Record that signals at ``entrance_ids`` were shown again (e.g. a cached map)."""
+        with store_engine.write_tx(self.engine) as conn:
+            self._audit(conn, "signals.view", what, purpose, entrance_ids)
+
+    @operation("signals.aggregate")
+    def signal_counts(self, *, by: Iterable[str] = ("kind",)) -> pd.DataFrame:
+        """Signal counts grouped by signal columns (no address).
+
+        For roles that may not see addresses, counts 1–4 are ``"<5"``.
+        """
+        cols = [getattr(t.signals.c, b) for b in by]
+        with store_engine.read_tx(self.engine) as conn:
+            rows = conn.execute(select(*cols, func.count().label("signals")).group_by(*cols)).all()
+        df = pd.DataFrame(rows, columns=[*by, "signals"])
+        return df if self.actor.role in SEES_ADDRESSES else mask_frame(df, ["signals"])
+
+
+def _raw_key(raw: str | None) -> str:
+    try:
+        return json.loads(raw or "{}").get("key", "")
+    except (ValueError, AttributeError):
+        return ""

@@ -1,0 +1,206 @@
+"""The workspace: its register (entrances, units, BBR), areas, boundary and walking network."""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+from sqlalchemy import Connection, delete, func, insert, select
+
+from detection import clock
+from detection.access import SEES_ADDRESSES
+from detection.errors import InputError, WorkspaceError
+from detection.privacy import mask_count, mask_counts
+from detection.register.workspace import WorkspaceData
+from detection.repository.base import RepositoryBase, frame_rows, insert_many, operation
+from detection.store import engine as store_engine
+from detection.store import schema as t
+from geo.crs import WORK_CRS
+from geo.geocode import AddressIndex
+from geo.network import WalkingNetwork
+
+
+class WorkspaceOps(RepositoryBase):
+    """The workspace: its register (entrances, units, BBR), areas, boundary and walking network."""
+
+    def has_workspace(self) -> bool:
+        with store_engine.read_tx(self.engine) as conn:
+            return conn.execute(select(func.count()).select_from(t.workspace)).scalar_one() > 0
+
+    @operation("workspace.read")
+    def workspace_info(self) -> dict:
+        """Name, kommunekode, synthetic flag, data version and sources of the workspace."""
+        with store_engine.read_tx(self.engine) as conn:
+            row = conn.execute(select(t.workspace)).mappings().first()
+        if row is None:
+            raise WorkspaceError("this database holds no workspace yet; run `opspor init` or `opspor demo`")
+        info = dict(row)
+        info.pop("boundary_wkb")
+        info["sources"] = json.loads(info["sources"] or "[]")
+        return info
+
+    @operation("areas.read")
+    def boundary(self) -> gpd.GeoDataFrame:
+        """The municipality boundary (EPSG:25832); empty when unknown."""
+        with store_engine.read_tx(self.engine) as conn:
+            wkb = conn.execute(select(t.workspace.c.boundary_wkb)).scalar()
+        geoms = [shapely.from_wkb(wkb)] if wkb else []
+        return gpd.GeoDataFrame(geometry=geoms, crs=WORK_CRS)
+
+    @operation("workspace.build")
+    def replace_workspace(self, data: WorkspaceData, *, force: bool) -> str:
+        """Store a whole workspace in one transaction, replacing what was there.
+
+        Refuses a non-empty database unless ``force``. Returns the register batch id.
+        """
+        batch_id = str(uuid.uuid4())
+        with store_engine.write_tx(self.engine) as conn:
+            exists = conn.execute(select(func.count()).select_from(t.workspace)).scalar_one() > 0
+            if exists and not force:
+                raise WorkspaceError(
+                    "this database already holds a workspace; use --force to replace it "
+                    "(everything in it, signals included, is deleted)")
+            for table in (t.signals, t.register_problems, t.import_batches, t.partners,
+                          t.bbr_units, t.buildings, t.units, t.entrances, t.network_edges,
+                          t.network_nodes, t.areas, t.area_layers, t.workspace):
+                conn.execute(delete(table))
+            conn.execute(insert(t.workspace).values(
+                id=1, name=data.name, kommunekode=data.kommunekode, synthetic=data.synthetic,
+                created_at=clock.now_utc(),
+                boundary_wkb=shapely.to_wkb(data.boundary) if data.boundary is not None else None,
+                sources=json.dumps(data.sources, ensure_ascii=False), data_version=1))
+            conn.execute(insert(t.import_batches).values(
+                batch_id=batch_id, kind="register", file_name=", ".join(
+                    s.get("file", "") for s in data.sources),
+                created_at=clock.now_utc(), created_by=self.actor.name,
+                rows=len(data.entrances) + int((~data.problems["kept"].astype(bool)).sum())
+                if len(data.problems) else len(data.entrances),
+                imported=len(data.entrances),
+                rejected=int((~data.problems["kept"].astype(bool)).sum()) if len(data.problems) else 0))
+            if data.network is not None:
+                insert_many(conn, t.network_nodes, frame_rows(data.network.nodes[["node_id", "x", "y"]]))
+                insert_many(conn, t.network_edges, frame_rows(
+                    data.network.edges[["u", "v", "length_m", "highway", "geometry_wkb"]]))
+            insert_many(conn, t.entrances, frame_rows(data.entrances))
+            insert_many(conn, t.units, frame_rows(data.units))
+            insert_many(conn, t.buildings, frame_rows(data.buildings))
+            insert_many(conn, t.bbr_units, frame_rows(data.bbr_units))
+            for layer, gdf in data.area_layers.items():
+                conn.execute(insert(t.area_layers).values(layer=layer, source=str(gdf.attrs.get("source", ""))))
+                insert_many(conn, t.areas, [
+                    {"layer": layer, "area_id": a, "name": n, "geometry_wkb": shapely.to_wkb(g)}
+                    for a, n, g in zip(gdf["area_id"], gdf["name"], gdf.geometry, strict=True)])
+            if len(data.problems):
+                probs = data.problems.assign(batch_id=batch_id)
+                insert_many(conn, t.register_problems, frame_rows(probs[[
+                    "batch_id", "file", "row", "field", "value", "reason", "message", "kept"]]))
+            if data.partners is not None and len(data.partners):
+                insert_many(conn, t.partners, frame_rows(data.partners))
+            if data.signals is not None and len(data.signals):
+                insert_many(conn, t.signals, frame_rows(data.signals.assign(created_at=clock.now_utc())))
+                self._audit(conn, "signals.create", f"{len(data.signals)} signals (demo generator)",
+                            "build demo workspace")
+            self._audit(conn, "workspace.build", data.name, "build workspace")
+        return batch_id
+
+    @operation("summary.read")
+    def summary(self) -> dict:
+        """Counts of the workspace (conventions: ``summary --json``)."""
+        info = self.workspace_info()
+        with store_engine.read_tx(self.engine) as conn:
+            def count(table) -> int:
+                return conn.execute(select(func.count()).select_from(table)).scalar_one()
+
+            layers = dict(conn.execute(
+                select(t.areas.c.layer, func.count()).group_by(t.areas.c.layer)).all())
+            for name in conn.execute(select(t.area_layers.c.layer)).scalars():
+                layers.setdefault(name, 0)
+            n_entr = count(t.entrances)
+            entr_with_units = conn.execute(
+                select(func.count(func.distinct(t.units.c.entrance_id)))).scalar_one()
+            n_units = count(t.units)
+            by_kind = dict(conn.execute(
+                select(t.signals.c.kind, func.count()).group_by(t.signals.c.kind)).all())
+            problems = dict(conn.execute(
+                select(t.register_problems.c.reason, func.count())
+                .group_by(t.register_problems.c.reason)).all())
+            snapped = conn.execute(select(func.count()).select_from(t.entrances)
+                                   .where(t.entrances.c.node_id.is_not(None))).scalar_one()
+            out = {
+                "name": info["name"],
+                "kommunekode": info["kommunekode"],
+                "synthetic": bool(info["synthetic"]),
+                "entrances": n_entr,
+                "units": n_units,
+                "dwellings": n_units + (n_entr - entr_with_units),
+                "buildings": count(t.buildings),
+                "areas": layers,
+                "grid_layers": ["grid100", "grid250", "grid1km"],
+                "network_nodes": count(t.network_nodes),
+                "network_edges": count(t.network_edges),
+                "entrances_snapped": snapped,
+                "signals": sum(by_kind.values()),
+                "signals_by_kind": by_kind,
+                "partners": count(t.partners),
+                "register_problems": problems,
+            }
+        if self.actor.role not in SEES_ADDRESSES:
+            out["signals"] = mask_count(out["signals"])
+            out["signals_by_kind"] = mask_counts(out["signals_by_kind"])
+        return out
+
+    @operation("register.read")
+    def entrances(self) -> pd.DataFrame:
+        """The entrance register (public address data, no signals)."""
+        with store_engine.read_tx(self.engine) as conn:
+            return pd.read_sql(select(t.entrances).order_by(t.entrances.c.entrance_id), conn)
+
+    @operation("register.read")
+    def units(self) -> pd.DataFrame:
+        with store_engine.read_tx(self.engine) as conn:
+            return pd.read_sql(select(t.units).order_by(t.units.c.unit_id), conn)
+
+    @operation("problems.read")
+    def register_problems(self) -> pd.DataFrame:
+        """Rows of the register files that were skipped or remarked on at build time."""
+        with store_engine.read_tx(self.engine) as conn:
+            return pd.read_sql(select(t.register_problems).order_by(t.register_problems.c.id), conn)
+
+    @operation("areas.read")
+    def area_layer_names(self) -> list[str]:
+        with store_engine.read_tx(self.engine) as conn:
+            return list(conn.execute(select(t.area_layers.c.layer).order_by(t.area_layers.c.layer)).scalars())
+
+    @operation("areas.read")
+    def areas(self, layer: str) -> gpd.GeoDataFrame:
+        """Polygons of one stored area layer (EPSG:25832)."""
+        with store_engine.read_tx(self.engine) as conn:
+            rows = conn.execute(select(t.areas).where(t.areas.c.layer == layer)
+                                .order_by(t.areas.c.area_id)).mappings().all()
+        if not rows:
+            known = ", ".join(self.area_layer_names()) or "none"
+            raise InputError(f"area layer {layer!r} does not exist; stored layers: {known}")
+        return gpd.GeoDataFrame(
+            {"area_id": [r["area_id"] for r in rows], "name": [r["name"] for r in rows]},
+            geometry=[shapely.from_wkb(r["geometry_wkb"]) for r in rows], crs=WORK_CRS)
+
+    @operation("network.read")
+    def network(self) -> WalkingNetwork | None:
+        """The stored walking network, or ``None`` when the workspace has none."""
+
+        with store_engine.read_tx(self.engine) as conn:
+            nodes = pd.read_sql(select(t.network_nodes).order_by(t.network_nodes.c.node_id), conn)
+            if nodes.empty:
+                return None
+            edges = pd.read_sql(select(t.network_edges), conn)
+        return WalkingNetwork.from_frames(nodes, edges)
+
+    def _address_index(self, conn: Connection) -> AddressIndex:
+        ent = pd.read_sql(select(t.entrances.c.entrance_id, t.entrances.c.street, t.entrances.c.house_number,
+                                 t.entrances.c.postcode, t.entrances.c.x, t.entrances.c.y), conn)
+        units = pd.read_sql(select(t.units.c.unit_id, t.units.c.entrance_id, t.units.c.floor, t.units.c.door), conn)
+        wkb = conn.execute(select(t.workspace.c.boundary_wkb)).scalar()
+        return AddressIndex(ent, units, shapely.from_wkb(wkb) if wkb else None)

@@ -1,0 +1,906 @@
+"""Door-to-door route planning for pairs of field workers (pure: no database, no UI).
+
+The problem: *doors* (entrances, each with the units to knock on and a priority prize),
+*teams* (pairs: one pair walks one route a day), *days*, a *shift window* per day, one
+start/end point, a walking speed and service times. The plan is one route per pair and
+day that
+
+- never exceeds the shift (start at the start point at shift start, back by shift end),
+- collects the most priority when not every door fits (prize-collecting: doors are
+  optional, each with its prize; the doors left out are listed with a reason),
+- is balanced between pairs (a soft per-route upper bound on the working time: a route
+  over the average pays an overtime cost, so no pair gets twice the work of another
+  while there is work enough for all),
+- keeps revisits at another time of day on a later day (a revisit door may only be
+  visited inside the windows the caller gives; copies of the door per window form a
+  mutually exclusive group, so it is visited at most once).
+
+Solver: PyVRP (hybrid genetic search for prize-collecting VRPs with time windows) on the
+walking-time matrix; then each route's sequence is polished with LKH (``elkai``) and the
+polished order is kept only when it is shorter and still meets every window and the
+shift. An OR-Tools model of the same problem (disjunction penalties = prizes, a time
+dimension with the shift, a global span cost for balance) is available as
+``engine="ortools"`` and serves as the baseline in ``bench/routing.py``.
+
+Walking times come from shortest paths on the workspace's walking network
+(:mod:`geo.network`): entrances are snapped to the largest connected component and
+the snap distance is walked too. Without a network the distances are straight lines
+times :data:`STRAIGHT_LINE_DETOUR`, and the plan says so (``method = "straight_line"``).
+
+Units: metres, seconds; days are dates, times of day are seconds after local midnight
+(Europe/Copenhagen); arrivals are returned as timezone-aware datetimes.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+import numpy as np
+import scipy.sparse as sp
+import shapely
+from scipy.sparse.csgraph import connected_components, dijkstra
+
+from detection import clock
+from geo.network import shortest_path, snap_points
+
+SPEED_KMH = 4.5
+PER_ENTRANCE_S = 60
+PER_UNIT_S = 90
+LETTER_PER_UNIT_S = 20
+"""A letter is put through each unit's door: 20 s per unit on top of the entrance time."""
+STRAIGHT_LINE_DETOUR = 1.3
+"""Walking distance ÷ straight line (median 1.31 measured on Samsø's network)."""
+MAX_SNAP_M = 500.0
+"""An entrance more than this far from the walking network is ``unreachable``."""
+DAY_S = 86_400
+PRIZE_SCALE = 100_000
+"""Solver prize per unit of priority; walking costs 1 per metre, so priority dominates."""
+OVERTIME_COST = 50
+DAY_COST = 3_000
+"""Cost of using a pair on a day beyond the days the work needs (when every door fits)."""
+"""Cost per second a route runs over the balanced target (the soft upper bound)."""
+
+#: time-of-day buckets (seconds after midnight): a revisit goes to another bucket.
+BUCKETS: tuple[tuple[str, int, int], ...] = (
+    ("morning", 0, 12 * 3600),
+    ("afternoon", 12 * 3600, 17 * 3600),
+    ("evening", 17 * 3600, DAY_S),
+)
+
+#: reason codes for doors that are not in the plan.
+REASONS = ("no_time", "letter_due", "unreachable", "no_other_time", "unsafe", "done",
+           "ask_caretaker")
+
+
+def bucket_of(seconds_of_day: float) -> str:
+    """The time-of-day bucket of a time (seconds after midnight).
+
+    >>> bucket_of(9 * 3600), bucket_of(13 * 3600), bucket_of(18 * 3600)
+    ('morning', 'afternoon', 'evening')
+    """
+    for name, lo, hi in BUCKETS:
+        if lo <= seconds_of_day < hi:
+            return name
+    return BUCKETS[-1][0]
+
+
+def parse_shift(text: str) -> tuple[int, int]:
+    """``"09:00-15:00"`` → ``(32400, 54000)`` seconds after midnight.
+
+    >>> parse_shift("09:00-15:30")
+    (32400, 55800)
+    """
+    try:
+        a, b = str(text).replace("–", "-").split("-")
+        s = [int(p.split(":")[0]) * 3600 + int(p.split(":")[1]) * 60 for p in (a.strip(), b.strip())]
+    except (ValueError, IndexError):
+        raise ValueError(f"shift {text!r} is not HH:MM-HH:MM, e.g. 09:00-15:00") from None
+    if not (0 <= s[0] < s[1] <= DAY_S):
+        raise ValueError(f"shift {text!r} must start before it ends, within one day")
+    return s[0], s[1]
+
+
+# --------------------------------------------------------------------------- inputs
+
+
+@dataclass(frozen=True)
+class Door:
+    """One entrance to visit.
+
+    ``units`` are the units to knock on (labels such as ``"2. th"`` or unit ids); empty
+    means the entrance is one dwelling. ``prize`` is the priority (> 0). A ``revisit``
+    may only happen after ``not_before`` (exclusive) and outside ``avoid_buckets``.
+    """
+
+    entrance_id: str
+    x: float
+    y: float
+    units: tuple[str, ...] = ()
+    prize: float = 1.0
+    task: str = "visit"
+    not_before: date | None = None
+    avoid_buckets: frozenset[str] = frozenset()
+    letter_units: tuple[str, ...] = ()
+    """Units at this door that get a letter (their not-home visits are used up)."""
+
+
+@dataclass(frozen=True)
+class PlanSettings:
+    """Teams, days, shift, start point, speed and service times of a plan."""
+
+    days: tuple[date, ...]
+    start_xy: tuple[float, float]
+    teams: int = 2
+    shift: tuple[int, int] = (9 * 3600, 15 * 3600)
+    speed_kmh: float = SPEED_KMH
+    per_entrance_s: int = PER_ENTRANCE_S
+    per_unit_s: int = PER_UNIT_S
+    letter_per_unit_s: int = LETTER_PER_UNIT_S
+    seconds: float = 3.0
+    seed: int = 1
+    iterations: int | None = None
+    """If set, the search stops after this many iterations as well (deterministic runs)."""
+    max_snap_m: float = MAX_SNAP_M
+    polish: bool = True
+    balance: bool = True
+
+    def __post_init__(self) -> None:
+        if self.teams < 1:
+            raise ValueError("teams must be at least 1")
+        if not self.days:
+            raise ValueError("a plan needs at least one day")
+        if not (self.speed_kmh > 0):
+            raise ValueError("walking speed must be > 0 km/h")
+        if self.per_entrance_s < 0 or self.per_unit_s < 0:
+            raise ValueError("service times must be ≥ 0 seconds")
+        if not (self.seconds > 0):
+            raise ValueError("the time limit must be > 0 seconds")
+
+    @property
+    def speed_mps(self) -> float:
+        return self.speed_kmh / 3.6
+
+    def service_s(self, door: Door) -> int:
+        n = max(1, len(door.units))
+        per = self.letter_per_unit_s if door.task == "letter" else self.per_unit_s
+        return int(self.per_entrance_s + per * n + self.letter_per_unit_s * len(door.letter_units))
+
+
+# --------------------------------------------------------------------------- walking
+
+
+@dataclass(frozen=True)
+class Walking:
+    """Walking distances between the start point (index 0) and the doors (1…n).
+
+    ``dist_m[i, j]`` metres (``inf`` where unreachable); ``method`` is ``"network"`` or
+    ``"straight_line"``; ``node_ids`` the snapped network nodes (network only);
+    ``snap_m`` the straight distance from each point to its node.
+    """
+
+    dist_m: np.ndarray
+    method: str
+    node_ids: np.ndarray | None = None
+    snap_m: np.ndarray | None = None
+
+    @property
+    def reachable(self) -> np.ndarray:
+        return np.isfinite(self.dist_m[0]) & np.isfinite(self.dist_m[:, 0])
+
+
+def walking_distances(xy: np.ndarray, net=None, *, max_snap_m: float = MAX_SNAP_M) -> Walking:  # noqa: ANN001
+    """Walking distances (metres) between points ``xy`` (``(n, 2)`` EPSG:25832).
+
+    On a network (:class:`geo.network.WalkingNetwork`): snap every point to the largest
+    component, distance = snap + shortest path + snap (0 for the same point); points
+    farther than ``max_snap_m`` from the network are unreachable (``inf``). Without a
+    network: straight line × :data:`STRAIGHT_LINE_DETOUR`.
+    """
+    xy = np.asarray(xy, dtype=float).reshape(-1, 2)
+    if net is None or getattr(net, "n_nodes", 0) == 0:
+        d = np.hypot(xy[:, None, 0] - xy[None, :, 0], xy[:, None, 1] - xy[None, :, 1])
+        return Walking(d * STRAIGHT_LINE_DETOUR, "straight_line")
+
+    snap = snap_points(net, xy[:, 0], xy[:, 1])
+    nodes = snap["node_id"].to_numpy()
+    s = snap["snap_m"].to_numpy()
+    d = network_distances(net, nodes) + s[:, None] + s[None, :]
+    np.fill_diagonal(d, 0.0)
+    same = (nodes[:, None] == nodes[None, :]) & (np.hypot(
+        xy[:, None, 0] - xy[None, :, 0], xy[:, None, 1] - xy[None, :, 1]) <= s[:, None] + s[None, :])
+    # two doors on one node: walk straight from door to door (never farther than via the node)
+    straight = np.hypot(xy[:, None, 0] - xy[None, :, 0], xy[:, None, 1] - xy[None, :, 1])
+    d = np.where(same, np.minimum(d, straight * STRAIGHT_LINE_DETOUR), d)
+    far = s > max_snap_m
+    d[far, :] = np.inf
+    d[:, far] = np.inf
+    d[np.flatnonzero(far), np.flatnonzero(far)] = 0.0
+    return Walking(d, "network", nodes, s)
+
+
+_DEGREE_CACHE: dict[int, tuple] = {}
+
+
+def network_distances(net, node_ids: np.ndarray) -> np.ndarray:  # noqa: ANN001
+    """Shortest-path metres between the given network nodes (``(n, n)``; ``inf`` when
+    unconnected) — equal to :func:`geo.network.distance_matrix_m`, but faster on walking
+    networks, which are mostly chains of degree-2 nodes: those chains are contracted into
+    single edges between junctions, dead ends and the requested nodes, and Dijkstra runs
+    on that much smaller graph (scipy.sparse.csgraph)."""
+
+    key = id(net)
+    if key not in _DEGREE_CACHE:
+        ids = net.nodes["node_id"].to_numpy()
+        u = np.searchsorted(ids, net.edges["u"].to_numpy())
+        v = np.searchsorted(ids, net.edges["v"].to_numpy())
+        w = net.edges["length_m"].to_numpy(dtype=float)
+        deg = np.bincount(np.concatenate([u, v]), minlength=len(ids))
+        _DEGREE_CACHE.clear()
+        _DEGREE_CACHE[key] = (net, ids, u, v, w, deg)
+    _, ids, u, v, w, deg = _DEGREE_CACHE[key]
+    want = np.searchsorted(ids, np.asarray(node_ids, dtype=np.int64))
+    if len(want) and not np.array_equal(ids[np.minimum(want, len(ids) - 1)], np.asarray(node_ids)):
+        raise ValueError("node ids are not nodes of the network")
+    n = len(ids)
+    term = deg != 2
+    term[want] = True
+    tu, tv = term[u], term[v]
+    # chain components: the subgraph of non-terminal nodes (each a path of degree-2 nodes)
+    inner = ~tu & ~tv
+    g = sp.csr_array((np.ones(int(inner.sum())), (u[inner], v[inner])), shape=(n, n))
+    _, comp = connected_components(g, directed=False)
+    internal = np.bincount(comp[u[inner]], weights=w[inner], minlength=comp.max() + 1)
+    ends = tu ^ tv  # one end a terminal, the other a chain node
+    t_end = np.where(tu[ends], u[ends], v[ends])
+    c_end = comp[np.where(tu[ends], v[ends], u[ends])]
+    w_end = w[ends]
+    order = np.argsort(c_end, kind="stable")
+    c_sorted, t_sorted, w_sorted = c_end[order], t_end[order], w_end[order]
+    first = np.flatnonzero(np.r_[True, c_sorted[1:] != c_sorted[:-1]])
+    counts = np.diff(np.r_[first, len(c_sorted)])
+    two = first[counts == 2]
+    a_t, b_t = t_sorted[two], t_sorted[two + 1]
+    chain_w = w_sorted[two] + w_sorted[two + 1] + internal[c_sorted[two]]
+    keep = a_t != b_t
+    direct = tu & tv
+    cu = np.concatenate([u[direct], a_t[keep]])
+    cv = np.concatenate([v[direct], b_t[keep]])
+    cw = np.concatenate([w[direct], chain_w[keep]])
+    tid = np.flatnonzero(term)
+    pos = np.full(n, -1)
+    pos[tid] = np.arange(len(tid))
+    m = len(tid)
+    graph = sp.csr_array((np.concatenate([cw, cw]), (np.concatenate([pos[cu], pos[cv]]),
+                                                       np.concatenate([pos[cv], pos[cu]]))), shape=(m, m))
+    # parallel contracted edges: csr sums duplicates, so keep the minimum explicitly
+    if len(cu):
+        a = np.minimum(pos[cu], pos[cv])
+        b = np.maximum(pos[cu], pos[cv])
+        order = np.lexsort((cw, b, a))
+        a, b, ww = a[order], b[order], cw[order]
+        uniq = np.r_[True, (a[1:] != a[:-1]) | (b[1:] != b[:-1])]
+        a, b, ww = a[uniq], b[uniq], ww[uniq]
+        graph = sp.csr_array((np.concatenate([ww, ww]), (np.concatenate([a, b]), np.concatenate([b, a]))),
+                             shape=(m, m))
+    src = pos[want]
+    uniq_src, inverse = np.unique(src, return_inverse=True)
+    dist = dijkstra(graph, directed=False, indices=uniq_src)
+    return dist[inverse][:, src]
+
+
+# --------------------------------------------------------------------------- outputs
+
+
+@dataclass
+class Stop:
+    entrance_id: str
+    units: tuple[str, ...]
+    task: str
+    arrive: datetime
+    depart: datetime
+    walk_m: float
+    """Metres walked from the previous stop (the start point for the first)."""
+    index: int = 0
+    """Position of the door in the input list."""
+
+
+@dataclass
+class Route:
+    team: int
+    day: date
+    stops: list[Stop] = field(default_factory=list)
+    start: datetime | None = None
+    end: datetime | None = None
+    walk_m: float = 0.0
+    """Metres walked, back to the start point included."""
+    duration_s: int = 0
+    service_s: int = 0
+    prize: float = 0.0
+
+
+@dataclass
+class Plan:
+    routes: list[Route]
+    unplanned: list[tuple[str, str]]
+    method: str
+    engine: str
+    seconds: float
+    prize_collected: float
+    prize_total: float
+    stats: dict = field(default_factory=dict)
+    walking: Walking | None = None
+
+    def balance_ratio(self) -> float:
+        """Most work ÷ least work over the teams (each team's days summed); 1 = even."""
+        return balance_of_teams([(r.team, r.duration_s) for r in self.routes])
+
+
+# --------------------------------------------------------------------------- model
+
+
+@dataclass
+class _Visit:
+    """One solver client: a door, optionally restricted to a window on one day."""
+
+    door: int
+    day: int | None
+    early: int
+    late: int
+
+
+def _windows(door: Door, s: PlanSettings) -> list[tuple[int, int, int]] | None:
+    """(day index, early, late) absolute seconds where the door may be visited.
+
+    ``None`` = anywhere in any shift. ``[]`` = nowhere (no later day / no other bucket).
+    """
+    if door.task != "revisit" and door.not_before is None and not door.avoid_buckets:
+        return None
+    out = []
+    lo, hi = s.shift
+    for d, day in enumerate(s.days):
+        if door.not_before is not None and day <= door.not_before:
+            continue
+        for name, blo, bhi in BUCKETS:
+            if name in door.avoid_buckets:
+                continue
+            a, b = max(lo, blo), min(hi, bhi)
+            if a < b:
+                out.append((d, d * DAY_S + a, d * DAY_S + b - 1))
+    if not door.avoid_buckets and door.not_before is not None:
+        # only a day restriction: one window per eligible day (the whole shift)
+        days = sorted({w[0] for w in out})
+        out = [(d, d * DAY_S + lo, d * DAY_S + hi) for d in days]
+    return out
+
+
+class _Progress:
+    """A PyVRP stopping criterion: stop at the time limit, report progress as it goes."""
+
+    def __init__(self, seconds: float, iterations: int | None,
+                 progress: Callable[[float], None] | None) -> None:
+        self.seconds = seconds
+        self.iterations = iterations
+        self.progress = progress
+        self.t0 = time.perf_counter()
+        self.n = 0
+        self.last = -1.0
+
+    def __call__(self, best_cost: float) -> bool:  # noqa: ARG002
+        self.n += 1
+        elapsed = time.perf_counter() - self.t0
+        if self.progress is not None and elapsed - self.last >= 0.1:
+            self.last = elapsed
+            self.progress(min(1.0, elapsed / self.seconds))
+        if self.iterations is not None and self.n > self.iterations:
+            return True
+        return elapsed >= self.seconds
+
+
+def plan_routes(doors: Sequence[Door], settings: PlanSettings, *, net=None,  # noqa: ANN001
+                walking: Walking | None = None, engine: str = "pyvrp",
+                progress: Callable[[float], None] | None = None) -> Plan:
+    """Plan one route per team and day over ``doors``; see the module docstring.
+
+    Parameters
+    ----------
+    doors : sequence of Door
+    settings : PlanSettings
+    net : geo.network.WalkingNetwork, optional
+        The walking network; without it (and without ``walking``) straight lines.
+    walking : Walking, optional
+        Precomputed distances, index 0 = ``settings.start_xy``, 1… = ``doors``.
+    engine : ``"pyvrp"`` (default) or ``"ortools"``
+    progress : callable, optional
+        Called with the fraction of the time limit used (0…1) while solving.
+    """
+    t0 = time.perf_counter()
+    s = settings
+    doors = list(doors)
+    if walking is None:
+        xy = np.array([s.start_xy] + [(d.x, d.y) for d in doors], dtype=float).reshape(-1, 2)
+        walking = walking_distances(xy, net, max_snap_m=s.max_snap_m)
+    n_vehicles = s.teams * len(s.days)
+    shift_len = s.shift[1] - s.shift[0]
+    unplanned: list[tuple[str, str]] = []
+    visits: list[_Visit] = []
+    reach = walking.reachable
+    for i, door in enumerate(doors):
+        if not reach[i + 1]:
+            unplanned.append((door.entrance_id, "unreachable"))
+            continue
+        service = s.service_s(door)
+        back = walking.dist_m[0, i + 1] + walking.dist_m[i + 1, 0]
+        if service + back / s.speed_mps > shift_len:
+            unplanned.append((door.entrance_id, "no_time"))
+            continue
+        wins = _windows(door, s)
+        if wins is None:
+            visits.append(_Visit(i, None, 0, 0))
+        elif not wins:
+            unplanned.append((door.entrance_id, "no_other_time"))
+        else:
+            visits.extend(_Visit(i, d, a, b) for d, a, b in wins)
+    planned_doors = sorted({v.door for v in visits})
+    if planned_doors:
+        if engine == "pyvrp":
+            orders = _solve_pyvrp(doors, visits, planned_doors, walking, s, progress)
+        elif engine == "ortools":
+            orders = _solve_ortools(doors, visits, planned_doors, walking, s, progress)
+        else:
+            raise ValueError(f"engine {engine!r} is not known; use pyvrp or ortools")
+    else:
+        orders = {}
+    windows = {}
+    for v in visits:
+        if v.day is not None:
+            windows.setdefault(v.door, []).append((v.day, v.early, v.late))
+    routes: list[Route] = []
+    all_days = []
+    for d in range(len(s.days)):
+        day_routes = [orders.get((d, k), []) for k in range(s.teams)]
+        if s.polish:
+            day_routes = [_polish(seq, d, walking, doors, windows, s) for seq in day_routes]
+        all_days.append(day_routes)
+    if s.polish:
+        _fill(all_days, planned_doors, walking, doors, windows, s)
+    load: dict[int, int] = {}
+    for d, day in enumerate(s.days):
+        built = [_schedule(seq, d, day, walking, doors, windows, s) for seq in all_days[d]]
+        routes.extend(_number_teams(built, day, s, doors, load))
+    visited = {st.index for r in routes for st in r.stops}
+    for i in planned_doors:
+        if i not in visited:
+            unplanned.append((doors[i].entrance_id, "letter_due" if doors[i].task == "letter" else "no_time"))
+    order = {e: k for k, e in enumerate(d.entrance_id for d in doors)}
+    unplanned.sort(key=lambda r: (-doors[order[r[0]]].prize, order[r[0]]))
+    collected = sum(doors[i].prize for i in visited)
+    plan = Plan(routes, unplanned, walking.method, engine, time.perf_counter() - t0,
+                collected, sum(d.prize for d in doors))
+    plan.stats = {"doors": len(doors), "visited": len(visited), "vehicles": n_vehicles,
+                  "balance_ratio": round(plan.balance_ratio(), 3)
+                  if math.isfinite(plan.balance_ratio()) else None,
+                  "turf_overlap": round(turf_overlap(plan.routes, doors), 3)}
+    plan.walking = walking
+    return plan
+
+
+def turf_overlap(routes: Sequence[Route], doors: Sequence[Door]) -> float:
+    """How much the pairs' turfs overlap: per day, the area shared by two routes' turfs
+    (convex hull of their doors) over the sum of the turfs' areas, summed over the days.
+    0 = no pair's turf reaches into another's that day; routes with fewer than 3 doors
+    have no area and count nothing."""
+    return overlap_of_turfs([(r.day, [(doors[st.index].x, doors[st.index].y) for st in r.stops])
+                             for r in routes])
+
+
+def overlap_of_turfs(turfs: Sequence[tuple[object, Sequence[tuple[float, float]]]]) -> float:
+    """:func:`turf_overlap` for ``(day, [(x, y) of each door])`` per route (EPSG:25832)."""
+
+    hulls: dict[object, list] = {}
+    for day, pts in turfs:
+        if len(pts) >= 3:
+            hulls.setdefault(day, []).append(shapely.MultiPoint(list(pts)).convex_hull)
+    shared = total = 0.0
+    for day_hulls in hulls.values():
+        total += sum(h.area for h in day_hulls)
+        for i, a in enumerate(day_hulls):
+            for b in day_hulls[i + 1:]:
+                shared += a.intersection(b).area
+    return shared / total if total > 0 else 0.0
+
+
+def balance_of_teams(work: Sequence[tuple[int, float]]) -> float:
+    """Most ÷ least work over the teams' totals (``(team, seconds)`` per route); 1 = even,
+    ``inf`` when a team has no work at all."""
+    per: dict[int, float] = {}
+    for team, sec in work:
+        per[team] = per.get(team, 0.0) + float(sec)
+    vals = list(per.values())
+    if not vals or max(vals) == 0:
+        return 1.0
+    return max(vals) / min(vals) if min(vals) > 0 else math.inf
+
+
+def _durations(walking: Walking, s: PlanSettings) -> np.ndarray:
+    d = walking.dist_m
+    with np.errstate(invalid="ignore"):
+        t = np.where(np.isfinite(d), np.ceil(d / s.speed_mps), 10**9)
+    return t.astype(np.int64)
+
+
+def _balance_target(doors: list[Door], planned: list[int], walking: Walking,
+                    s: PlanSettings) -> tuple[int, int]:
+    """(soft per-route working time, days needed): when every door clearly fits, the
+    estimated work is shared evenly between the pairs over the first days it needs, and
+    later days stay free (for revisits); else the full shift on every day."""
+    shift_len = s.shift[1] - s.shift[0]
+    n_days = len(s.days)
+    n_vehicles = s.teams * n_days
+    if not s.balance or not planned:
+        return shift_len, n_days
+    idx = np.array(planned) + 1
+    sub = walking.dist_m[np.ix_(idx, idx)].copy()
+    np.fill_diagonal(sub, np.inf)
+    nn = np.where(np.isfinite(sub.min(axis=1)), sub.min(axis=1), 0.0) if len(idx) > 1 else np.zeros(1)
+    walk = nn.sum() + n_vehicles * 2 * float(np.median(walking.dist_m[0, idx]))
+    est = sum(s.service_s(doors[i]) for i in planned) + walk / s.speed_mps
+    if 2.0 * est >= n_vehicles * shift_len:
+        # not every door will fit (the estimate is optimistic): every pair works the full
+        # shift, and a soft bound would only cost priority
+        return shift_len, n_days
+    days_needed = min(n_days, max(1, math.ceil(1.5 * est / (s.teams * shift_len))))
+    return int(min(shift_len, math.ceil(est / (s.teams * days_needed)))), days_needed
+
+
+def _solve_pyvrp(doors, visits, planned, walking, s, progress):  # noqa: ANN001, ANN202
+    from pyvrp import Model, solve
+
+    m = Model()
+    loc_of: dict[int, int] = {}
+    locs = [m.add_location(*s.start_xy)]
+    for i in planned:
+        loc_of[i] = len(locs)
+        locs.append(m.add_location(doors[i].x, doors[i].y))
+    depot = m.add_depot(locs[0])
+    shift_len = s.shift[1] - s.shift[0]
+    target, days_needed = _balance_target(doors, planned, walking, s)
+    for d in range(len(s.days)):
+        m.add_vehicle_type(num_available=s.teams, start_depot=depot, end_depot=depot,
+                           tw_early=d * DAY_S + s.shift[0], tw_late=d * DAY_S + s.shift[1],
+                           shift_duration=target, max_overtime=shift_len - target,
+                           unit_overtime_cost=OVERTIME_COST, unit_distance_cost=1,
+                           fixed_cost=DAY_COST * max(0, d + 1 - days_needed), name=f"day{d}")
+    groups: dict[int, object] = {}
+    client_visit: list[_Visit] = []
+    for v in visits:
+        door = doors[v.door]
+        prize = max(1, int(round(PRIZE_SCALE * door.prize)))
+        kw = {}
+        if v.day is not None:
+            if v.door not in groups:
+                groups[v.door] = m.add_client_group(required=False)
+            kw = {"tw_early": v.early, "tw_late": v.late, "group": groups[v.door]}
+        m.add_client(locs[loc_of[v.door]], service_duration=s.service_s(door), prize=prize,
+                     required=False, **kw)
+        client_visit.append(v)
+    sel = [0] + [i + 1 for i in planned]
+    dist = walking.dist_m[np.ix_(sel, sel)]
+    dist_i = np.where(np.isfinite(dist), np.round(dist), 10**9).astype(np.int64)
+    dur_i = _durations(Walking(dist, walking.method), s)
+    data = m.data().replace(distance_matrices=[dist_i], duration_matrices=[dur_i])
+    stop = _Progress(s.seconds, s.iterations, progress)
+    res = solve(data, stop=stop, seed=s.seed, display=False)
+    sol = res.best
+    if not sol.is_feasible():
+        return {}
+    orders: dict[tuple[int, int], list[int]] = {}
+    counters: dict[int, int] = {}
+    for r in sol.routes():
+        d = r.vehicle_type()
+        k = counters.get(d, 0)
+        counters[d] = k + 1
+        seq = [client_visit[a.idx].door for a in r.schedule() if a.is_client()]
+        orders[(d, k)] = seq
+    return orders
+
+
+def _solve_ortools(doors, visits, planned, walking, s, progress):  # noqa: ANN001, ANN202
+    """The same problem as an OR-Tools routing model (baseline and alternative)."""
+    from ortools.constraint_solver import pywrapcp, routing_enums_pb2
+
+    n_days = len(s.days)
+    n_vehicles = s.teams * n_days
+    nodes = [None] + visits  # node 0 = start point
+    mgr = pywrapcp.RoutingIndexManager(len(nodes), n_vehicles, 0)
+    routing = pywrapcp.RoutingModel(mgr)
+    loc = [0] + [v.door + 1 for v in visits]
+    dist = np.where(np.isfinite(walking.dist_m), np.round(walking.dist_m), 10**9).astype(np.int64)
+    dur = _durations(walking, s)
+    service = [0] + [s.service_s(doors[v.door]) for v in visits]
+
+    def dist_cb(a: int, b: int) -> int:
+        return int(dist[loc[mgr.IndexToNode(a)], loc[mgr.IndexToNode(b)]])
+
+    def time_cb(a: int, b: int) -> int:
+        i, j = mgr.IndexToNode(a), mgr.IndexToNode(b)
+        return int(service[i] + dur[loc[i], loc[j]])
+
+    dcb = routing.RegisterTransitCallback(dist_cb)
+    tcb = routing.RegisterTransitCallback(time_cb)
+    routing.SetArcCostEvaluatorOfAllVehicles(dcb)
+    horizon = n_days * DAY_S
+    routing.AddDimension(tcb, DAY_S, horizon, False, "time")
+    tdim = routing.GetDimensionOrDie("time")
+    if s.balance:
+        tdim.SetGlobalSpanCostCoefficient(OVERTIME_COST)
+    for veh in range(n_vehicles):
+        d = veh // s.teams
+        lo, hi = d * DAY_S + s.shift[0], d * DAY_S + s.shift[1]
+        tdim.CumulVar(routing.Start(veh)).SetRange(lo, hi)
+        tdim.CumulVar(routing.End(veh)).SetRange(lo, hi)
+    by_door: dict[int, list[int]] = {}
+    for k, v in enumerate(visits, start=1):
+        by_door.setdefault(v.door, []).append(k)
+        idx = mgr.NodeToIndex(k)
+        if v.day is not None:
+            tdim.CumulVar(idx).SetRange(v.early, v.late)
+            allowed = [veh for veh in range(n_vehicles) if veh // s.teams == v.day]
+            routing.SetAllowedVehiclesForIndex(allowed, idx)
+    for door, ks in by_door.items():
+        prize = max(1, int(round(PRIZE_SCALE * doors[door].prize)))
+        routing.AddDisjunction([mgr.NodeToIndex(k) for k in ks], prize, 1)
+    params = pywrapcp.DefaultRoutingSearchParameters()
+    params.first_solution_strategy = routing_enums_pb2.FirstSolutionStrategy.PARALLEL_CHEAPEST_INSERTION
+    params.local_search_metaheuristic = routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH
+    params.time_limit.FromMilliseconds(int(s.seconds * 1000))
+    if progress is not None:
+        progress(0.0)
+    sol = routing.SolveWithParameters(params)
+    if progress is not None:
+        progress(1.0)
+    orders: dict[tuple[int, int], list[int]] = {}
+    if sol is None:
+        return orders
+    for veh in range(n_vehicles):
+        idx = routing.Start(veh)
+        seq = []
+        while not routing.IsEnd(idx):
+            node = mgr.IndexToNode(idx)
+            if node:
+                seq.append(visits[node - 1].door)
+            idx = sol.Value(routing.NextVar(idx))
+        orders[(veh // s.teams, veh % s.teams)] = seq
+    return orders
+
+
+# --------------------------------------------------------------------------- routes
+
+
+def _times(seq: list[int], d: int, walking: Walking, doors: list[Door],
+           windows: dict, s: PlanSettings, delay: float = 0.0) -> list[tuple[float, float]] | None:
+    """(arrive, depart) absolute seconds per stop, leaving ``delay`` seconds after shift
+    start, or None when a window or the shift breaks."""
+    t = d * DAY_S + s.shift[0] + delay
+    prev = 0
+    out = []
+    for i in seq:
+        t += walking.dist_m[prev, i + 1] / s.speed_mps
+        wins = [(a, b) for dd, a, b in windows.get(i, []) if dd == d]
+        if i in windows:
+            ok = [(a, b) for a, b in sorted(wins) if t <= b]
+            if not ok:
+                return None
+            t = max(t, ok[0][0])
+        depart = t + s.service_s(doors[i])
+        out.append((t, depart))
+        t = depart
+        prev = i + 1
+    end = t + walking.dist_m[prev, 0] / s.speed_mps
+    if end > d * DAY_S + s.shift[1] + 1e-6:
+        return None
+    return out
+
+
+def _length(seq: list[int], walking: Walking) -> float:
+    path = [0] + [i + 1 for i in seq] + [0]
+    return float(sum(walking.dist_m[a, b] for a, b in zip(path, path[1:], strict=False)))
+
+
+def _polish(seq: list[int], d: int, walking: Walking, doors: list[Door], windows: dict,
+            s: PlanSettings) -> list[int]:
+    """Reorder a route with LKH when that is shorter and keeps windows and the shift."""
+    if len(seq) < 3:
+        return seq
+    idx = [0] + [i + 1 for i in seq]
+    tour = sequence_tour(walking.dist_m[np.ix_(idx, idx)], runs=3, seconds=0.5)[1:]
+    best, best_len = seq, _length(seq, walking)
+    for cand in (tour, tour[::-1]):
+        cseq = [seq[k - 1] for k in cand]
+        clen = _length(cseq, walking)
+        if clen < best_len - 1e-6 and _times(cseq, d, walking, doors, windows, s) is not None:
+            best, best_len = cseq, clen
+    return best
+
+
+def sequence_tour(dist: np.ndarray, *, runs: int = 3, seconds: float | None = None) -> list[int]:
+    """A short closed tour through every point of a (symmetric) distance matrix, by LKH
+    (``elkai``): the positions in visiting order, starting at 0 (not repeated at the end).
+
+    Distances are rounded to integers for LKH. ``seconds`` bounds LKH's search
+    (``TOTAL_TIME_LIMIT``; the candidate-set preparation comes on top). Up to 3 points
+    are returned as they are (every order is optimal).
+    """
+    n = len(dist)
+    if n <= 3:
+        return list(range(n))
+    import elkai
+
+    mat = np.where(np.isfinite(dist), np.round(dist), 10**9).astype(np.int64)
+    symmetric = bool((mat == mat.T).all())
+    try:
+        from elkai import _elkai
+
+        params = f"RUNS = {max(1, int(runs))}\nPROBLEM_FILE = :stdin:\n"
+        if seconds is not None:
+            params += f"TOTAL_TIME_LIMIT = {max(0.01, float(seconds)):.3f}\n"
+        problem = (f"TYPE : {'TSP' if symmetric else 'ATSP'}\nDIMENSION : {n}\nEDGE_WEIGHT_TYPE : EXPLICIT\n"
+                   "EDGE_WEIGHT_FORMAT : FULL_MATRIX\nEDGE_WEIGHT_SECTION\n"
+                   + "\n".join(" ".join(map(str, row)) for row in mat.tolist()) + "\n")
+        tour = [k - 1 for k in _elkai.solve_problem(params, problem)]
+    except (ImportError, AttributeError):  # pragma: no cover - elkai's public API as fallback
+        tour = elkai.DistanceMatrix(mat.tolist()).solve_tsp(runs=max(1, int(runs)))
+    if len(tour) > n:
+        tour = tour[:n]
+    k = tour.index(0)
+    return tour[k:] + tour[:k]
+
+
+def _fill(all_days: list[list[list[int]]], planned: list[int], walking: Walking, doors: list[Door],
+          windows: dict, s: PlanSettings, *, limit_s: float = 2.0) -> None:
+    """After polishing, routes are shorter: insert left-out doors (highest prize first) at
+    their cheapest feasible position while time allows (in place)."""
+    t0 = time.perf_counter()
+    used = {i for day in all_days for seq in day for i in seq}
+    left = sorted((i for i in planned if i not in used), key=lambda i: -doors[i].prize)
+    dm = walking.dist_m
+    for i in left:
+        if time.perf_counter() - t0 > limit_s:
+            break
+        best = None
+        for d, day in enumerate(all_days):
+            if i in windows and not any(w[0] == d for w in windows[i]):
+                continue
+            for k, seq in enumerate(day):
+                path = [0] + [j + 1 for j in seq] + [0]
+                add = dm[path[:-1], i + 1] + dm[i + 1, path[1:]] - dm[path[:-1], path[1:]]
+                for pos in np.argsort(add, kind="stable")[:8]:
+                    if best is not None and add[pos] >= best[0]:
+                        break
+                    cand = seq[:pos] + [i] + seq[pos:]
+                    if _times(cand, d, walking, doors, windows, s) is not None:
+                        best = (float(add[pos]), d, k, cand)
+                        break
+        if best is not None:
+            all_days[best[1]][best[2]] = best[3]
+
+
+def _at(day: date, seconds: float) -> datetime:
+    base = datetime(day.year, day.month, day.day, tzinfo=clock.COPENHAGEN)
+    return base + timedelta(seconds=round(seconds))
+
+
+def _schedule(seq: list[int], d: int, day: date, walking: Walking, doors: list[Door],
+              windows: dict, s: PlanSettings) -> Route:
+    times = _times(seq, d, walking, doors, windows, s)
+    if times is None:  # a solver order that breaks a window: drop stops from the end until it fits
+        while seq and times is None:
+            seq = seq[:-1]
+            times = _times(seq, d, walking, doors, windows, s)
+        times = times or []
+    # a route whose first window opens later (a revisit in the afternoon) starts later
+    # instead of waiting: delay the start by the first wait when everything still fits
+    delay = 0.0
+    if times:
+        t = d * DAY_S + s.shift[0]
+        prev = 0
+        for i, (a, b) in zip(seq, times, strict=True):
+            reach = t + walking.dist_m[prev, i + 1] / s.speed_mps
+            if a > reach + 1e-6:
+                delay = a - reach
+                break
+            t, prev = b, i + 1
+        if delay > 0:
+            later = _times(seq, d, walking, doors, windows, s, delay)
+            if later is not None and later[-1][1] <= times[-1][1] + 1e-6:
+                times = later
+            else:
+                delay = 0.0
+    r = Route(team=0, day=day, start=_at(day, s.shift[0] + delay))
+    prev = 0
+    for i, (a, b) in zip(seq, times, strict=True):
+        walk = float(walking.dist_m[prev, i + 1])
+        r.stops.append(Stop(doors[i].entrance_id, doors[i].units, doors[i].task,
+                            _at(day, a - d * DAY_S), _at(day, b - d * DAY_S), walk, i))
+        r.walk_m += walk
+        r.service_s += s.service_s(doors[i])
+        r.prize += doors[i].prize
+        prev = i + 1
+    back = float(walking.dist_m[prev, 0]) if seq else 0.0
+    r.walk_m += back
+    end_abs = (times[-1][1] if times else d * DAY_S + s.shift[0]) + back / s.speed_mps
+    r.end = _at(day, end_abs - d * DAY_S)
+    r.duration_s = int(round(end_abs - (d * DAY_S + s.shift[0] + delay))) if seq else 0
+    return r
+
+
+def _number_teams(routes: list[Route], day: date, s: PlanSettings, doors: list[Door],
+                  load: dict[int, int] | None = None) -> list[Route]:
+    """Team numbers 1…N for one day's routes, so the pairs' totals stay even over the plan.
+
+    The solver's vehicles of one day are interchangeable (same start, same shift), so which
+    pair walks which route is free: the longest route of the day goes to the pair with the
+    least work so far (``load``: team → seconds over the earlier days, updated here), the
+    next longest to the next, and so on (longest-processing-time-first); ties go by team
+    number. Pairs without a route that day get an empty one. Balance between pairs is
+    asked for by the issue; keeping the same turf from day to day is not, and gives way.
+    """
+    load = {} if load is None else load
+    teams = list(range(1, s.teams + 1))
+    busy = sorted((r for r in routes if r.stops), key=lambda r: -r.duration_s)
+    free = sorted(teams, key=lambda k: (load.get(k, 0), k))
+    for k, r in zip(free, busy, strict=False):
+        r.team = k
+        load[k] = load.get(k, 0) + r.duration_s
+    out = list(busy)
+    for k in free[len(busy):]:
+        out.append(Route(team=k, day=day, start=_at(day, s.shift[0]), end=_at(day, s.shift[0])))
+    return sorted(out, key=lambda r: r.team)
+
+
+# --------------------------------------------------------------------------- paths
+
+
+def walked_path(route: Route, walking: Walking, doors: Sequence[Door],
+                start_xy: tuple[float, float], net=None) -> list[tuple[float, float]]:  # noqa: ANN001
+    """The walked line of a route (EPSG:25832 coordinates): along the network's shortest
+    paths between snapped nodes when there is a network, else straight lines."""
+    pts = [start_xy] + [(doors[st.index].x, doors[st.index].y) for st in route.stops] + [start_xy]
+    if not route.stops:
+        return []
+    if net is None or walking.node_ids is None:
+        return [(float(x), float(y)) for x, y in pts]
+
+    geoms = _edge_coords(net)
+    ids = [0] + [st.index + 1 for st in route.stops] + [0]
+    out: list[tuple[float, float]] = [tuple(map(float, pts[0]))]
+    for k in range(len(ids) - 1):
+        a, b = int(walking.node_ids[ids[k]]), int(walking.node_ids[ids[k + 1]])
+        nodes = shortest_path(net, a, b) if a != b else [a]
+        out.append(geoms["xy"][a])
+        for p, q in zip(nodes, nodes[1:], strict=False):
+            line = geoms["edge"][(min(p, q), max(p, q))]
+            out.extend(line[1:] if p < q else line[::-1][1:])
+        out.append(tuple(map(float, pts[k + 1])))
+    return out
+
+
+_EDGE_CACHE: dict[int, dict] = {}
+
+
+def _edge_coords(net) -> dict:  # noqa: ANN001
+    """Node coordinates and each edge's line (u → v), cached per network object."""
+    key = id(net)
+    if key not in _EDGE_CACHE:
+
+        xy = dict(zip(net.nodes["node_id"].tolist(),
+                      zip(net.nodes["x"].tolist(), net.nodes["y"].tolist(), strict=True), strict=True))
+        lines = shapely.from_wkb(net.edges["geometry_wkb"].to_numpy())
+        edge = {(int(u), int(v)): [tuple(map(float, c)) for c in shapely.get_coordinates(g)]
+                for u, v, g in zip(net.edges["u"], net.edges["v"], lines, strict=True)}
+        _EDGE_CACHE.clear()
+        _EDGE_CACHE[key] = {"xy": xy, "edge": edge, "net": net}
+    return _EDGE_CACHE[key]

@@ -57,7 +57,7 @@ _DOOR_WORDS = {
 }
 
 
-def _fold(text: object) -> str:
+def fold_text(text: object) -> str:
     if text is None or (isinstance(text, float) and np.isnan(text)):
         return ""
     s = unicodedata.normalize("NFC", str(text)).casefold()
@@ -70,7 +70,7 @@ def normalise_street(street: object) -> str:
     >>> normalise_street("  H.C. Andersens   Boulevard ")
     'h c andersens boulevard'
     """
-    s = _PUNCT.sub(" ", _fold(street)).replace("-", " ")
+    s = _PUNCT.sub(" ", fold_text(street)).replace("-", " ")
     return _SPACE.sub(" ", s).strip()
 
 
@@ -80,7 +80,7 @@ def normalise_house_number(house_number: object) -> str:
     >>> normalise_house_number(" 012 B")
     '12b'
     """
-    s = _fold(house_number).strip()
+    s = fold_text(house_number).strip()
     m = _HOUSE.match(s)
     if m:
         return m.group(1) + m.group(2)
@@ -107,7 +107,7 @@ def normalise_floor(floor: object) -> str:
     >>> [normalise_floor(v) for v in ["St.", "stuen", "1.", "01", "kælder", None]]
     ['st', 'st', '1', '1', 'kl', '']
     """
-    s = _SPACE.sub(" ", _PUNCT.sub(" ", _fold(floor))).strip()
+    s = _SPACE.sub(" ", _PUNCT.sub(" ", fold_text(floor))).strip()
     if not s:
         return ""
     if s in _FLOOR_WORDS:
@@ -124,7 +124,7 @@ def normalise_door(door: object) -> str:
     >>> [normalise_door(v) for v in ["T.V.", "til højre", "mf", "03", None]]
     ['tv', 'th', 'mf', '3', '']
     """
-    s = _SPACE.sub(" ", _PUNCT.sub(" ", _fold(door))).strip()
+    s = _SPACE.sub(" ", _PUNCT.sub(" ", fold_text(door))).strip()
     if not s:
         return ""
     compact = s.replace(" ", "")

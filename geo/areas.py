@@ -9,7 +9,7 @@ polygon join.
 
 from __future__ import annotations
 
-import io
+import tempfile
 from pathlib import Path
 
 import geopandas as gpd
@@ -98,9 +98,10 @@ def grid_layer(x: np.ndarray, y: np.ndarray, *, layer: str) -> gpd.GeoDataFrame:
                             geometry=[cell_polygon(c) for c in ids], crs=WORK_CRS)
 
 
-def read_vector(source: str | Path | bytes, what: str, *, file_name: str | None = None) -> gpd.GeoDataFrame:
+def read_vector(source: str | Path | bytes, what: str, *, file_name: str | None = None,
+                suffix: str | None = None) -> gpd.GeoDataFrame:
     """A GeoJSON/GeoPackage/Shapefile (a path, or the bytes of an upload with its
-    ``file_name``) in its own CRS, or a :class:`GeoInputError` naming ``what`` and the file:
+    ``file_name``; ``suffix`` names the format when the name does not) in its own CRS, or a :class:`GeoInputError` naming ``what`` and the file:
     missing, unreadable, or no CRS.
 
     The one CRS policy for every file Opspor reads: a file must say its CRS. GeoJSON
@@ -110,10 +111,15 @@ def read_vector(source: str | Path | bytes, what: str, *, file_name: str | None 
     """
     if isinstance(source, bytes | bytearray):
         name = file_name or "upload"
-        try:
-            gdf = gpd.read_file(io.BytesIO(bytes(source)))
-        except Exception as exc:  # pyogrio raises several types; all mean "not a vector file"
-            raise GeoInputError(f"{what} {name} can't be read as GeoJSON/GeoPackage: {exc}") from exc
+        # a temporary file with the upload's own extension, so GDAL picks the driver by it
+        with tempfile.NamedTemporaryFile(suffix=suffix or Path(name).suffix.lower() or ".geojson") as tmp:
+            tmp.write(bytes(source))
+            tmp.flush()
+            try:
+                gdf = gpd.read_file(tmp.name)
+            except Exception as exc:  # pyogrio raises several types; all mean "not a vector file"
+                why = str(exc).replace(tmp.name, name)
+                raise GeoInputError(f"{what} {name} can't be read as GeoJSON/GeoPackage: {why}") from exc
     else:
         path = Path(source)
         name = str(path)

@@ -53,7 +53,7 @@ from rapidfuzz import fuzz, process
 from scipy.spatial import cKDTree
 
 from geo.addresses import (
-    _fold,
+    fold_text,
     normalise_door,
     normalise_floor,
     normalise_house_number,
@@ -139,9 +139,9 @@ def parse_address(text: object) -> ParsedAddress:
             rest = rest[: pm.start()]
     floor = door = ""
     if rest.strip(" ,."):
-        tokens = [tok for tok in _UNIT_SPLIT.split(rest) if tok and _fold(tok) not in _UNIT_WORDS]
+        tokens = [tok for tok in _UNIT_SPLIT.split(rest) if tok and fold_text(tok) not in _UNIT_WORDS]
         if tokens:
-            first = _fold(tokens[0])
+            first = fold_text(tokens[0])
             if normalise_floor(first) in ("st", "kl") or first.isdigit() or first in ("stuen", "kælder"):
                 floor = tokens.pop(0)
             if tokens:

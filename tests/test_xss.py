@@ -10,7 +10,7 @@ import pytest
 from shapely.geometry import box
 
 from detection.tabular import neutralise, write_csv
-from geo.maps import KindStyle, _esc, build_map, coverage_items_map
+from geo.maps import KindStyle, build_map, coverage_items_map, escape_html
 from tests.xss_payloads import PAYLOADS
 from ui.text import md_escape
 
@@ -35,7 +35,7 @@ def test_map__area_names_and_ids_are_escaped_in_tooltips():
     dangerous = [p for p in PAYLOADS if "<" in p and p in text]
     assert not dangerous, f"raw payloads in the map HTML: {dangerous[:3]}"
     for p in PAYLOADS:
-        assert _esc(p) in text
+        assert escape_html(p) in text
 
 
 def test_map__partner_coverage_labels_and_addresses_are_escaped():
@@ -59,7 +59,7 @@ def test_map__partner_coverage_labels_and_addresses_are_escaped():
     dangerous = [p for p in PAYLOADS if "<" in p and p in text]
     assert not dangerous, f"raw payloads in the map HTML: {dangerous[:3]}"
     for p in PAYLOADS:
-        assert _esc(p) in text
+        assert escape_html(p) in text
 
 
 def test_map__signal_labels_are_escaped():

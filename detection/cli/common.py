@@ -45,6 +45,14 @@ def add_globals(parser: argparse.ArgumentParser, *, sub: bool) -> None:
                         help="fix 'today' (YYYY-MM-DD, Europe/Copenhagen)")
 
 
+def add_command(subs, name: str, help_: str) -> argparse.ArgumentParser:  # noqa: ANN001
+    """A subcommand parser (of ``subs``, an argparse subparsers action) that also takes the
+    global options after its name."""
+    sp = subs.add_parser(name, help=help_, description=help_)
+    add_globals(sp, sub=True)
+    return sp
+
+
 def open_repo(args, *, migrate: bool = True):
     url = resolve_db_url(args.db)
     return Repository.open(url, args.user or os.environ.get("OPSPOR_USER"), migrate=migrate)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from detection import clock
 from detection.cli import partners, priorities, routes, signals
-from detection.cli.common import Parser, UsageError, add_globals, open_repo, parse_date
+from detection.cli.common import Parser, UsageError, add_command, add_globals, open_repo, parse_date
 from detection.errors import InputError, OpsporError, WorkspaceError
 from detection.register.demo import DEMO_USERS, install_demo
 from detection.register.workspace import WorkspaceSpec, build_workspace_data, parse_area_option
@@ -33,9 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
     subs = p.add_subparsers(dest="command", parser_class=Parser)
 
     def sub(name: str, help_: str) -> argparse.ArgumentParser:
-        sp = subs.add_parser(name, help=help_, description=help_)
-        add_globals(sp, sub=True)
-        return sp
+        return add_command(subs, name, help_)
 
     sp = sub("init", "build a workspace from a municipality's own files")
     sp.add_argument("--name", required=True)
@@ -64,14 +62,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     sp = sub("audit", "the audit log (administrator)")
     au = sp.add_subparsers(dest="audit_command", parser_class=Parser, required=True)
-    a = au.add_parser("list", help="list audit entries, newest first")
-    add_globals(a, sub=True)
+    a = add_command(au, "list", "list audit entries, newest first")
     a.add_argument("--since", type=parse_date, help="from this date (YYYY-MM-DD)")
     a.add_argument("--action", help="actions starting with this (e.g. signals.)")
     a.add_argument("--limit", type=int, default=1000)
     a.add_argument("--by", dest="by_user", help="entries of this user")
-    a = au.add_parser("export", help="every entry concerning one address, for an access request")
-    add_globals(a, sub=True)
+    a = add_command(au, "export", "every entry concerning one address, for an access request")
     a.add_argument("--entrance", required=True, help="DAR entrance id")
     a.add_argument("--out", type=Path, help="write CSV here (else JSON on stdout)")
 
@@ -83,20 +79,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     sp = sub("users", "manage users (administrator)")
     us = sp.add_subparsers(dest="users_command", parser_class=Parser, required=True)
-    u = us.add_parser("add", help="add a user")
-    add_globals(u, sub=True)
+    u = add_command(us, "add", "add a user")
     u.add_argument("name")
     u.add_argument("--role", required=True)
     u.add_argument("--password", help="else prompted, or read from stdin")
     u.add_argument("--email", help="identity for single sign-on (OpenID Connect)")
-    u = us.add_parser("list", help="list users")
-    add_globals(u, sub=True)
-    u = us.add_parser("set-role", help="change a user's role")
-    add_globals(u, sub=True)
+    u = add_command(us, "list", "list users")
+    u = add_command(us, "set-role", "change a user's role")
     u.add_argument("name")
     u.add_argument("role")
-    u = us.add_parser("disable", help="disable a user")
-    add_globals(u, sub=True)
+    u = add_command(us, "disable", "disable a user")
     u.add_argument("name")
     for ext in _extensions():
         ext.add_commands(sub, subs)

@@ -28,7 +28,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from detection import clock
-from detection.cli.common import Parser, add_globals, open_repo, parse_date
+from detection.cli.common import Parser, add_command, open_repo, parse_date
 from detection.errors import InputError
 from detection.partners.feedback import write_feedback
 from detection.partners.network import gaps_table
@@ -44,9 +44,7 @@ def add_commands(sub: Callable[[str, str], argparse.ArgumentParser], subs) -> No
     ps = sp.add_subparsers(dest="partners_command", parser_class=Parser, required=True)
 
     def nested(name: str, help_: str) -> argparse.ArgumentParser:
-        p = ps.add_parser(name, help=help_, description=help_)
-        add_globals(p, sub=True)
-        return p
+        return add_command(ps, name, help_)
 
     p = nested("import", "import partners and their coverage (CSV, GeoJSON, GeoPackage)")
     p.add_argument("file", type=Path)

@@ -400,6 +400,11 @@ _FALSE = {"0", "false", "nej", "no", "n", "ophørt", "ended", "inaktiv", "inacti
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
+def valid_email(value: str) -> bool:
+    """Whether ``value`` looks like an e-mail address (one ``@``, a dot after it, no spaces)."""
+    return _EMAIL.match(value) is not None
+
+
 @dataclass
 class RawRow:
     """One input row: its spreadsheet row number, its fields and (GeoJSON/GPKG) geometry."""

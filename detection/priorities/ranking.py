@@ -349,29 +349,11 @@ def rank_areas(*, area_of_entrance: pd.Series, dwellings: pd.Series, signals: pd
 def rank_areas_reference(*, area_of_entrance: pd.Series, dwellings: pd.Series, signals: pd.DataFrame,
                params: ModelParams, as_of: date, names: dict[str, str] | None = None,
                weights=None) -> pd.DataFrame:
-    """:func:`rank_areas` written straightforwardly in pandas with esda's Gi* (slow).
+    """:func:`rank_areas` written straightforwardly in pandas with esda's Gi* (slow); the
+    same parameters and the same result.
 
     The executable specification of the ranking: tests and ``bench/priorities.py``
     check the prepared path (:func:`prepare_ranking` + :func:`rank_prepared`) against it.
-
-    Parameters
-    ----------
-    area_of_entrance : Series
-        ``entrance_id`` → ``area_id`` (from :func:`entrance_area_ids`).
-    dwellings : Series
-        ``entrance_id`` → dwellings (from :func:`entrance_dwellings`).
-    signals : DataFrame
-        ``entrance_id, kind, received, credibility`` and ``partner_id``/``source``,
-        optionally ``assessment``.
-    weights : callable or None
-        ``weights(area_ids)`` → libpysal weights in that order, for Gi*; ``None``: no hot
-        spots (all False).
-
-    Returns
-    -------
-    DataFrame, one row per area with dwellings, sorted by ``rank``: ``area_id, name, rank,
-    score, signals, recent, sources, signals_by_kind, dwellings, rate, rate_low,
-    rate_high, raw_rate, ratio, hotspot, hotspot_p`` (no ``why`` yet: :func:`add_why`).
     """
     dw = dwellings.reindex(area_of_entrance.index).fillna(1).astype(int)
     n = dw.groupby(area_of_entrance.to_numpy()).sum()

@@ -191,7 +191,7 @@ class PartnerOps(PriorityOps):
                 raise InputError(f"partner kind {out['kind']!r} is not known; use one of: "
                                  + ", ".join(k.id for k in vocab.PARTNER_KINDS))
             out["kind"] = kind
-        if out.get("contact_email") and not P._EMAIL.match(out["contact_email"]):
+        if out.get("contact_email") and not P.valid_email(out["contact_email"]):
             raise InputError(f"{out['contact_email']!r} is not an e-mail address")
         if "active" in out:
             out["active"] = bool(out["active"])

@@ -395,11 +395,7 @@ class RouteOps(PriorityOps):
         if not members:
             raise InputError(f"--assign {route_id}=…: name at least one field worker")
         with store_engine.write_tx(self.engine) as conn:
-            known = dict(conn.execute(select(t.users.c.name, t.users.c.role)
-                                      .where(t.users.c.name.in_(members))).all())
-            bad = [m for m in members if known.get(m) not in ("field_worker", "team_lead")]
-            if bad:
-                raise InputError(f"{', '.join(map(repr, bad))} are not field workers or team leads")
+            _check_team(conn, members)
             if conn.execute(select(t.routes.c.route_id).where(t.routes.c.route_id == route_id)).first() is None:
                 raise InputError(f"route {route_id!r} does not exist")
             team = ",".join(members)
@@ -539,11 +535,7 @@ class RouteOps(PriorityOps):
         if not members:
             raise InputError("a team needs at least one member")
         with store_engine.write_tx(self.engine) as conn:
-            known = dict(conn.execute(select(t.users.c.name, t.users.c.role)
-                                      .where(t.users.c.name.in_(members))).all())
-            bad = [m for m in members if known.get(m) not in ("field_worker", "team_lead")]
-            if bad:
-                raise InputError(f"team member(s) {', '.join(map(repr, bad))} are not field workers or team leads")
+            _check_team(conn, members)
             if conn.execute(select(t.entrances.c.entrance_id)
                             .where(t.entrances.c.entrance_id == entrance_id)).first() is None:
                 raise InputError(f"entrance {entrance_id!r} is not in the register")
@@ -633,3 +625,11 @@ class RouteOps(PriorityOps):
             self._audit(conn, "outcomes.read", entrance_id or f"{len(df)} outcomes",
                         "review door outcomes", df["entrance_id"])
         return df.reset_index(drop=True)
+
+
+def _check_team(conn, members: list[str]) -> None:  # noqa: ANN001
+    """Refuse a team with anyone who is not a field worker or a team lead."""
+    known = dict(conn.execute(select(t.users.c.name, t.users.c.role).where(t.users.c.name.in_(members))).all())
+    bad = [m for m in members if known.get(m) not in ("field_worker", "team_lead")]
+    if bad:
+        raise InputError(f"team member(s) {', '.join(map(repr, bad))} are not field workers or team leads")

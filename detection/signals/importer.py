@@ -303,7 +303,7 @@ def _xlsx_table(data: bytes, file_name: str) -> RawTable:
 
 def _geo_table(data: bytes, file_name: str, suffix: str) -> RawTable:
     try:
-        gdf = read_vector(data, "report file", file_name=file_name)
+        gdf = read_vector(data, "report file", file_name=file_name, suffix=suffix)
     except GeoInputError as exc:
         raise ImportFileError(str(exc), code="bad_input") from exc
     headers = [c for c in gdf.columns if c != gdf.geometry.name]

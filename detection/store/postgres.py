@@ -144,6 +144,17 @@ def role_privileges(conn: Connection, role: str) -> dict[str, set[str]]:
 # --------------------------------------------------------------------------- roles
 
 
+def _login_role_with_access(conn: Connection, role: str, password: str | None, what: str) -> tuple[str, str, str]:
+    """Create or update the login ``role`` and let it connect to the database and use the
+    schema; returns the role quoted for SQL, the schema and the tables' owner."""
+    db, schema, owner = _context(conn, role, what)
+    _ensure_login_role(conn, role, password, what=what)
+    q = _q(conn, role)
+    conn.exec_driver_sql(f"GRANT CONNECT ON DATABASE {_q(conn, db)} TO {q}")
+    conn.exec_driver_sql(f"GRANT USAGE ON SCHEMA {_q(conn, schema)} TO {q}")
+    return q, schema, owner
+
+
 def _ensure_login_role(conn: Connection, role: str, password: str | None, *,
                        what: str) -> None:
     row = conn.execute(text("SELECT rolsuper FROM pg_roles WHERE rolname = :r"),
@@ -202,11 +213,7 @@ def ensure_app_role(owner_engine: Engine, app_role: str, password: str | None = 
     """
     _role_name(app_role)
     with owner_engine.connect() as conn, conn.begin():
-        db, schema, owner = _context(conn, app_role, "app role")
-        _ensure_login_role(conn, app_role, password, what="app role")
-        q = _q(conn, app_role)
-        conn.exec_driver_sql(f"GRANT CONNECT ON DATABASE {_q(conn, db)} TO {q}")
-        conn.exec_driver_sql(f"GRANT USAGE ON SCHEMA {_q(conn, schema)} TO {q}")
+        q, schema, owner = _login_role_with_access(conn, app_role, password, "app role")
         rels = conn.execute(text("""
             SELECT c.relname, c.relkind FROM pg_class c
             JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = current_schema()
@@ -242,11 +249,7 @@ def ensure_gis_role(owner_engine: Engine, role: str, password: str | None = None
     """
     _role_name(role)
     with owner_engine.connect() as conn, conn.begin():
-        db, schema, _owner = _context(conn, role, "GIS role")
-        _ensure_login_role(conn, role, password, what="GIS role")
-        q = _q(conn, role)
-        conn.exec_driver_sql(f"GRANT CONNECT ON DATABASE {_q(conn, db)} TO {q}")
-        conn.exec_driver_sql(f"GRANT USAGE ON SCHEMA {_q(conn, schema)} TO {q}")
+        q, _schema, _owner = _login_role_with_access(conn, role, password, "GIS role")
         for rel, columns in GIS_READABLE.items():
             if conn.execute(text("SELECT to_regclass(:r) IS NULL"), {"r": rel}).scalar_one():
                 continue

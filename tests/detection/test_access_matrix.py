@@ -14,7 +14,7 @@ from tests.detection.conftest import role_user
 
 #: Methods callable by anyone who holds a repository (no personal data, or pre-sign-in).
 PUBLIC = {"open", "public", "as_user", "has_workspace", "verify_password", "user_for_email",
-          "data_version"}  # a cache key: counts and times only, no personal data
+          "data_version", "database_url", "database_key"}  # cache keys and the database URL: no personal data
 
 
 def _entrance(repo: Repository) -> str:

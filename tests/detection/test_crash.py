@@ -37,7 +37,7 @@ from detection.store import engine as store_engine
 
 ROOT = Path(__file__).resolve().parents[2]
 ODENSE = ROOT / "data" / "odense"
-TRIALS = 40
+TRIALS = 30
 #: After the writer reached the kill point, the parent waits up to this long before the kill.
 MAX_KILL_DELAY_S = 0.03
 #: A writer that says nothing for this long is stuck (the trial fails rather than hangs).

@@ -15,6 +15,7 @@ from sqlalchemy import insert, select
 from detection.cli.main import main
 from detection.clock import COPENHAGEN
 from detection.errors import InputError, NotAllowed
+from detection.priorities.scoring import ModelParams
 from detection.routes.planner import bucket_of
 from detection.store import engine as store_engine
 from detection.store import schema as t
@@ -329,3 +330,31 @@ def test_start_point__lonlat_entrance_id_or_an_address(lead, nordby):
         _plan(lead, start="Findesikke Allé 99, 8305 Samsø", days=1)
     with pytest.raises(InputError, match="out of range"):
         _plan(lead, start="200,95", days=1)
+
+
+def test_route_prizes_follow_the_planners_saved_model_like_the_ranking(nordby):
+    """Route prizes come from the planner's saved model through the ranking's scoring: weigh
+    neighbour complaints (every report here) 3.0 instead of 0.8 and both the ranking's scores
+    and the plan's prizes above the 1.0 base grow by exactly 3.0 / 0.8."""
+    planner, lead = nordby.as_user(role_user("planner")), nordby.as_user(role_user("team_lead"))
+
+    def measure():
+        ranked = planner.priorities("grid250", as_of=AS_OF)
+        plan = _plan(lead, teams=1, days=1)
+        totals = lead.route_plan(plan["plan_id"])["totals"]
+        n_doors = len({s["entrance_id"] for r in plan["routes"] for s in r["stops"]}
+                      | {u["entrance_id"] for u in plan["unplanned"]})
+        return float(ranked["score"].sum()), totals["prize_total"], n_doors
+
+    base = ModelParams()
+    planner.save_model(base)
+    score0, prize0, n0 = measure()
+    planner.save_model(base.with_weight("neighbour_complaint", 3.0))
+    score1, prize1, n1 = measure()
+    assert n0 == n1 == 30  # the same 30 reported doors
+    assert score1 == pytest.approx(score0 * 3.0 / 0.8, rel=1e-3)
+    assert prize1 - n1 * 1.0 == pytest.approx((prize0 - n0 * 1.0) * 3.0 / 0.8, rel=1e-3)
+    # and a kind weighed 0 still plans its reported doors, at the base prize only
+    planner.save_model(base.with_weight("neighbour_complaint", 0.0))
+    _, prize2, n2 = measure()
+    assert n2 == 30 and prize2 == pytest.approx(30 * 1.0)

@@ -8,10 +8,13 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from detection.register.demo import DEMO_USERS
 from tests.conftest import _backends
+from tests.ui.navigation import files_for, refused, title
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
+ROLE_OF = {name: role for name, role, _ in DEMO_USERS}
 
 
 @pytest.fixture(params=_backends())
@@ -143,7 +146,18 @@ def test_my_routes_page__field_worker(app):
                                             ("analytiker", "ui/pages/audit.py"),
                                             ("planner", "ui/pages/retention.py")])
 def test_navigation__pages_outside_the_role_are_not_reachable(app, user, page):
-    at = _as(app, user)
-    with pytest.raises(Exception):  # noqa: B017 - AppTest raises when the page is not in st.navigation
-        at.switch_page(page).run()
-        assert at.exception
+    """The administrator opens the page; switched to ``user``, the same session gets the
+    role's default page (the map) instead, and AppTest refuses to switch to the page
+    because the role's navigation holds exactly the role's pages and not this one."""
+    at = _as(app, "admin")
+    home = title(at)  # the map: every role's default page
+    at.switch_page(page).run()
+    assert not at.exception, at.exception
+    page_title = title(at)
+    assert page_title != home  # control: the page exists and renders for a role that has it
+
+    at.selectbox(key="demo_user").set_value(user).run()  # the session still asks for the page
+    assert not at.exception, at.exception
+    assert title(at) == home, f"{user} was not sent to the default page"
+    assert page_title not in _texts(at)
+    assert refused(at, page) == files_for(ROLE_OF[user])

@@ -1,0 +1,1 @@
+"""One module per page; each is layout and words only."""

@@ -25,6 +25,7 @@ from geo.maps import coverage_items_map
 from ui import session
 from ui.i18n import TEXTS, t
 from ui.text import md_escape
+from ui.widgets import uploaded_path
 
 repo: Repository = st.session_state["repo"]
 lg = session.lang()
@@ -210,9 +211,7 @@ with tab_import:
         allow = st.checkbox(t("par_allow_demo", lg), key="par_allow_demo") \
             if st.session_state["workspace"]["synthetic"] else False
         if up is not None and st.button(t("par_import_btn", lg), key="par_import_btn"):
-            with tempfile.TemporaryDirectory() as d:
-                path = Path(d) / Path(up.name).name
-                path.write_bytes(up.getvalue())
+            with uploaded_path(up) as path:
                 try:
                     out = repo.import_partners(path, allow_in_demo=allow)
                     st.success(t("par_import_result", lg).format(**out))

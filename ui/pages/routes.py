@@ -4,9 +4,7 @@ take them out (PDF, GPX, GeoPackage), assign them, and import outcomes."""
 from __future__ import annotations
 
 import copy
-import tempfile
 from datetime import datetime, time
-from pathlib import Path
 
 import folium
 import pandas as pd
@@ -25,6 +23,7 @@ from geo.maps import build_map, escape_html
 from ui import session
 from ui.i18n import t
 from ui.text import md_escape
+from ui.widgets import uploaded_path
 
 repo: Repository = st.session_state["repo"]
 lg = session.lang()
@@ -269,9 +268,7 @@ st.subheader(t("rt_outcomes_import", lg))
 up = st.file_uploader(t("rt_outcomes_import", lg), type=["csv", "gpkg"], key="rt_upload",
                       label_visibility="collapsed")
 if up is not None and st.button(t("rt_import_button", lg), key="rt_import"):
-    with tempfile.TemporaryDirectory() as d:
-        path = Path(d) / Path(up.name).name
-        path.write_bytes(up.getvalue())
+    with uploaded_path(up) as path:
         try:
             out = repo.import_outcomes(path, as_of=as_of)
         except InputError as exc:

@@ -79,7 +79,7 @@ class RouteOps(PriorityOps):
         """The walking network, cached in-process per database and data version."""
         with store_engine.read_tx(self.engine) as conn:
             version = conn.execute(select(t.workspace.c.data_version)).scalar() or 0
-        key = (str(self.engine.url), int(version))
+        key = (self.engine.url.render_as_string(hide_password=True), int(version))
         if key not in _NETWORK_CACHE:
             _NETWORK_CACHE.clear()
             _NETWORK_CACHE[key] = self.network()

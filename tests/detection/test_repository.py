@@ -140,3 +140,19 @@ def test_migrate__workspace_made_at_first_revision_opens_in_newest(tmp_path):
     assert repo.summary()["signals"] == "<5"  # the administrator sees no small counts
     with eng.connect() as conn:
         assert conn.execute(text("SELECT cpr_removed, assessed_by FROM signals")).one() == (0, None)
+
+
+def test_cache_keys_name_the_database_without_its_password(db_url):
+    """What names a database in a cache key (the app's Streamlit caches, the repository's
+    own) never holds its password."""
+    from sqlalchemy.engine import make_url
+
+    secret = "s3cret-Pw-in-url"
+    assert secret not in Repository.database_key(f"postgresql+psycopg://opspor_app:{secret}@dbhost/opspor")
+    assert "opspor_app" in Repository.database_key(f"postgresql+psycopg://opspor_app:{secret}@dbhost/opspor")
+    url = make_url(db_url)
+    if url.get_backend_name() == "postgresql":  # trust auth here: any password connects
+        url = url.set(password=secret)
+    repo = Repository.open(url.render_as_string(hide_password=False), None)
+    assert secret not in repr(repo.data_version())
+    assert Repository.database_key(url.render_as_string(hide_password=False)) in repr(repo.data_version())

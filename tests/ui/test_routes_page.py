@@ -116,6 +116,7 @@ def test_routes_page_in_english_and_unreachable_for_analyst(app):
     at.switch_page("ui/pages/routes.py").run()
     assert not at.exception, at.exception
     assert title(at) == "Door-to-door routes"
+    assert at.number_input(key="rt_teams") and [b for b in at.button if b.label == "Plan routes"]
     # the analyst: the same session, still asking for the routes page, gets the default page
     # (the map) instead, and the routes page is not in the analyst's navigation
     at.selectbox(key="demo_user").set_value("analytiker").run()

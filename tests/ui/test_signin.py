@@ -12,22 +12,17 @@ import time
 from pathlib import Path
 
 import pytest
+from streamlit.proto.TextInput_pb2 import TextInput as TextInputProto
 from streamlit.testing.v1 import AppTest
 
 from detection.access import PAGES, ROLES, pages_for
 from detection.cli.main import main
+from tests.ui.navigation import PAGE_FILE, files_for, refused, title
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
 NORDBY = ROOT / "tests" / "data" / "samsoe_nordby.osm.pbf"
-PAGE_FILE = {  # page id → the file app.py routes it to
-    "map": "ui/pages/map.py", "overview": "ui/pages/overview.py", "sources": "ui/pages/sources.py",
-    "my_routes": "ui/pages/my_routes.py", "import": "ui/pages/import_signals.py",
-    "assess": "ui/pages/assess.py", "priorities": "ui/pages/priorities.py",
-    "focus_areas": "ui/pages/focus_areas.py", "routes": "ui/pages/routes.py",
-    "partners": "ui/pages/partners.py", "coverage": "ui/pages/coverage.py",
-    "users": "ui/pages/users.py", "audit": "ui/pages/audit.py", "retention": "ui/pages/retention.py",
-}
+MAP_TITLE = "Kort over henvendelser"  # the map: every role's first page
 
 
 @pytest.fixture()
@@ -46,7 +41,20 @@ def _app() -> AppTest:
     return AppTest.from_file(APP, default_timeout=60)
 
 
+def _assert_sign_in_form(at: AppTest) -> None:
+    """On screen: the sign-in page and nothing else — its header, a user name field, a
+    password field (masked) and the sign-in button; no page of the app (they all have a
+    title) and no table."""
+    assert not at.exception, at.exception
+    assert [h.value for h in at.header] == ["Log ind"]
+    assert [(x.label, x.proto.type) for x in at.text_input] == [
+        ("Brugernavn", TextInputProto.DEFAULT), ("Adgangskode", TextInputProto.PASSWORD)]
+    assert [b.label for b in at.button] == ["Log ind"]
+    assert not at.title and not at.dataframe
+
+
 def _sign_in(at: AppTest, name: str, password: str) -> AppTest:
+    _assert_sign_in_form(at)
     at.text_input[0].set_value(name)
     at.text_input[1].set_value(password)
     at.button[0].click()
@@ -68,50 +76,62 @@ def test_page_files_cover_every_page():
 
 def test_before_sign_in__only_the_sign_in_page_and_no_personal_data(real_db):
     at = _app().run()
-    assert not at.exception
-    assert [h.value for h in at.header] == ["Log ind"]
-    assert len(at.dataframe) == 0
+    _assert_sign_in_form(at)
+    assert not at.error and not at.warning
     assert "opdigtede" not in _visible_text(at)  # a real workspace: no demo banner
-    with pytest.raises(Exception):  # noqa: B017 - AppTest raises: the page is not in st.navigation
-        at.switch_page("ui/pages/map.py").run()
+    # the navigation holds the sign-in page only: every page of the app is refused
+    for file in PAGE_FILE.values():
+        assert refused(at, file) == ["Log ind"], file
+    at.run()  # and the form still works after the refusals
+    _assert_sign_in_form(at)
 
 
 def test_wrong_password__refused(real_db):
     at = _sign_in(_app().run(), "user_planner", "wrong")
-    assert not at.exception
-    assert any("Forkert brugernavn eller adgangskode" in e.value for e in at.error)
+    assert not at.exception, at.exception
+    assert [e.value for e in at.error] == ["Forkert brugernavn eller adgangskode."]
     assert "user" not in at.session_state  # not signed in
-    assert [h.value for h in at.header] == ["Log ind"]
+    _assert_sign_in_form(at)
+    assert refused(at, PAGE_FILE["map"]) == ["Log ind"]
 
 
 @pytest.mark.parametrize("role", ROLES)
 def test_each_role__sees_exactly_its_pages(real_db, role):
     at = _sign_in(_app().run(), f"user_{role}", f"pw-{role}-123")
     assert not at.exception, at.exception
-    assert f"user_{role}" in _visible_text(at) or any(f"user_{role}" in m.value for m in at.sidebar.markdown)
+    assert any(f"Logget ind som **user_{role}**" in m.value for m in at.sidebar.markdown)
+    assert title(at) == MAP_TITLE and not at.text_input  # signed in: the map, no sign-in form
     allowed = set(pages_for(role))
+    titles = {}
     for page, file in PAGE_FILE.items():
         if page in allowed:
             at.switch_page(file).run()
             assert not at.exception, f"{role} on {page}: {at.exception}"
+            titles[page] = title(at)
         else:
-            with pytest.raises(Exception):  # noqa: B017 - not in this role's navigation
-                at.switch_page(file).run()
+            assert refused(at, file) == files_for(role), f"{role} on {page}"
+    # each allowed page showed its own page (its own title), not a fallback to another one
+    assert len(set(titles.values())) == len(allowed), titles
+    assert titles["map"] == MAP_TITLE
 
 
 def test_session__older_than_8_hours_must_sign_in_again(real_db):
     at = _sign_in(_app().run(), "user_planner", "pw-planner-123")
-    assert not at.exception and at.session_state["user"] == "user_planner"
+    assert not at.exception, at.exception
+    assert at.session_state["user"] == "user_planner" and title(at) == MAP_TITLE
     at.session_state["signed_in_at"] = time.time() - 8 * 3600 - 60
     at.run()
-    assert not at.exception
-    assert any("session er udløbet" in w.value for w in at.warning)
-    assert [h.value for h in at.header] == ["Log ind"]
+    assert not at.exception, at.exception
+    assert [w.value for w in at.warning] == ["Din session er udløbet. Log ind igen."]
+    assert "user" not in at.session_state
+    _assert_sign_in_form(at)
+    assert refused(at, PAGE_FILE["map"]) == ["Log ind"]
 
 
 def test_audit__administrator_sees_who_looked_at_which_address_and_why(real_db, capsys):
     at = _sign_in(_app().run(), "user_planner", "pw-planner-123")  # the map: audited view
-    assert not at.exception
+    assert not at.exception, at.exception
+    assert title(at) == MAP_TITLE
     capsys.readouterr()
     assert main(["--db", real_db, "--user", "user_administrator", "--json", "audit", "list",
                  "--action", "signals."]) == 0

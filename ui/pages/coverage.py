@@ -81,7 +81,7 @@ class _HatchPattern(MacroElement):
 def _coverage_view(db_key: str, data_version: int, user: str, layer: str, months: int, as_of: date,
                    lang: str) -> dict:
     """Map, tables and gap list for one user and settings (a rerun reuses them)."""
-    r = Repository.open(session.db_key(), user, migrate=False)
+    r = Repository.open(session.db_url(), user, migrate=False)
     layers = r.coverage_layers(layer, as_of=as_of, months=months)
     gaps = r.coverage_gaps(layer, as_of=as_of, months=months)
     areas = layers["areas"].copy()
@@ -137,11 +137,7 @@ def _coverage_view(db_key: str, data_version: int, user: str, layer: str, months
         if isinstance(child, folium.LayerControl):
             m._children.pop(key)
             m._children[key] = child
-    try:
-
-        m = use_local_assets(m)
-    except ImportError:  # pragma: no cover - assets module ships with the app
-        pass
+    m = use_local_assets(m)
     table = pd.DataFrame({
         t("cov_col_area", lang): areas["name"].astype(str),
         t("cov_col_dwellings", lang): areas["dwellings"].astype(int),

@@ -48,7 +48,7 @@ def _kinds_text(d: dict, lang: str) -> str:
 def _focus_map(db_key: str, version: str, user: str, eps_m: float, min_samples: int, saved_key: str,
                lang: str, draw: bool) -> tuple[folium.Map, pd.DataFrame]:
     """Candidates (dashed, numbered) and saved focus areas (solid, named); keyed on the user."""
-    r = Repository.open(session.db_key(), user, migrate=False)
+    r = Repository.open(session.db_url(), user, migrate=False)
     cands = r.focus_candidates(eps_m=eps_m, min_samples=min_samples, as_of=as_of)
     saved = r.focus_areas()
     b = to_display_crs(r.boundary())

@@ -28,7 +28,7 @@ def _map_for(db_key: str, data_version: int, user: str, lang: str) -> tuple[foli
 
     Keyed on the user, so one user's view of signals is never served to another.
     """
-    r = Repository.open(session.db_key(), user, migrate=False)
+    r = Repository.open(session.db_url(), user, migrate=False)
     kinds = [KIND_BY_ID[k] for k in CORE_KINDS]
     sig = None
     if allowed(r.actor.role, "signals.read"):
@@ -42,11 +42,7 @@ def _map_for(db_key: str, data_version: int, user: str, lang: str) -> tuple[foli
     labels = {"parishes": t("layer_parishes", lang)}
     m = build_map(boundary=r.boundary(), area_layers=layers, area_labels=labels, signals=sig,
                   kind_styles=styles, boundary_label=t("boundary", lang), tiles_label=t("tiles", lang))
-    try:
-
-        m = use_local_assets(m)
-    except ImportError:  # pragma: no cover - assets module ships with the app
-        pass
+    m = use_local_assets(m)
     counts = pd.DataFrame({
         t("col_symbol", lang): [s.symbol for s in styles],
         t("col_kind", lang): [s.label for s in styles],

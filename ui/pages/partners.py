@@ -113,7 +113,7 @@ def _kind_word(k: str) -> str:
 def _coverage_tab_map(db_key: str, data_version: int, user: str, partner_id: str, lang: str, draw: bool):
     """One partner's coverage items and their map, built once per stored version (adding or
     removing coverage bumps the workspace's data version); render a copy (field-notes)."""
-    r = Repository.open(session.db_key(), user, migrate=False)
+    r = Repository.open(session.db_url(), user, migrate=False)
     items = r.partner_coverage(partner_id)
     m = coverage_items_map(
         boundary=r.boundary(), items=items, draw=draw,

@@ -84,7 +84,7 @@ def _num(v: float) -> str:
 def _ranking_map(db_key: str, version: str, user: str, layer: str, params_json: str, lang: str,
                  ) -> tuple[folium.Map, pd.DataFrame]:
     """Choropleth of one ranking (keyed on the user: an analyst's map is built from masked rows)."""
-    r = Repository.open(session.db_key(), user, migrate=False)
+    r = Repository.open(session.db_url(), user, migrate=False)
     df = r.priorities(layer, ModelParams.from_json(params_json), as_of=as_of, lang=lang)
     geo = r.area_geometries(layer, list(df["area_id"]))
     gdf = geo.merge(df[["area_id", "rank", "rate", "rate_low", "rate_high", "hotspot", "signals", "dwellings"]],
@@ -126,11 +126,7 @@ def _ranking_map(db_key: str, version: str, user: str, layer: str, params_json: 
         ).add_to(m)
     if len(d):
         m.fit_bounds([[miny, minx], [maxy, maxx]])
-    try:
-
-        m = use_local_assets(m)
-    except ImportError:  # pragma: no cover - assets module ships with the app
-        pass
+    m = use_local_assets(m)
     legend = pd.DataFrame({
         t("plegend_class", lang): [t("pclass_n", lang).format(i=i + 1) for i in range(5)],
         t("plegend_colour", lang): list(PALETTE),

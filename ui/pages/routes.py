@@ -45,7 +45,7 @@ def _units(stop: dict) -> str:
 @st.cache_resource(max_entries=16, show_spinner=False)
 def _route_map(db_key: str, plan_id: str, user: str, lang: str) -> folium.Map:
     """The folium map of one stored plan for one user (plans never change once stored)."""
-    plan = Repository.open(session.db_key(), user, migrate=False).route_plan(plan_id)
+    plan = Repository.open(session.db_url(), user, migrate=False).route_plan(plan_id)
     pts = [[s["lat"], s["lon"]] for r in plan["routes"] for s in r["stops"]]
     sp = plan["start_point"]
     m = folium.Map(location=[sp["lat"], sp["lon"]], zoom_start=14, tiles=None, maxZoom=19, control_scale=True)
@@ -92,7 +92,7 @@ def _draw_map(db_key: str, version: str, user: str, lang: str) -> folium.Map:
     """The municipality with its saved focus areas, and Leaflet.draw's polygon tools."""
 
 
-    r = Repository.open(session.db_key(), user, migrate=False)
+    r = Repository.open(session.db_url(), user, migrate=False)
     fa = r.focus_areas()
     layers = {"focus": fa[["focus_id", "name", "geometry"]].rename(columns={"focus_id": "area_id"})} if len(fa) else {}
     m = build_map(boundary=r.boundary(), area_layers=layers, area_labels={"focus": t("rt_kind_focus", lang)},

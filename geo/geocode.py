@@ -247,7 +247,6 @@ class AddressIndex:
             return Match(reason="bad_coordinates",
                          message=f"coordinates {x}, {y} are not a place in Denmark (EPSG:25832)")
         if self.boundary is not None:
-
             if self._prepared is None:
                 shapely.prepare(self.boundary)
                 self._prepared = True
@@ -255,7 +254,6 @@ class AddressIndex:
                 return Match(reason="outside_municipality",
                              message=f"the point {x:.0f}, {y:.0f} lies outside the municipality")
         if self._tree is None:
-
             self._tree = cKDTree(self._xy)
         dist, i = self._tree.query([x, y])
         if dist <= POINT_EXACT_M:

@@ -215,7 +215,6 @@ def coverage_items_map(*, boundary: gpd.GeoDataFrame, items: gpd.GeoDataFrame, d
     elif len(b4326):
         m.fit_bounds([[miny, minx], [maxy, maxx]])
     if draw:
-
         Draw(export=False, draw_options={"polyline": False, "marker": False, "circlemarker": False,
                                          "rectangle": True, "polygon": True, "circle": True}).add_to(m)
     return m

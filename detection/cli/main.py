@@ -197,7 +197,6 @@ def cmd_audit(args) -> dict:
     df = repo.audit_export_entrance(args.entrance)
     df = df.assign(at=df["at"].astype(str))
     if args.out:
-
         write_csv(df, args.out)
         return {"entrance_id": args.entrance, "entries": len(df), "file": str(args.out)}
     return {"entrance_id": args.entrance, "entries": len(df), "rows": df.to_dict("records")}

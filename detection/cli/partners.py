@@ -125,7 +125,6 @@ def cmd_partners(args) -> dict:
         out = repo.coverage_gaps(args.areas, as_of=as_of, top=args.top, months=args.months,
                                  max_active_share=args.max_active_share)
         if args.out:
-
             write_csv(gaps_table(out["gaps"], lang=lang), args.out)
             out["file"] = str(args.out)
         return out

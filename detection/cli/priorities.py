@@ -91,7 +91,6 @@ def cmd_focus_areas(args) -> dict:
     if not args.name:
         raise UsageError("focus-areas save: --name is required")
     if args.from_cluster is not None:
-
         cands = repo.focus_candidates(eps_m=args.eps_m, min_samples=args.min_samples, as_of=as_of)
         hit = cands[cands["cluster"] == args.from_cluster]
         if hit.empty:

@@ -115,7 +115,6 @@ def cmd_plan_routes(args) -> dict:  # noqa: ANN001
             full = rid if rid in ids else f"{plan['plan_id']}-{rid}"
             plan["assigned"].append(repo.assign_route(full, users))
     if args.out:
-
         plan["files"] = [str(p) for p in write_plan_files(plan, args.out, lang=args.lang or "da")]
     for r in plan["routes"]:
         r.pop("path", None)

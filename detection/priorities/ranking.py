@@ -92,7 +92,6 @@ def entrance_area_ids(entrances: pd.DataFrame, layer: str, areas=None) -> pd.Ser
     if is_grid(layer):
         ids = ddkn_cell_ids(x, y, size_m=GRID_LAYERS[layer])
     else:
-
         if areas is None:
             raise ValueError(f"polygon layer {layer!r} needs its areas")
         ids = assign_areas(x, y, areas)

@@ -148,7 +148,6 @@ def build_workspace_data(spec: WorkspaceSpec) -> WorkspaceData:
         read = reg.read_dar_entrances(spec.addresses)
         sources.append({"kind": "addresses", "file": spec.addresses.name})
     else:
-
         assert spec.osm is not None
         log.info("reading address tags from %s", spec.osm)
         read = reg.entrances_from_osm(osm_mod.read_osm_entrances(spec.osm), file=spec.osm.name)
@@ -244,7 +243,6 @@ def build_workspace_data(spec: WorkspaceSpec) -> WorkspaceData:
             problems.append(net_problems)
         sources.append({"kind": "network", "file": spec.network.name, "format": "lines"})
     elif spec.osm is not None:
-
         log.info("building the walking network from %s", spec.osm)
         # Every way node is kept (not only intersections): entrances then snap to the path
         # at their door (median 19.5 m on Samsø) rather than to the nearest crossing (29 m).

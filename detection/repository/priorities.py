@@ -126,7 +126,6 @@ class PriorityOps(WorkspaceOps):
             def weights(ids: np.ndarray):
                 k = tuple(ids)
                 if k not in wcache:
-
                     wcache[k] = (grid_gi_weights(ids) if geoms is None
                                  else prepare_gi_star(polygon_weights(geoms.loc[list(ids)].reset_index())))
                 return wcache[k]

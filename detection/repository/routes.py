@@ -197,7 +197,6 @@ class RouteOps(PriorityOps):
         first = from_date or rv.next_working_day(as_of)
         day_list = rv.working_days(first, int(days))
         if area_geometry is not None:
-
             polygon = valid_area_polygon(area_geometry, "the area to plan in")
             label = str(area or "").strip()[:100] or "drawn area"
             area = f"drawn:{label}"

@@ -895,7 +895,6 @@ def _edge_coords(net) -> dict:  # noqa: ANN001
     """Node coordinates and each edge's line (u → v), cached per network object."""
     key = id(net)
     if key not in _EDGE_CACHE:
-
         xy = dict(zip(net.nodes["node_id"].tolist(),
                       zip(net.nodes["x"].tolist(), net.nodes["y"].tolist(), strict=True), strict=True))
         lines = shapely.from_wkb(net.edges["geometry_wkb"].to_numpy())

@@ -82,7 +82,6 @@ def _focus_map(db_key: str, version: str, user: str, eps_m: float, min_samples: 
     if len(b):
         m.fit_bounds([[miny, minx], [maxy, maxx]])
     if draw:
-
         Draw(export=False, draw_options={"polyline": False, "circle": False, "marker": False,
                                          "circlemarker": False, "rectangle": True, "polygon": True}).add_to(m)
 

@@ -7,6 +7,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from detection import clock
+from detection.privacy import publication_date
+
 
 @contextmanager
 def uploaded_path(upload) -> Iterator[Path]:  # noqa: ANN001 - a Streamlit UploadedFile
@@ -16,3 +19,9 @@ def uploaded_path(upload) -> Iterator[Path]:  # noqa: ANN001 - a Streamlit Uploa
         path = Path(d) / Path(upload.name).name
         path.write_bytes(upload.getvalue())
         yield path
+
+
+def publication_label(lang: str) -> str:
+    """The analysts' publication point (docs/privacy.md), as the user reads a date."""
+    d = publication_date(clock.today())
+    return d.strftime("%d.%m.%Y") if lang == "da" else d.isoformat()

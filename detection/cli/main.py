@@ -115,7 +115,6 @@ def _read_password(args) -> str:
 
 
 def cmd_init(args) -> dict:
-
     repo = open_repo(args)
     spec = WorkspaceSpec(
         name=args.name, addresses=args.addresses, units=args.units, osm=args.osm, network=args.network,
@@ -134,7 +133,6 @@ def cmd_init(args) -> dict:
 
 
 def cmd_demo(args) -> dict:
-
     repo = open_repo(args)
     log.info("building the Samsø demo workspace …")
     install_demo(repo, as_of=args.as_of or clock.today(), n_signals=args.signals, seed=args.seed)
@@ -178,7 +176,9 @@ def _print_human(command: str, result: dict) -> None:
         print(f"  entrances {result['entrances']:,}  units {result['units']:,}  dwellings {result['dwellings']:,}")
         print(f"  areas: {areas}; grid: grid100, grid250, grid1km")
         print(f"  walking network: {result['network_nodes']:,} nodes, {result['network_edges']:,} edges")
-        print(f"  signals {result['signals']:,}  partners {result['partners']:,}")
+        n = result["signals"]
+        print(f"  signals {n:,}  partners {result['partners']:,}" if isinstance(n, int)
+              else f"  signals {n} (rounded, as of {result.get('signals_as_of')})  partners {result['partners']:,}")
         if result.get("register_problems"):
             probs = ", ".join(f"{k} {v}" for k, v in result["register_problems"].items())
             print(f"  register rows reported: {probs} (see `opspor problems`)")

@@ -100,7 +100,6 @@ def _resolve(repo, ref: str, as_of) -> str:  # noqa: ANN001
 
 
 def cmd_partners(args) -> dict:
-
     repo = open_repo(args)
     as_of = args.as_of or clock.today()
     lang = getattr(args, "lang", None) or "da"

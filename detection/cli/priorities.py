@@ -50,18 +50,14 @@ def add_commands(sub: Callable[[str, str], argparse.ArgumentParser], subs) -> No
 
 
 def cmd_priorities(args) -> dict:
-
     repo = open_repo(args)
     as_of = args.as_of or clock.today()
     params = repo.model()
     df = repo.priorities(args.areas, params, as_of=as_of, top=args.top, lang=args.lang or "da")
     areas = to_json_areas(df)
-    out = {"layer": args.areas, "as_of": str(as_of), "mean_rate": round(float(df.attrs.get("mean_rate", 0.0)), 3),
+    out = {"layer": args.areas, "as_of": str(df.attrs.get("as_of", as_of)), "mean_rate": round(float(df.attrs.get("mean_rate", 0.0)), 3),
            "model": params.to_json(), "areas": areas}
     if args.out:
-
-
-
         flat = pd.DataFrame(areas)
         flat["signals_by_kind"] = [json.dumps(d, ensure_ascii=False) for d in flat.get("signals_by_kind", [])]
         write_csv(flat, args.out)
@@ -76,7 +72,6 @@ def _focus_row(r) -> dict:
 
 
 def cmd_focus_areas(args) -> dict:
-
     repo = open_repo(args)
     as_of = args.as_of or clock.today()
     c = args.focus_command

@@ -73,7 +73,6 @@ def add_commands(sub: Callable[[str, str], argparse.ArgumentParser], subs) -> No
 
 
 def _assignments(items: list[str]) -> list[tuple[str, list[str]]]:
-
     out = []
     for item in items:
         if "=" not in item:

@@ -47,7 +47,6 @@ def add_commands(sub: Callable[[str, str], argparse.ArgumentParser], subs) -> No
 
 
 def cmd_import_signals(args) -> dict:
-
     repo = open_repo(args)
     as_of = args.as_of or clock.today()
     log.info("importing %s …", args.file)
@@ -58,7 +57,6 @@ def cmd_import_signals(args) -> dict:
 
 
 def cmd_rejected(args) -> dict:
-
     repo = open_repo(args)
     if args.rejected_command == "list":
         df = repo.rejected_rows(batch_id=args.batch, include_resolved=args.include_resolved)
@@ -77,7 +75,6 @@ def cmd_rejected(args) -> dict:
 
 
 def cmd_assess(args) -> dict:
-
     return open_repo(args).assess_signal(args.signal_id, args.assessment)
 
 

@@ -3,8 +3,9 @@
 The evaluation of the method found that partners keep reporting when they hear back. This
 module makes the figures and the files (PDF with fpdf2, CSV): per quarter how many reports
 the partner sent, how many were followed up, and how many led to contact. No address,
-name, note or date of a single report leaves the team; counts 1–4 read ``"<5"`` (the
-small-count rule applies to every file that leaves the team, conventions.md).
+name, note or date of a single report leaves the team, and every count is protected like an
+analyst's (rounded to a multiple of 5, ``"<5"`` where it rounds to 0; docs/privacy.md):
+the file leaves the team.
 
 - *followed up*: the report was assessed (*vurderet*), or someone visited its entrance on
   or after the day it came in;
@@ -17,9 +18,10 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
-from detection.privacy import mask_count
+from detection.privacy import cell_keys, protect, record_keys
 from detection.tabular import write_csv
 
 COLUMNS = ("quarter", "reports", "followed_up", "led_to_contact")
@@ -56,7 +58,7 @@ def _quarter(d: pd.Timestamp) -> str:
 
 
 def feedback_table(signals: pd.DataFrame, outcomes: pd.DataFrame, *, as_of: date,
-                   quarters: int = 4) -> pd.DataFrame:
+                   quarters: int = 4, protected: bool = True) -> pd.DataFrame:
     """Counts per quarter for the last ``quarters`` quarters up to ``as_of`` (oldest first).
 
     Parameters
@@ -68,8 +70,11 @@ def feedback_table(signals: pd.DataFrame, outcomes: pd.DataFrame, *, as_of: date
 
     Returns
     -------
-    DataFrame ``quarter`` (``YYYY-Qn``), ``reports``, ``followed_up``, ``led_to_contact``
-    with counts 1–4 as ``"<5"``.
+    DataFrame ``quarter`` (``YYYY-Qn``), ``reports``, ``followed_up``, ``led_to_contact``:
+    the file leaves the team, so every count is protected as an analyst's is
+    (docs/privacy.md): rounded to a multiple of 5 by cell-key random rounding, ``"<5"``
+    where it rounds to 0 (``protected=False``: the exact counts, for the tests that check
+    the counting by hand).
     """
     end = pd.Timestamp(as_of)
     labels = []
@@ -97,14 +102,17 @@ def feedback_table(signals: pd.DataFrame, outcomes: pd.DataFrame, *, as_of: date
            for e, rec in zip(s["entrance_id"], s["received"], strict=True)]
     s["followed_up"] = followed
     s["led_to_contact"] = led
-    g = s.groupby("quarter")
+    s["_k"] = record_keys(s["signal_id"].astype(str)) if len(s) else np.zeros(0, dtype=np.uint64)
     rows = []
     for lab in labels:
-        n = int(g.size().get(lab, 0)) if len(s) else 0
-        f = int(g["followed_up"].sum().get(lab, 0)) if len(s) else 0
-        c = int(g["led_to_contact"].sum().get(lab, 0)) if len(s) else 0
-        rows.append({"quarter": lab, "reports": mask_count(n), "followed_up": mask_count(f),
-                     "led_to_contact": mask_count(c)})
+        q_rows = s[s["quarter"] == lab]
+        row = {"quarter": lab}
+        for col, mask in (("reports", np.ones(len(q_rows), dtype=bool)),
+                          ("followed_up", q_rows["followed_up"].to_numpy(bool)),
+                          ("led_to_contact", q_rows["led_to_contact"].to_numpy(bool))):
+            key = cell_keys(np.zeros(int(mask.sum()), dtype=np.int64), q_rows["_k"].to_numpy()[mask], 1)
+            row[col] = protect(np.array([mask.sum()]), key, f"feedback.{col}")[0] if protected else int(mask.sum())
+        rows.append(row)
     return pd.DataFrame(rows, columns=list(COLUMNS))
 
 

@@ -45,8 +45,9 @@ import pandas as pd
 import shapely
 
 from detection.errors import InputError
-from detection.priorities.ranking import rank_areas
+from detection.priorities.ranking import prepare_ranking, rank_prepared, rank_protected
 from detection.priorities.scoring import ModelParams
+from detection.privacy import KEY_SPACE, protect, record_keys, value_number
 from detection.tabular import decode_text, sniff_delimiter
 from detection.vocab import (
     PARTNER_KINDS,
@@ -322,15 +323,19 @@ def gap_list(areas_cov: pd.DataFrame, need: pd.Series, areas: gpd.GeoDataFrame,
 
 
 def partner_yield(signals: pd.DataFrame, contacts: pd.DataFrame, *, as_of: date,
-                  window_days: int = 90) -> dict[str, pd.DataFrame]:
+                  window_days: int = 90, protected: bool = False) -> dict[str, pd.DataFrame]:
     """Reports per partner over time, and before/after each logged contact.
 
     Parameters
     ----------
     signals : DataFrame
-        ``partner_id``, ``received`` (date), ``assessment``.
+        ``partner_id``, ``received`` (date), ``assessment`` (and ``signal_id`` for
+        ``protected``).
     contacts : DataFrame
         ``contact_id``, ``partner_id``, ``contact_date``, ``channel``.
+    protected : bool
+        Every count rounded to a multiple of 5 by cell-key random rounding (``"<5"`` for
+        0) and the share computed from the rounded counts (docs/privacy.md).
 
     Returns
     -------
@@ -345,31 +350,54 @@ def partner_yield(signals: pd.DataFrame, contacts: pd.DataFrame, *, as_of: date,
     s = signals[signals["partner_id"].notna()].copy()
     s["received"] = pd.to_datetime(s["received"])
     s = s[s["received"] <= pd.Timestamp(as_of)]
-    monthly = (s.assign(month=s["received"].dt.strftime("%Y-%m"))
-               .groupby(["partner_id", "month"]).size().rename("reports").reset_index())
+    s["_k"] = record_keys(s["signal_id"].astype(str)) if protected else np.zeros(len(s), dtype=np.uint64)
+    s["_in"] = s["assessment"] == "in_target_group"
+    s["_assessed"] = ~s["assessment"].isin(["new"])
+
+    def count(values, keys, measure: str) -> list:  # noqa: ANN001
+        values = np.asarray(values, dtype=np.int64)
+        if not protected:
+            return values.tolist()
+        return protect(values, np.asarray(keys, dtype=np.uint64) % np.uint64(KEY_SPACE), measure)
+
+    def keysum(mask) -> np.uint64:  # noqa: ANN001
+        return np.uint64(int(s.loc[mask, "_k"].astype(np.uint64).sum()) % KEY_SPACE) if protected else np.uint64(0)
+
+    mon = s.assign(month=s["received"].dt.strftime("%Y-%m")).groupby(["partner_id", "month"])
+    monthly = mon.size().rename("reports").reset_index()
+    if len(monthly):
+        monthly["reports"] = count(monthly["reports"], [keysum(i) for i in mon.groups.values()], "yield.monthly")
     g = s.groupby("partner_id")
-    totals = pd.DataFrame({
-        "reports": g.size(),
-        "in_target_group": g["assessment"].apply(lambda a: int((a == "in_target_group").sum())),
-        "assessed": g["assessment"].apply(lambda a: int((~a.isin(["new"])).sum())),
-    }).reset_index() if len(s) else pd.DataFrame(columns=["partner_id", "reports", "in_target_group", "assessed"])
-    totals["target_share"] = [round(i / r, 3) if r else None
+    if len(s):
+        groups = g.groups
+        totals = pd.DataFrame({"partner_id": list(groups)})
+        totals["reports"] = count([len(i) for i in groups.values()], [keysum(i) for i in groups.values()],
+                                  "yield.reports")
+        ins = [s.loc[i, "_in"] for i in groups.values()]
+        ass = [s.loc[i, "_assessed"] for i in groups.values()]
+        totals["in_target_group"] = count([int(m.sum()) for m in ins], [keysum(m.index[m]) for m in ins],
+                                          "yield.in_target_group")
+        totals["assessed"] = count([int(m.sum()) for m in ass], [keysum(m.index[m]) for m in ass], "yield.assessed")
+    else:
+        totals = pd.DataFrame(columns=["partner_id", "reports", "in_target_group", "assessed"])
+    totals["target_share"] = [round(value_number(i) / value_number(r), 3) if value_number(r) else None
                               for i, r in zip(totals["in_target_group"], totals["reports"], strict=True)]
     rows = []
     c = contacts.copy()
     if len(c):
         c["contact_date"] = pd.to_datetime(c["contact_date"])
         c = c[c["contact_date"] <= pd.Timestamp(as_of)]
-    by_partner = {p: grp["received"].to_numpy() for p, grp in s.groupby("partner_id")}
+    by_partner = {p: (grp["received"].to_numpy(), grp.index) for p, grp in s.groupby("partner_id")}
     w = np.timedelta64(int(window_days), "D")
     for r in c.itertuples(index=False):
-        rec = by_partner.get(r.partner_id, np.array([], dtype="datetime64[ns]"))
+        rec, idx = by_partner.get(r.partner_id, (np.array([], dtype="datetime64[ns]"), pd.Index([])))
         d = np.datetime64(r.contact_date)
         end = min(d + w, np.datetime64(pd.Timestamp(as_of)) + np.timedelta64(1, "D"))
+        before, after = (rec >= d - w) & (rec < d), (rec >= d) & (rec < end)
         rows.append({"contact_id": r.contact_id, "partner_id": r.partner_id,
                      "contact_date": r.contact_date.date(), "channel": r.channel,
-                     "before": int(((rec >= d - w) & (rec < d)).sum()),
-                     "after": int(((rec >= d) & (rec < end)).sum()),
+                     "before": count([before.sum()], [keysum(idx[before])], "yield.before")[0],
+                     "after": count([after.sum()], [keysum(idx[after])], "yield.after")[0],
                      "after_days": int((end - d) / np.timedelta64(1, "D"))})
     per_contact = pd.DataFrame(rows, columns=["contact_id", "partner_id", "contact_date", "channel",
                                               "before", "after", "after_days"])
@@ -707,20 +735,23 @@ def overdue(status: pd.DataFrame, *, as_of: date) -> pd.DataFrame:
 NEED_PRIORITIES = "priorities model (smoothed rate per 1,000 dwellings)"
 
 
-def need_by_area(frames: Mapping, as_of: date, params: ModelParams) -> tuple[pd.Series, str]:
+def need_by_area(frames: Mapping, as_of: date, params: ModelParams, *,
+                 protected: bool = False) -> tuple[pd.Series, str]:
     """The need score per area (index ``area_id``) and the name of the model that gave it.
 
     The need is the area ranking's empirical-Bayes smoothed ``rate`` per 1,000 dwellings
     under ``params`` (the planner's saved :class:`~detection.priorities.scoring.ModelParams`):
     the same weights and the same decay as *Prioritering*, so the coverage view and the
-    ranking never disagree about where the need is.
+    ranking never disagree about where the need is. With ``protected`` it is the rate an
+    analyst sees (:func:`detection.priorities.ranking.rank_protected`).
 
-    ``frames`` holds ``signals`` (``entrance_id, kind, received, credibility, source,
-    partner_id, assessment``), ``area_of_entrance`` (Series ``entrance_id`` → ``area_id``)
-    and ``dwellings`` (Series ``entrance_id`` → dwellings).
+    ``frames`` holds ``signals`` (``signal_id, entrance_id, kind, received, credibility,
+    source, partner_id, assessment``), ``area_of_entrance`` (Series ``entrance_id`` →
+    ``area_id``) and ``dwellings`` (Series ``entrance_id`` → dwellings).
     """
-    ranked = rank_areas(area_of_entrance=frames["area_of_entrance"], dwellings=frames["dwellings"],
-                        signals=frames["signals"], params=params, as_of=as_of)
+    prep = prepare_ranking(area_of_entrance=frames["area_of_entrance"], dwellings=frames["dwellings"],
+                           signals=frames["signals"], as_of=as_of)
+    ranked = rank_protected(prep, params) if protected else rank_prepared(prep, params)
     return ranked.set_index("area_id")["rate"].astype(float).round(3), NEED_PRIORITIES
 
 

@@ -20,7 +20,15 @@ import pandas as pd
 import shapely
 
 from detection.errors import InputError
-from detection.privacy import mask_aggregates, mask_record
+from detection.privacy import (
+    MIN_DWELLINGS,
+    cell_keys,
+    protect,
+    protect_parts,
+    record_keys,
+    shown,
+    value_number,
+)
 from geo.areas import cell_polygon, ddkn_cell_ids
 from geo.crs import WORK_CRS, in_denmark
 
@@ -40,18 +48,21 @@ def dbscan_labels(xy: np.ndarray, *, eps_m: float = EPS_M, min_samples: int = MI
 
 
 def polygon_stats(geometry, *, entrances: pd.DataFrame, dwellings: pd.Series,
-                  signals: pd.DataFrame, scores: pd.Series) -> dict:
+                  signals: pd.DataFrame, scores: pd.Series, protected: bool = False) -> dict:
     """Statistics of any polygon (EPSG:25832).
 
     ``entrances``: ``entrance_id, x, y``; ``dwellings``/``scores``: indexed by entrance id;
-    ``signals``: counting signals with ``entrance_id, kind``.
+    ``signals``: counting signals with ``entrance_id, kind`` (and ``signal_id`` for
+    ``protected``). With ``protected`` (docs/privacy.md) every count and the score are
+    rounded to a multiple of 5 by cell-key random rounding (``"<5"`` for 0), the signals
+    total is the sum of the rounded kinds; dwellings are the register's, exact.
     """
     inside = shapely.contains_xy(geometry, entrances["x"].to_numpy(float), entrances["y"].to_numpy(float))
     ids = entrances["entrance_id"].to_numpy()[inside]
     sig = signals[signals["entrance_id"].isin(ids)]
     by_kind = sig.groupby("kind").size().sort_values(ascending=False)
     sc = scores.reindex(ids).fillna(0.0)
-    return {
+    out = {
         "entrances": int(len(ids)),
         "concerned_entrances": int((sc > 0).sum()),
         "signals": int(len(sig)),
@@ -60,6 +71,27 @@ def polygon_stats(geometry, *, entrances: pd.DataFrame, dwellings: pd.Series,
         "score": round(float(sc.sum()), 3),
         "area_m2": round(float(geometry.area), 1),
     }
+    if not protected:
+        return out
+    def key(record_ids) -> np.ndarray:  # noqa: ANN001
+        return cell_keys(np.zeros(len(record_ids), dtype=np.int64), record_keys(record_ids), 1)
+
+    sig_key = key(sig["signal_id"].astype(str).tolist())
+    kinds = sorted(by_kind.index.astype(str))
+    kind_keys = np.array([key(sig.loc[sig["kind"] == k, "signal_id"].astype(str).tolist())[0] for k in kinds],
+                         dtype=np.uint64)
+    parts, total = protect_parts(np.array([[by_kind[k] for k in kinds]], dtype=float).reshape(1, len(kinds)),
+                                 kind_keys.reshape(1, len(kinds)), "signals")
+    order = np.argsort(-parts[0], kind="stable")
+    out.update({
+        "entrances": protect(np.array([len(ids)]), key(list(map(str, ids))), "entrances")[0],
+        "concerned_entrances": protect(np.array([(sc > 0).sum()]), key(list(map(str, sc.index[sc > 0]))),
+                                       "concerned_entrances")[0],
+        "signals": shown(int(total[0])) if len(kinds) else shown(0),
+        "signals_by_kind": {kinds[j]: int(parts[0][j]) for j in order if parts[0][j] > 0},
+        "score": protect(np.array([out["score"]]), sig_key, "score")[0],
+    })
+    return out
 
 
 def focus_candidates(*, entrances: pd.DataFrame, dwellings: pd.Series, signals: pd.DataFrame,
@@ -90,19 +122,27 @@ def focus_candidates(*, entrances: pd.DataFrame, dwellings: pd.Series, signals: 
     return gdf[[*cols, "geometry"]].reset_index(drop=True)
 
 
-FOCUS_COUNTS = ("entrances", "concerned_entrances", "signals")
-
-
-def mask_stats(stats: dict) -> dict:
-    """Statistics of one focus area as a role that may not see addresses sees them."""
-    return mask_record(stats, counts=FOCUS_COUNTS)
-
-
-def mask_clusters(gdf: gpd.GeoDataFrame, *, sees_addresses: bool) -> gpd.GeoDataFrame:
-    """Clusters as a role may see them: under 20 dwellings left out, counts 1–4 as ``<5``."""
-    if sees_addresses:
-        return gdf
-    return mask_aggregates(gdf, counts=FOCUS_COUNTS).reset_index(drop=True)
+def protect_clusters(gdf: gpd.GeoDataFrame, *, entrances: pd.DataFrame, dwellings: pd.Series,
+                     signals: pd.DataFrame, scores: pd.Series) -> gpd.GeoDataFrame:
+    """Clusters as those who may not see addresses see them (docs/privacy.md): under 20
+    dwellings left out, the statistics of each shape protected (:func:`polygon_stats`),
+    numbered again by the protected score, each shape coarsened to the 250 m grid cells it
+    touches."""
+    rows, geoms = [], []
+    for r in gdf.itertuples(index=False):
+        st = polygon_stats(r.geometry, entrances=entrances, dwellings=dwellings, signals=signals, scores=scores,
+                           protected=True)
+        if st["dwellings"] < MIN_DWELLINGS:
+            continue
+        rows.append({**st, "_order": len(rows), "_score": value_number(st["score"])})
+        geoms.append(coarsen_to_grid(r.geometry))
+    cols = [c for c in gdf.columns if c != "geometry"]
+    if not rows:
+        return gpd.GeoDataFrame({c: [] for c in cols}, geometry=[], crs=WORK_CRS)
+    out = gpd.GeoDataFrame(rows, geometry=geoms, crs=WORK_CRS)
+    out = out.sort_values(["_score", "_order"], ascending=[False, True], kind="mergesort")
+    out["cluster"] = np.arange(1, len(out) + 1)
+    return out[[*cols, "geometry"]].reset_index(drop=True)
 
 
 def valid_area_polygon(geometry, what: str = "a focus area"):  # noqa: ANN001, ANN201

@@ -20,9 +20,9 @@ them the register and the signals. See ``docs/model.md`` for the model in words.
    Rates are per 1,000 dwellings. Areas are ranked by the smoothed rate (ties: higher
    score, then area id).
 5. Hot spots: Gi* on the smoothed rates (:mod:`detection.priorities.hotspots`).
-6. A plain-language ``why`` per area in Danish or English; for roles that may not see
-   addresses counts 1–4 read ``<5`` there too and areas under 20 dwellings are left out
-   (:func:`mask_for_role`).
+6. A plain-language ``why`` per area in Danish or English.
+7. For those who may not see addresses, :func:`rank_protected` ranks the same areas from
+   cell-key rounded counts and scores (:mod:`detection.privacy`, docs/privacy.md).
 """
 
 from __future__ import annotations
@@ -44,7 +44,15 @@ from detection.priorities.scoring import (
     source_keys,
     weights_coded,
 )
-from detection.privacy import MIN_DWELLINGS, mask_aggregates
+from detection.privacy import (
+    MIN_DWELLINGS,
+    cell_keys,
+    protect,
+    protect_parts,
+    record_keys,
+    round_keyed,
+    shown,
+)
 from detection.vocab import KIND_BY_ID
 from geo.areas import GRID_LAYERS, assign_areas, ddkn_cell_ids
 
@@ -52,8 +60,6 @@ PER = 1000.0
 RECENT_DAYS = 183
 """"Recent" in the why text: the last 6 months."""
 
-COUNT_COLUMNS = ("signals", "recent", "sources")
-"""Count columns masked for roles that may not see addresses (plus ``signals_by_kind``)."""
 
 
 # ---------------------------------------------------------------- areas and dwellings
@@ -199,6 +205,10 @@ class PreparedRanking:
     entrance_area: np.ndarray
     """Area code of each compact entrance number (−1: none)."""
     gi: GiStarWeights | None
+    record_key: np.ndarray
+    """Each signal's cell-key record key (:func:`detection.privacy.record_keys` of its id)."""
+    source_key: np.ndarray
+    """Each source code's record key (for the protected count of distinct sources)."""
 
 
 def prepare_ranking(*, area_of_entrance: pd.Series, dwellings: pd.Series, signals: pd.DataFrame,
@@ -225,6 +235,9 @@ def prepare_ranking(*, area_of_entrance: pd.Series, dwellings: pd.Series, signal
         cred, age, excluded = np.zeros(0), np.zeros(0), np.zeros(0, bool)
         src_code, src_uniq = np.zeros(0, np.int64), []
     n_src = max(len(src_uniq), 1)
+    rec_ids = (sig["signal_id"].astype(str).to_numpy() if "signal_id" in sig.columns else
+               [f"{e}|{k}|{r}|{i}" for i, (e, k, r) in enumerate(zip(sig["entrance_id"], sig["kind"], sig["received"],
+                                                                       strict=True))])
     ent_c, ent_u = pd.factorize(ent_idx)
     key = ent_c.astype(np.int64) * n_src + src_code
     order = np.argsort(key, kind="stable")
@@ -239,7 +252,8 @@ def prepare_ranking(*, area_of_entrance: pd.Series, dwellings: pd.Series, signal
         dwellings=n_all[has], kinds=kinds, kind_code=kind_code, credibility=cred, age_days=age,
         excluded=excluded, recent=age <= RECENT_DAYS, area_code=area_of_ent[ent_idx], source_code=src_code,
         n_sources=n_src, group_order=order, group_starts=starts, group_entrance=(ks // n_src)[starts],
-        entrance_area=area_of_ent[np.asarray(ent_u, dtype=np.int64)], gi=gi)
+        entrance_area=area_of_ent[np.asarray(ent_u, dtype=np.int64)], gi=gi,
+        record_key=record_keys(rec_ids), source_key=record_keys(src_uniq))
 
 
 def _by_kind_dicts(counts: np.ndarray, kinds: list[str]) -> list[dict[str, int]]:
@@ -258,10 +272,8 @@ def _by_kind_dicts(counts: np.ndarray, kinds: list[str]) -> list[dict[str, int]]
     return [dict(zip(names[a:b], vals[a:b], strict=True)) for a, b in zip(starts, ends, strict=True)]
 
 
-def rank_prepared(prep: PreparedRanking, params: ModelParams) -> pd.DataFrame:
-    """:func:`rank_areas` from prepared inputs: vectorised numpy, Gi* by one sparse
-    mat-vec. Same columns and order as :func:`rank_areas_reference` (scores equal up to
-    floating-point summation order)."""
+def _aggregate(prep: PreparedRanking, params: ModelParams) -> dict:
+    """Per-area exact aggregates under ``params``, with what protecting them needs."""
     n_a = len(prep.area_ids)
     w = weights_coded(prep.kind_code, prep.kinds, prep.credibility, prep.age_days, prep.excluded, params)
     counted = (w > 0) & (prep.area_code >= 0)
@@ -287,7 +299,14 @@ def rank_prepared(prep: PreparedRanking, params: ModelParams) -> pd.DataFrame:
     es = base * (1.0 + params.source_bonus * (nsrc - 1))
     has = (nsrc > 0) & (prep.entrance_area >= 0)
     score = np.bincount(prep.entrance_area[has], weights=es[has], minlength=n_a)
+    return {"counted": counted, "ac": ac, "kc": kc, "ok": ok, "pairs": pairs, "n_signals": n_signals,
+            "n_recent": n_recent, "n_sources": n_sources, "by_kind": by_kind, "score": score}
 
+
+def _ranked_frame(prep: PreparedRanking, *, score: np.ndarray, signals: list, recent: list, sources: list,
+                  kinds_col: list[dict], raw: bool) -> pd.DataFrame:
+    """Smooth ``score`` (numbers), find hot spots, rank, and lay out the columns."""
+    n_a = len(prep.area_ids)
     sm = eb_smooth(score, prep.dwellings)
     mean_rate = sm.attrs.get("mean_rate", 0.0)
     rate = sm["rate"].to_numpy()
@@ -297,20 +316,67 @@ def rank_prepared(prep: PreparedRanking, params: ModelParams) -> pd.DataFrame:
         hot, hot_p = hs["hotspot"].to_numpy(), hs["hotspot_p"].to_numpy()
     else:
         hot, hot_p = np.zeros(n_a, dtype=bool), np.ones(n_a)
-
     o = np.lexsort((np.arange(n_a), -score, -rate))  # rate ↓, score ↓, area id ↑
-    kinds_col = _by_kind_dicts(by_kind, prep.kinds)
-    out = pd.DataFrame({
+    cols = {
         "area_id": pd.array(prep.area_ids[o], dtype="str"), "name": pd.array(prep.names[o], dtype="str"),
-        "rank": np.arange(1, n_a + 1, dtype=np.int64), "score": score[o].astype(float),
-        "signals": n_signals[o].astype(np.int64), "recent": n_recent[o], "sources": n_sources[o].astype(np.int64),
+        "rank": np.arange(1, n_a + 1, dtype=np.int64),
+        "score": score[o].astype(float) if raw else pd.Series([shown(int(v)) for v in score[o]], dtype=object),
+        "signals": _pick(signals, o, raw), "recent": _pick(recent, o, raw), "sources": _pick(sources, o, raw),
         "signals_by_kind": pd.Series([kinds_col[i] for i in o], dtype=object),
         "dwellings": prep.dwellings[o].astype(np.int64), "rate": rate[o],
-        "rate_low": sm["rate_low"].to_numpy()[o], "rate_high": sm["rate_high"].to_numpy()[o],
-        "raw_rate": sm["raw_rate"].to_numpy()[o], "ratio": np.asarray(ratio, dtype=float)[o],
-        "hotspot": hot[o].astype(bool), "hotspot_p": np.asarray(hot_p, dtype=float)[o]})
+        "rate_low": sm["rate_low"].to_numpy()[o], "rate_high": sm["rate_high"].to_numpy()[o]}
+    if raw:
+        cols["raw_rate"] = sm["raw_rate"].to_numpy()[o]
+    cols.update({"ratio": np.asarray(ratio, dtype=float)[o], "hotspot": hot[o].astype(bool),
+                 "hotspot_p": np.asarray(hot_p, dtype=float)[o]})
+    out = pd.DataFrame(cols)
     out.attrs["mean_rate"] = mean_rate
     return out
+
+
+def _pick(values, order: np.ndarray, raw: bool):  # noqa: ANN001, ANN202
+    if raw:
+        return np.asarray(values)[order].astype(np.int64)
+    return pd.Series([values[i] for i in order], dtype=object)
+
+
+def rank_prepared(prep: PreparedRanking, params: ModelParams) -> pd.DataFrame:
+    """:func:`rank_areas` from prepared inputs: vectorised numpy, Gi* by one sparse
+    mat-vec. Same columns and order as :func:`rank_areas_reference` (scores equal up to
+    floating-point summation order)."""
+    a = _aggregate(prep, params)
+    return _ranked_frame(prep, score=a["score"], signals=a["n_signals"], recent=a["n_recent"],
+                         sources=a["n_sources"], kinds_col=_by_kind_dicts(a["by_kind"], prep.kinds), raw=True)
+
+
+def rank_protected(prep: PreparedRanking, params: ModelParams) -> pd.DataFrame:
+    """The ranking as those who may not see addresses see it (:mod:`detection.privacy`).
+
+    Every count (signals per kind, recent signals, distinct sources) and the weighted score
+    is rounded to a multiple of 5 by cell-key random rounding, keyed on the records in the
+    cell; ``signals`` is the sum of the rounded kinds; the smoothed rate, its interval, the
+    ratio and the hot spots are computed from the rounded score, and areas are ranked by
+    them. A value that rounds to 0 reads ``"<5"``. No unsmoothed rate. Areas under 20
+    dwellings are still in the frame (the repository leaves them out).
+    """
+    n_a = len(prep.area_ids)
+    a = _aggregate(prep, params)
+    counted, ac, kc, ok = a["counted"], a["ac"], a["kc"], a["ok"]
+    rk = prep.record_key[counted]
+    k = len(prep.kinds)
+    by_kind_ck = cell_keys(ac[ok] * k + kc[ok], rk[ok], n_a * k).reshape(n_a, k) if k else np.zeros((n_a, 0))
+    by_kind, signals = protect_parts(a["by_kind"], by_kind_ck, "signals")
+    area_ck = cell_keys(ac, rk, n_a)
+    recent_ck = cell_keys(np.where(prep.recent[counted], ac, -1), rk, n_a)
+    src_ck = cell_keys(a["pairs"] // prep.n_sources, prep.source_key[a["pairs"] % prep.n_sources], n_a)
+    score = round_keyed(a["score"], area_ck, "score").astype(float)
+    kinds_col = []
+    for row in by_kind:
+        d = {prep.kinds[j]: int(row[j]) for j in np.argsort(-row, kind="stable") if row[j] > 0}
+        kinds_col.append(d)
+    return _ranked_frame(prep, score=score, signals=[shown(int(v)) for v in signals],
+                         recent=protect(a["n_recent"], recent_ck, "recent"),
+                         sources=protect(a["n_sources"], src_ck, "sources"), kinds_col=kinds_col, raw=False)
 
 
 def rank_areas(*, area_of_entrance: pd.Series, dwellings: pd.Series, signals: pd.DataFrame,
@@ -410,20 +476,6 @@ def rank_areas_reference(*, area_of_entrance: pd.Series, dwellings: pd.Series, s
 
 
 # ---------------------------------------------------------------- masking and words
-
-def mask_for_role(df: pd.DataFrame, *, sees_addresses: bool) -> pd.DataFrame:
-    """The ranking as a role may see it.
-
-    For roles that may not see addresses: areas under 20 dwellings are left out (ranks
-    renumbered), counts 1–4 (signals, recent, sources, each kind) become ``"<5"``, the
-    weighted score below 5 too, and the unsmoothed rate is dropped.
-    """
-    if sees_addresses:
-        return df
-    out = mask_aggregates(df, counts=COUNT_COLUMNS).drop(columns=["raw_rate"])
-    out["rank"] = np.arange(1, len(out) + 1)
-    return out.reset_index(drop=True)
-
 
 def _num(v: float, lang: str, digits: int = 1) -> str:
     s = f"{v:,.{digits}f}"

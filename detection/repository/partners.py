@@ -35,7 +35,7 @@ from detection.access import SEES_ADDRESSES
 from detection.errors import InputError, NotAllowed, WorkspaceError
 from detection.partners import network as P
 from detection.partners.feedback import feedback_table
-from detection.privacy import MIN_DWELLINGS, mask_count
+from detection.privacy import MIN_DWELLINGS, publication_date
 from detection.repository.base import frame_rows, insert_many, operation
 from detection.repository.priorities import PriorityOps
 from detection.store import engine as store_engine
@@ -79,7 +79,6 @@ class PartnerOps(PriorityOps):
         return df
 
     def _layer_areas(self, layer: str, entrances: pd.DataFrame) -> gpd.GeoDataFrame:
-
         if layer in GRID_LAYERS:
             return grid_layer(entrances["x"].to_numpy(float), entrances["y"].to_numpy(float), layer=layer)
         return self.areas(layer)
@@ -116,6 +115,10 @@ class PartnerOps(PriorityOps):
         return self._active_months(None)
 
     def _analysis(self, layer: str, as_of: date, months: int) -> dict:
+        """Coverage and need of ``layer``; for those who may not see addresses the need is
+        the protected ranking's rate at the publication point (docs/privacy.md)."""
+        if self._aggregate_only():
+            as_of = publication_date(as_of)
         with store_engine.read_tx(self.engine) as conn:
             partners = self._partners_frame(conn)
             cov = self._coverage_frame(conn)
@@ -128,11 +131,11 @@ class PartnerOps(PriorityOps):
         area_ids = assign_areas(ent["x"].to_numpy(), ent["y"].to_numpy(), areas)
         names = dict(zip(partners["partner_id"], partners["name"], strict=True))
         acov = P.area_coverage(ecov, area_ids, areas, pairs, status, names)
-        need, source = P.need_by_area(frames, as_of, self._model())
+        need, source = P.need_by_area(frames, as_of, self._model(), protected=self._aggregate_only())
         acov["need"] = need.reindex(acov["area_id"]).fillna(0.0).to_numpy()
         return {"partners": partners, "coverage": cov, "contacts": contacts, "status": status,
                 "entrances": ent, "pairs": pairs, "entrance_coverage": ecov, "areas": areas,
-                "area_coverage": acov, "need": need, "need_source": source, "names": names}
+                "area_coverage": acov, "need": need, "need_source": source, "names": names, "as_of": as_of}
 
     def _aggregate_only(self) -> bool:
         return self.actor.role not in SEES_ADDRESSES
@@ -446,7 +449,7 @@ class PartnerOps(PriorityOps):
         totals = {c: round(float(ecov.loc[ecov["coverage"] == c, "dwellings"].sum() / dw), 4) if dw else 0.0
                   for c in P.STATUS_ORDER}
         status_counts = a["status"]["status"].value_counts().to_dict()
-        return {"layer": layer, "as_of": str(as_of), "active_months": int(months),
+        return {"layer": layer, "as_of": str(a["as_of"]), "active_months": int(months),
                 "need_source": a["need_source"],
                 "partners": {s: int(status_counts.get(s, 0)) for s in ("active", "lapsed", "ended")},
                 "totals": {"dwellings": int(dw), "active_share": totals["active"],
@@ -507,7 +510,7 @@ class PartnerOps(PriorityOps):
                          "high_need": bool(r["high_need"]), "active_share": float(r["active_share"]),
                          "lapsed_share": float(r["lapsed_share"]), "none_share": float(r["none_share"]),
                          "partners_lapsed": list(r["partners_lapsed"]), "suggestions": r["suggestions"]})
-        return {"layer": layer, "as_of": str(as_of), "active_months": int(months),
+        return {"layer": layer, "as_of": str(a["as_of"]), "active_months": int(months),
                 "max_active_share": max_active_share, "need_source": a["need_source"], "gaps": rows}
 
     @operation("coverage.read")
@@ -515,13 +518,17 @@ class PartnerOps(PriorityOps):
         """Reports per partner per month, before/after each contact, target-group share.
 
         Returns ``{"as_of", "window_days", "totals": [...], "monthly": [...],
-        "contacts": [...]}``; counts 1–4 read ``"<5"`` for analysts.
+        "contacts": [...]}``. For analysts (docs/privacy.md): at the publication point, every
+        count rounded to a multiple of 5 (``"<5"`` for 0), shares from the rounded counts.
         """
+        protected = self._aggregate_only()
+        if protected:  # disclosure control (docs/privacy.md)
+            as_of = publication_date(as_of)
         with store_engine.read_tx(self.engine) as conn:
             partners = self._partners_frame(conn)
             contacts = self._contacts_frame(conn)
             sig = self._signals_frame(conn)
-        y = P.partner_yield(sig, contacts, as_of=as_of, window_days=window_days)
+        y = P.partner_yield(sig, contacts, as_of=as_of, window_days=window_days, protected=protected)
         names = dict(zip(partners["partner_id"], partners["name"], strict=True))
         out = {}
         for key, df in y.items():
@@ -530,13 +537,6 @@ class PartnerOps(PriorityOps):
             for c in ("contact_date",):
                 if c in df.columns:
                     df[c] = df[c].astype(str)
-            if self._aggregate_only():
-                for c in ("reports", "in_target_group", "assessed", "before", "after"):
-                    if c in df.columns:
-                        df[c] = df[c].map(mask_count).astype(object)
-                if "target_share" in df.columns:  # a share of fewer than 5 reports tells too much
-                    df["target_share"] = [s if isinstance(r, int) else None
-                                          for s, r in zip(df["target_share"], df["reports"], strict=True)]
             out[key] = frame_rows(df)
         return {"as_of": str(as_of), "window_days": window_days, **out}
 

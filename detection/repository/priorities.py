@@ -30,26 +30,24 @@ from sqlalchemy import delete, insert, select, update
 from detection import clock
 from detection.access import SEES_ADDRESSES
 from detection.errors import InputError
+from detection.priorities.focus import focus_candidates as _focus_candidates
 from detection.priorities.focus import (
-    coarsen_to_grid,
-    mask_clusters,
-    mask_stats,
     polygon_stats,
+    protect_clusters,
     valid_area_polygon,
 )
-from detection.priorities.focus import focus_candidates as _focus_candidates
 from detection.priorities.hotspots import grid_gi_weights, polygon_weights, prepare_gi_star
 from detection.priorities.ranking import (
     add_why,
     entrance_area_ids,
     entrance_dwellings,
     is_grid,
-    mask_for_role,
     prepare_ranking,
     rank_prepared,
+    rank_protected,
 )
 from detection.priorities.scoring import ModelParams, entrance_scores, signal_weights
-from detection.privacy import MIN_DWELLINGS
+from detection.privacy import MIN_DWELLINGS, publication_date
 from detection.repository.base import operation
 from detection.repository.workspace import WorkspaceOps
 from detection.store import engine as store_engine
@@ -98,7 +96,7 @@ class PriorityOps(WorkspaceOps):
                 ent = pd.read_sql(select(e.c.entrance_id, e.c.x, e.c.y).order_by(e.c.entrance_id), conn)
                 units = pd.read_sql(select(t.units.c.unit_id, t.units.c.entrance_id), conn)
                 bld = pd.read_sql(select(t.buildings.c.entrance_id, t.buildings.c.flats), conn)
-                sig = pd.read_sql(select(s.c.entrance_id, s.c.kind, s.c.received, s.c.credibility,
+                sig = pd.read_sql(select(s.c.signal_id, s.c.entrance_id, s.c.kind, s.c.received, s.c.credibility,
                                          s.c.partner_id, s.c.source, s.c.assessment)
                                   .order_by(s.c.signal_id), conn)
             return {"key": key, "entrances": ent, "dwellings": entrance_dwellings(ent, units, bld),
@@ -163,19 +161,30 @@ class PriorityOps(WorkspaceOps):
 
         Columns: ``area_id, name, rank, score, signals, recent, sources, signals_by_kind,
         dwellings, rate, rate_low, rate_high, (raw_rate,) ratio, hotspot, hotspot_p, why``.
-        For roles that may not see addresses: masked (see :func:`detection.priorities.ranking.mask_for_role`).
-        The frame's ``attrs`` hold ``mean_rate`` and ``layer``.
+        For roles that may not see addresses the disclosure policy applies (docs/privacy.md):
+        the saved model whatever ``params`` say, ``as_of`` moved back to its publication
+        point, counts and scores rounded (:func:`detection.priorities.ranking.rank_protected`),
+        areas under 20 dwellings left out. The frame's ``attrs`` hold ``mean_rate``,
+        ``layer``, the ``as_of`` used and ``protected``.
         """
         self._check_layer(layer)
         if top is not None and int(top) < 1:
             raise InputError(f"--top must be at least 1. Got {top!r} instead.")
-        params = params or self._model()
-        ranked = rank_prepared(self._prepared_ranking(layer, as_of), params)
-        out = mask_for_role(ranked, sees_addresses=self.actor.role in SEES_ADDRESSES)
+        if self.actor.role in SEES_ADDRESSES:
+            params = params or self._model()
+            ranked = out = rank_prepared(self._prepared_ranking(layer, as_of), params)
+        else:
+            # disclosure control (docs/privacy.md): the saved model only, at the publication
+            # point, from rounded counts; areas under 20 dwellings left out
+            as_of = publication_date(as_of)
+            ranked = rank_protected(self._prepared_ranking(layer, as_of), self._model())
+            out = ranked[ranked["dwellings"] >= MIN_DWELLINGS].reset_index(drop=True)
+            out["rank"] = np.arange(1, len(out) + 1)
         if top is not None:
             out = out.head(int(top))
         out = add_why(out, lang)
-        out.attrs.update({"mean_rate": ranked.attrs.get("mean_rate", 0.0), "layer": layer})
+        out.attrs.update({"mean_rate": ranked.attrs.get("mean_rate", 0.0), "layer": layer, "as_of": as_of,
+                          "protected": self.actor.role not in SEES_ADDRESSES})
         return out
 
     @operation("priorities.read")
@@ -231,21 +240,22 @@ class PriorityOps(WorkspaceOps):
                          params: ModelParams | None = None) -> gpd.GeoDataFrame:
         """Clusters of concerned entrances (DBSCAN in metres) as polygons with statistics.
 
-        For roles that may not see addresses: clusters under 20 dwellings left out, counts
-        1–4 as ``"<5"``, and each shape replaced by the 250 m grid cells it covers.
+        For roles that may not see addresses (docs/privacy.md): the saved model at the
+        publication point, clusters under 20 dwellings left out, statistics protected
+        (rounded to multiples of 5), each shape replaced by the 250 m grid cells it covers.
         """
         if not 10 <= float(eps_m) <= 2000:
             raise InputError(f"eps_m must be between 10 and 2,000 metres. Got {eps_m!r} instead.")
         if not 2 <= int(min_samples) <= 100:
             raise InputError(f"min_samples must be between 2 and 100. Got {min_samples!r} instead.")
-        params = params or self._model()
-        ctx = self._focus_context(params, as_of or clock.today())
-        gdf = _focus_candidates(eps_m=eps_m, min_samples=min_samples, **ctx)
+        as_of = as_of or clock.today()
         if self.actor.role in SEES_ADDRESSES:
-            return gdf
-        out = mask_clusters(gdf, sees_addresses=False)
-        out = out.set_geometry([coarsen_to_grid(g) for g in out.geometry], crs=WORK_CRS)
-        return out
+            ctx = self._focus_context(params or self._model(), as_of)
+            return _focus_candidates(eps_m=eps_m, min_samples=min_samples, **ctx)
+        # disclosure control (docs/privacy.md): saved model, publication point, protected stats
+        ctx = self._focus_context(self._model(), publication_date(as_of))
+        gdf = _focus_candidates(eps_m=eps_m, min_samples=min_samples, **ctx)
+        return protect_clusters(gdf, **ctx)
 
     def _area_polygon(self, ref: str):
         layer, sep, area_id = ref.partition(":")
@@ -299,8 +309,9 @@ class PriorityOps(WorkspaceOps):
         """Saved focus areas: ``focus_id, name, origin, source_ref, stats (dict), created_by,
         created_at, geometry`` (EPSG:25832), by name.
 
-        For roles that may not see addresses: areas under 20 dwellings left out and counts
-        1–4 in ``stats`` as ``"<5"``.
+        For roles that may not see addresses (docs/privacy.md): ``stats`` recomputed under
+        the saved model at the publication point and protected; areas under 20 dwellings
+        left out.
         """
         fa = t.focus_areas
         with store_engine.read_tx(self.engine) as conn:
@@ -308,13 +319,14 @@ class PriorityOps(WorkspaceOps):
                                        fa.c.geometry_wkb, fa.c.stats, fa.c.created_by, fa.c.created_at)
                                 .order_by(fa.c.name)).mappings().all()
         sees = self.actor.role in SEES_ADDRESSES
+        ctx = None if sees else self._focus_context(self._model(), publication_date(clock.today()))
         recs, geoms = [], []
         for r in rows:
             st = json.loads(r["stats"] or "{}")
-            if not sees:
-                if int(st.get("dwellings", 0)) < MIN_DWELLINGS:
+            if not sees:  # disclosure control: recomputed, protected, at the publication point
+                st = polygon_stats(shapely.from_wkb(r["geometry_wkb"]), **ctx, protected=True)
+                if st["dwellings"] < MIN_DWELLINGS:
                     continue
-                st = mask_stats(st)
             recs.append({"focus_id": r["focus_id"], "name": r["name"], "origin": r["origin"],
                          "source_ref": r["source_ref"], "stats": st,
                          "created_by": r["created_by"] if sees else "", "created_at": r["created_at"]})

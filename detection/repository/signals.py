@@ -22,7 +22,7 @@ from sqlalchemy import Connection, func, insert, select, update
 from detection import clock
 from detection.access import SEES_ADDRESSES
 from detection.errors import InputError, NotAllowed
-from detection.privacy import mask_frame
+from detection.privacy import shown
 from detection.repository.base import insert_many, operation
 from detection.repository.workspace import WorkspaceOps
 from detection.signals.importer import (
@@ -285,7 +285,6 @@ class SignalOps(WorkspaceOps):
         return df.drop(columns=["street", "house_number", "postcode", "city", "floor", "door"]).reset_index(drop=True)
 
     def _in_area(self, conn: Connection, df: pd.DataFrame, area: tuple[str, str]) -> np.ndarray:
-
         layer, area_id = area
         if layer in GRID_LAYERS:
             return ddkn_cell_ids(df["x"].to_numpy(), df["y"].to_numpy(), size_m=GRID_LAYERS[layer]) == area_id
@@ -331,13 +330,18 @@ class SignalOps(WorkspaceOps):
     def signal_counts(self, *, by: Iterable[str] = ("kind",)) -> pd.DataFrame:
         """Signal counts grouped by signal columns (no address).
 
-        For roles that may not see addresses, counts 1–4 are ``"<5"``.
+        For roles that may not see addresses (docs/privacy.md): up to the publication point,
+        each count rounded to a multiple of 5 (``"<5"`` where it rounds to 0).
         """
+        by = list(by)
+        if self.actor.role not in SEES_ADDRESSES:
+            df = self._protected_counts(by)
+            df["signals"] = df["signals"].map(shown).astype(object)
+            return df
         cols = [getattr(t.signals.c, b) for b in by]
         with store_engine.read_tx(self.engine) as conn:
             rows = conn.execute(select(*cols, func.count().label("signals")).group_by(*cols)).all()
-        df = pd.DataFrame(rows, columns=[*by, "signals"])
-        return df if self.actor.role in SEES_ADDRESSES else mask_frame(df, ["signals"])
+        return pd.DataFrame(rows, columns=[*by, "signals"])
 
 
 def _raw_key(raw: str | None) -> str:

@@ -6,6 +6,7 @@ import json
 import uuid
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
 from sqlalchemy import Connection, delete, func, insert, select
@@ -13,7 +14,7 @@ from sqlalchemy import Connection, delete, func, insert, select
 from detection import clock
 from detection.access import SEES_ADDRESSES
 from detection.errors import InputError, WorkspaceError
-from detection.privacy import mask_count, mask_counts
+from detection.privacy import cell_keys, publication_date, record_keys, round_keyed, shown
 from detection.register.workspace import WorkspaceData
 from detection.repository.base import RepositoryBase, frame_rows, insert_many, operation
 from detection.store import engine as store_engine
@@ -148,8 +149,29 @@ class WorkspaceOps(RepositoryBase):
                 "register_problems": problems,
             }
         if self.actor.role not in SEES_ADDRESSES:
-            out["signals"] = mask_count(out["signals"])
-            out["signals_by_kind"] = mask_counts(out["signals_by_kind"])
+            counts = self._protected_counts(["kind"])
+            out["signals"] = shown(int(counts["signals"].sum()))
+            out["signals_by_kind"] = {k: v for k, v in zip(counts["kind"], counts["signals"], strict=True) if v}
+            out["signals_as_of"] = str(publication_date(clock.today()))
+        return out
+
+    def _protected_counts(self, by: list[str]) -> pd.DataFrame:
+        """Signal counts per ``by`` group as those who may not see addresses see them
+        (docs/privacy.md): signals received up to the publication point, each group's count
+        rounded to a multiple of 5 by cell-key random rounding (0 where it rounds to 0)."""
+        cols = [getattr(t.signals.c, b) for b in by]
+        with store_engine.read_tx(self.engine) as conn:
+            df = pd.read_sql(select(t.signals.c.signal_id, t.signals.c.received, *cols), conn)
+        received = pd.to_datetime(df["received"], errors="coerce")
+        df = df[received <= pd.Timestamp(publication_date(clock.today()))]
+        if df.empty:
+            return pd.DataFrame(columns=[*by, "signals"])
+        codes, groups = pd.factorize(pd.MultiIndex.from_frame(df[by].astype(str)) if len(by) > 1
+                                     else df[by[0]].astype(str), sort=True)
+        keys = cell_keys(codes, record_keys(df["signal_id"].astype(str)), len(groups))
+        rounded = round_keyed(np.bincount(codes, minlength=len(groups)), keys, "signals." + ".".join(by))
+        out = pd.DataFrame(list(groups) if len(by) > 1 else {by[0]: list(groups)}, columns=by)
+        out["signals"] = rounded
         return out
 
     @operation("register.read")

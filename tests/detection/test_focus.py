@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from detection.priorities.focus import focus_candidates, mask_clusters, polygon_stats
+from detection.priorities.focus import focus_candidates, polygon_stats, protect_clusters
 
 
 def _world():
@@ -21,7 +21,8 @@ def _world():
     concerned = ent["entrance_id"].iloc[:17]
     scores = pd.Series(0.0, index=ent["entrance_id"])
     scores[concerned] = [2.0] * 10 + [1.0] * 5 + [3.0, 3.0]
-    sig = pd.DataFrame({"entrance_id": list(concerned) + ["e0"], "kind": ["eviction_risk"] * 18})
+    sig = pd.DataFrame({"entrance_id": list(concerned) + ["e0"], "kind": ["eviction_risk"] * 18,
+                        "signal_id": [f"s{i}" for i in range(18)]})
     dw = pd.Series(1, index=ent["entrance_id"])
     return ent, dw, sig, scores
 
@@ -49,12 +50,18 @@ def test_candidates__eps_changes_clustering():
     assert len(none) == 0 and "cluster" in none.columns
 
 
-def test_mask_clusters__small_left_out_counts_masked():
+def test_protect_clusters__small_left_out_counts_rounded_shapes_coarsened():
     ent, dw, sig, scores = _world()
     c = focus_candidates(entrances=ent, dwellings=dw, signals=sig, scores=scores, eps_m=100, min_samples=3)
-    m = mask_clusters(c, sees_addresses=False)
+    m = protect_clusters(c, entrances=ent, dwellings=dw, signals=sig, scores=scores)
     assert list(m["cluster"]) == [1]  # the 5-dwelling cluster is under 20
-    assert m.loc[0, "signals"] == 11 and m.loc[0, "concerned_entrances"] == 10
+    first = m.iloc[0]
+    assert first["signals"] in (10, 15) and first["concerned_entrances"] == 10 and first["score"] == 20
+    assert first["entrances"] == 40 and first["dwellings"] == 40
+    assert first["signals_by_kind"] == {"eviction_risk": first["signals"]}
+    assert m.geometry.iloc[0].contains(c.geometry.iloc[0])  # 250 m cells, not the hull
+    again = protect_clusters(c, entrances=ent, dwellings=dw, signals=sig, scores=scores)
+    assert again.drop(columns="geometry").equals(m.drop(columns="geometry"))
 
 
 def test_polygon_stats__any_polygon():

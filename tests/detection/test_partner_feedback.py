@@ -8,10 +8,11 @@ import zlib
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from sqlalchemy import select
 
-from detection.partners.feedback import write_feedback
+from detection.partners.feedback import feedback_table, write_feedback
 from detection.repository import Repository
 from detection.store import engine as store_engine
 from detection.store import schema as t
@@ -66,15 +67,27 @@ def partner_ws(db_url):
     return admin, planner, pid
 
 
-def test_feedback__counts_per_quarter_with_small_count_rule(partner_ws):
-    _, planner, pid = partner_ws
+def test_feedback__counts_per_quarter_exact_and_protected(partner_ws):
+    admin, planner, pid = partner_ws
     fb = planner.partner_feedback(pid, as_of=AS_OF)
     q = {r["quarter"]: r for r in fb["quarters"]}
     assert list(q) == ["2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4"]
-    # Q4: 27 reports; followed up = 6 contacts + 2 not home + 2 assessed = 10; 6 led to contact
-    assert (q["2026-Q4"]["reports"], q["2026-Q4"]["followed_up"], q["2026-Q4"]["led_to_contact"]) == (27, 10, 6)
-    assert q["2026-Q3"]["reports"] == "<5"
-    assert q["2026-Q1"]["reports"] == 0
+    # the counting, exact: Q4 27 reports; followed up = 6 contacts + 2 not home + 2 assessed = 10;
+    # 6 led to contact; Q3 3 reports; Q1 none
+    with store_engine.read_tx(admin.engine) as conn:
+        sig = pd.read_sql(select(t.signals.c.signal_id, t.signals.c.entrance_id, t.signals.c.received,
+                                 t.signals.c.assessment).where(t.signals.c.partner_id == pid), conn)
+        outc = pd.read_sql(select(t.outcomes.c.entrance_id, t.outcomes.c.outcome, t.outcomes.c.visited_at), conn)
+    exact = {r["quarter"]: r for r in feedback_table(sig, outc, as_of=AS_OF, protected=False).to_dict("records")}
+    assert (exact["2026-Q4"]["reports"], exact["2026-Q4"]["followed_up"], exact["2026-Q4"]["led_to_contact"]) == (27, 10, 6)
+    assert exact["2026-Q3"]["reports"] == 3 and exact["2026-Q1"]["reports"] == 0
+    # the file leaves the team: every count rounded to a multiple of 5, "<5" where it rounds to 0
+    assert q["2026-Q4"]["reports"] in (25, 30) and q["2026-Q4"]["followed_up"] == 10
+    assert q["2026-Q4"]["led_to_contact"] in (5, 10)
+    assert q["2026-Q3"]["reports"] in ("<5", 5) and q["2026-Q1"]["reports"] == "<5"
+    for r in q.values():
+        assert all(v == "<5" or v % 5 == 0 for k, v in r.items() if k != "quarter")
+    assert planner.partner_feedback(pid, as_of=AS_OF)["quarters"] == fb["quarters"]  # the same every time
 
 
 def test_feedback__files_hold_no_address_name_or_note(partner_ws, tmp_path):
@@ -86,7 +99,7 @@ def test_feedback__files_hold_no_address_name_or_note(partner_ws, tmp_path):
     # the scan reads the PDF's text for real
     assert "Boligselskab Feedback (test)" in text and "Førte til kontakt" in text and "<5" in text
     csv_text = csv.read_text(encoding="utf-8-sig")
-    assert "27" in csv_text and "<5" in csv_text
+    assert str(fb["quarters"][-1]["reports"]) in csv_text and "<5" in csv_text
     needles = _addresses(admin) + ["Naboer ser aldrig", "Beboeren åbnede", "u_team_lead", "u_planner"]
     assert _scan(text, needles) == []
     assert _scan(csv_text, needles) == []

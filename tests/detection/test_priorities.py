@@ -8,7 +8,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from detection.priorities.ranking import add_why, entrance_dwellings, mask_for_role, rank_areas
+from detection.priorities.ranking import (
+    add_why,
+    eb_smooth,
+    entrance_dwellings,
+    prepare_ranking,
+    rank_areas,
+    rank_protected,
+)
 from detection.priorities.scoring import ModelParams
 
 AS_OF = date(2026, 11, 1)
@@ -79,16 +86,31 @@ def test_rank__weight_change_reorders():
                            as_of=AS_OF)["area_id"]) == ["B", "A"]
 
 
-def test_mask__analyst_rule():
+def test_protected__every_count_a_multiple_of_five_totals_add_up_rates_from_rounded_scores():
     aoe, dw, sig = _fixture({"A": 12, "B": 2, "C": 1}, {"A": 200, "B": 100, "C": 3, "D": 100})
-    r = rank_areas(area_of_entrance=aoe, dwellings=dw, signals=sig, params=FLAT, as_of=AS_OF)
-    m = add_why(mask_for_role(r, sees_addresses=False), "da")
-    assert list(m["area_id"]) == ["A", "B", "D"] and list(m["rank"]) == [1, 2, 3]
-    assert m.loc[1, "signals"] == "<5" and m.loc[1, "sources"] == "<5"
-    assert m.loc[1, "signals_by_kind"] == {"landlord_report": "<5"}
-    assert m.loc[1, "why"].startswith("<5 henvendelser fra <5 forskellige kilder (<5 inden for")
-    assert "raw_rate" not in m.columns
-    assert mask_for_role(r, sees_addresses=True) is r
+    sig["signal_id"] = [f"s{i}" for i in range(len(sig))]
+    prep = prepare_ranking(area_of_entrance=aoe, dwellings=dw, signals=sig, as_of=AS_OF)
+    m = add_why(rank_protected(prep, FLAT), "da")
+    exact = rank_areas(area_of_entrance=aoe, dwellings=dw, signals=sig, params=FLAT, as_of=AS_OF).set_index("area_id")
+    assert "raw_rate" not in m.columns and set(m["area_id"]) == {"A", "B", "C", "D"}
+    for r in m.to_dict("records"):
+        for c in ("score", "signals", "recent", "sources"):
+            assert r[c] == "<5" or (isinstance(r[c], int) and r[c] % 5 == 0 and r[c] >= 5), (r["area_id"], c, r[c])
+        kinds = r["signals_by_kind"]
+        assert all(v % 5 == 0 and v > 0 for v in kinds.values())
+        assert (sum(kinds.values()) or "<5") == r["signals"]  # the total is the sum of its parts
+        true = int(exact.loc[r["area_id"], "signals"])
+        assert abs((0 if r["signals"] == "<5" else r["signals"]) - true) < 5  # rounded, not further
+    a = m.set_index("area_id")
+    assert a.loc["A", "signals"] in (10, 15) and a.loc["B", "signals"] in ("<5", 5) and a.loc["D", "signals"] == "<5"
+    # rates, intervals and ranks come from the rounded scores, not the exact ones
+    rounded = np.array([0.0 if v == "<5" else float(v) for v in a.loc[list(prep.area_ids), "score"]])
+    sm = eb_smooth(rounded, prep.dwellings)
+    assert a.loc[list(prep.area_ids), "rate"].to_numpy() == pytest.approx(sm["rate"].to_numpy())
+    assert a.loc[list(prep.area_ids), "rate_high"].to_numpy() == pytest.approx(sm["rate_high"].to_numpy())
+    # the same cell always gets the same value
+    again = rank_protected(prepare_ranking(area_of_entrance=aoe, dwellings=dw, signals=sig, as_of=AS_OF), FLAT)
+    assert again.drop(columns=["signals_by_kind"]).equals(m.drop(columns=["signals_by_kind", "why"]))
 
 
 def test_dwellings__units_or_one_or_bbr():

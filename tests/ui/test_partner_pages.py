@@ -68,7 +68,9 @@ def test_coverage_page__analyst_sees_high_need_gaps_and_exports_the_list(app, me
     high = [m.value for m in at.markdown if "højt behov og ingen aktiv partner" in m.value]
     assert high and "Nordby" in high[0] and "Onsbjerg" in high[0] and "Tranebjerg" not in high[0]
     gaps = at.dataframe[0].value  # the gap list comes first
-    assert gaps["Område"].tolist()[:2] == ["Nordby", "Onsbjerg"]
+    # the same two parishes as the planner sees (their order may differ: the need is computed
+    # from rounded counts, docs/privacy.md)
+    assert set(gaps["Område"].tolist()[:2]) == {"Nordby", "Onsbjerg"}
     assert set(gaps.loc[gaps["Område"].isin(["Nordby", "Onsbjerg"]), "Andel aktiv dækning"]) == {"0 %", "4 %"}
     assert "Tranebjerg" not in set(gaps["Område"])  # actively covered: no gap
     # export the gap list for the next partner meeting

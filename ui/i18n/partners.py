@@ -18,8 +18,10 @@ TEXTS_PARTNERS: dict[str, dict[str, str]] = {
     "cov_as_of": {"da": "Opgjort pr.", "en": "As of"},
     "cov_need_source": {"da": "Behov beregnet med", "en": "Need computed with"},
     "cov_aggregate_note": {
-        "da": "Du ser kun samlede tal for områder med mindst 20 boliger; tal fra 1 til 4 vises som <5.",
-        "en": "You see only totals for areas with at least 20 dwellings; figures from 1 to 4 read <5.",
+        "da": "Du ser kun samlede tal for områder med mindst 20 boliger, opgjort pr. {date} (sidste dag i "
+              "seneste hele måned); behovet er beregnet af antal afrundet til et multiplum af 5.",
+        "en": "You see only totals for areas with at least 20 dwellings, as of {date} (the last day of the "
+              "last complete month); the need is computed from counts rounded to a multiple of 5.",
     },
     "cov_map": {"da": "Kort over dækning og behov", "en": "Map of coverage and need"},
     "cov_legend": {"da": "Sådan læses kortet", "en": "How to read the map"},
@@ -168,9 +170,9 @@ TEXTS_PARTNERS: dict[str, dict[str, str]] = {
     "par_yield_contacts": {"da": "Før og efter hver kontakt", "en": "Before and after each contact"},
     "par_feedback_caption": {
         "da": "En tilbagemelding til partneren om deres henvendelser — kun antal pr. kvartal, ingen "
-              "adresser eller navne; tal fra 1 til 4 vises som <5.",
+              "adresser eller navne; alle antal er afrundet til et multiplum af 5 (»<5« betyder 0–4).",
         "en": "Feedback to the partner about their reports — counts per quarter only, no addresses or "
-              "names; figures from 1 to 4 read <5.",
+              "names; every count is rounded to a multiple of 5 (»<5« means 0–4).",
     },
     "par_make_feedback": {"da": "Lav tilbagemelding", "en": "Make the feedback"},
     "par_download_pdf": {"da": "Hent som PDF", "en": "Download as PDF"},

@@ -35,8 +35,18 @@ TEXTS_PRIORITIES: dict[str, dict[str, str]] = {
     "prio_model_saved": {"da": "Modellen er gemt og bruges nu i rangeringen for alle.",
                          "en": "The model is saved and now used in everyone's ranking."},
     "prio_masked": {
-        "da": "Du ser kun samlede tal: antal 1–4 vises som »<5«, og områder med under 20 boliger vises ikke.",
-        "en": "You see aggregates only: counts 1–4 show as »<5«, and areas with fewer than 20 dwellings are not shown.",
+        "da": "Du ser samlede tal, beskyttet så ingen enkelt henvendelse kan udledes: tallene er opgjort "
+              "pr. {date} (sidste dag i seneste hele måned) med planlæggerens gemte model, alle antal og "
+              "scorer er afrundet til et multiplum af 5 (»<5« betyder 0–4), og områder med under 20 "
+              "boliger vises ikke.",
+        "en": "You see totals, protected so that no single report can be derived: figures are as of "
+              "{date} (the last day of the last complete month) under the planner's saved model, every "
+              "count and score is rounded to a multiple of 5 (»<5« means 0–4), and areas with fewer than "
+              "20 dwellings are not shown.",
+    },
+    "prio_saved_model_only": {
+        "da": "Rangeringen bruger den model, planlæggeren har gemt.",
+        "en": "The ranking uses the model the planner saved.",
     },
     "prio_table": {"da": "Rangerede områder", "en": "Ranked areas"},
     "prio_top_n": {"da": "Vis de første", "en": "Show the first"},

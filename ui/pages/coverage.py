@@ -29,6 +29,7 @@ from geo.maps import KindStyle, build_map, escape_html
 from ui import session
 from ui.i18n import t
 from ui.text import md_escape
+from ui.widgets import publication_label
 
 repo: Repository = st.session_state["repo"]
 info = st.session_state["workspace"]
@@ -154,7 +155,7 @@ def _coverage_view(db_key: str, data_version: int, user: str, layer: str, months
 st.title(t("cov_title", lg))
 st.caption(t("cov_caption", lg))
 if repo.actor.role not in SEES_ADDRESSES:
-    st.info(t("cov_aggregate_note", lg))
+    st.info(t("cov_aggregate_note", lg).format(date=publication_label(lg)))
 layer_names = repo.area_layer_names() + ["grid1km", "grid250"]
 c1, c2, c3 = st.columns(3)
 layer = c1.selectbox(t("cov_layer", lg), layer_names, index=0, key="cov_layer")

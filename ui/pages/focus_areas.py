@@ -12,7 +12,7 @@ from folium.plugins import Draw
 from streamlit_folium import st_folium
 
 from detection import clock
-from detection.access import allowed
+from detection.access import SEES_ADDRESSES, allowed
 from detection.errors import InputError
 from detection.repository import Repository
 from detection.vocab import KIND_BY_ID
@@ -25,6 +25,7 @@ from geo.maps import escape_html
 from ui import session
 from ui.i18n import t
 from ui.text import md_escape
+from ui.widgets import publication_label
 
 repo: Repository = st.session_state["repo"]
 lg = session.lang()
@@ -105,8 +106,8 @@ def _uploaded_polygon(upload):
 
 st.title(t("focus_heading", lg))
 st.caption(t("focus_caption", lg))
-if not can_write:
-    st.info(t("prio_masked", lg))
+if repo.actor.role not in SEES_ADDRESSES:
+    st.info(t("prio_masked", lg).format(date=publication_label(lg)))
 if "focus_msg" in st.session_state:
     st.success(st.session_state.pop("focus_msg"))
 

@@ -22,6 +22,7 @@ from geo.crs import to_display_crs
 from geo.maps import escape_html
 from ui import session
 from ui.i18n import t
+from ui.widgets import publication_label
 
 repo: Repository = st.session_state["repo"]
 lg = session.lang()
@@ -141,7 +142,7 @@ st.title(t("prio_heading", lg))
 st.caption(t("prio_caption", lg))
 sees = repo.actor.role in SEES_ADDRESSES
 if not sees:
-    st.info(t("prio_masked", lg))
+    st.info(t("prio_masked", lg).format(date=publication_label(lg)))
 
 _model_defaults()
 layers = ["parishes", "grid250", "grid100", "grid1km"]
@@ -149,23 +150,25 @@ layers = [x for x in layers if x.startswith("grid") or x in repo.area_layer_name
     x for x in repo.area_layer_names() if x not in layers]
 layer = st.selectbox(t("prio_layer", lg), layers, format_func=_layer_label, key="prio_layer")
 
-with st.expander(t("prio_model", lg), expanded=True):
-    cols = st.columns(2)
-    for i, k in enumerate(KINDS):
-        cols[i % 2].slider(t("prio_weight_of", lg).format(kind=f"{k.symbol} · {k.name(lg)}"),
-                           min_value=0.0, max_value=3.0, step=0.1, key=f"prio_w_{k.id}")
-    cols[0].slider(t("prio_cred", lg), min_value=0.0, max_value=0.9, step=0.1, key="prio_cred",
-                   help=t("prio_cred_help", lg))
-    cols[1].slider(t("prio_half_life", lg), min_value=14, max_value=720, step=7, key="prio_half_life")
-    cols[0].slider(t("prio_bonus", lg), min_value=0.0, max_value=2.0, step=0.1, key="prio_bonus")
-    b1, b2 = st.columns(2)
-    b1.button(t("prio_reset_model", lg), key="prio_reset", on_click=_set_sliders, args=(ModelParams(),))
-    if allowed(repo.actor.role, "focus.write"):
+if allowed(repo.actor.role, "focus.write"):  # custom weights are the planner's (docs/privacy.md)
+    with st.expander(t("prio_model", lg), expanded=True):
+        cols = st.columns(2)
+        for i, k in enumerate(KINDS):
+            cols[i % 2].slider(t("prio_weight_of", lg).format(kind=f"{k.symbol} · {k.name(lg)}"),
+                               min_value=0.0, max_value=3.0, step=0.1, key=f"prio_w_{k.id}")
+        cols[0].slider(t("prio_cred", lg), min_value=0.0, max_value=0.9, step=0.1, key="prio_cred",
+                       help=t("prio_cred_help", lg))
+        cols[1].slider(t("prio_half_life", lg), min_value=14, max_value=720, step=7, key="prio_half_life")
+        cols[0].slider(t("prio_bonus", lg), min_value=0.0, max_value=2.0, step=0.1, key="prio_bonus")
+        b1, b2 = st.columns(2)
+        b1.button(t("prio_reset_model", lg), key="prio_reset", on_click=_set_sliders, args=(ModelParams(),))
         if b2.button(t("prio_save_model", lg), key="prio_save_model", type="primary"):
             repo.save_model(_params_from_sliders())
             st.success(t("prio_model_saved", lg))
-
-params = _params_from_sliders()
+    params = _params_from_sliders()
+else:
+    st.caption(t("prio_saved_model_only", lg))
+    params = repo.model()
 ranking = repo.priorities(layer, params, as_of=as_of, lang=lg)
 st.caption(t("prio_mean", lg).format(rate=_num(float(ranking.attrs.get("mean_rate", 0.0)))))
 
@@ -195,7 +198,7 @@ else:
     export["signals_by_kind"] = [json.dumps(d, ensure_ascii=False) for d in ranking["signals_by_kind"]]
     export = export.apply(lambda c: c.map(neutralise) if c.dtype == object else c)
     st.download_button(t("prio_download", lg), export.to_csv(sep=";", index=False).encode("utf-8-sig"),
-                       file_name=f"prioritering_{layer}_{as_of}.csv", mime="text/csv", key="prio_download")
+                       file_name=f"prioritering_{layer}_{ranking.attrs.get('as_of', as_of)}.csv", mime="text/csv", key="prio_download")
 
     st.subheader(t("prio_map", lg))
     st.caption(t("prio_map_caption", lg))

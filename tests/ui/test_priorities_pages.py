@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from pathlib import Path
 
@@ -78,14 +79,18 @@ def test_focus_areas__planner_saves_two(app):
     assert names == {"Hele sognet", "Tranebjerg nord"}
 
 
-def test_priorities__analyst_sees_masked_aggregates_only(app):
+def test_priorities__analyst_sees_protected_aggregates_under_the_saved_model_only(app):
     at = app.run()
     at.selectbox(key="demo_user").set_value("analytiker").run()
     at.switch_page("ui/pages/priorities.py").run()
     assert not at.exception, at.exception
     at.selectbox(key="prio_layer").set_value("grid100").run()
-    assert any("<5" in i.value for i in at.info)
+    # told what they see, with the publication date in Danish form
+    note = next(i.value for i in at.info if "afrundet til et multiplum af 5" in i.value)
+    assert re.search(r"pr\. \d{2}\.\d{2}\.\d{4}", note), note
     table = _table(at, "Nr.")
     assert (table["Boliger"] >= 20).all()
-    assert not table["Henvendelser"].isin(["1", "2", "3", "4"]).any()
-    assert not [b for b in at.button if b.key == "prio_save_model"]
+    assert all(v == "<5" or int(v) % 5 == 0 for v in table["Henvendelser"])
+    # no sliders, no save: custom weights are the planner's
+    assert not at.slider and not [b for b in at.button if b.key == "prio_save_model"]
+    assert any("gemt" in c.value for c in at.caption)

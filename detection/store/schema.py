@@ -285,6 +285,16 @@ settings = Table(
     Column("value", String(200), nullable=False),
 )
 
+# --- sign-in backoff and lockout (migration 0011) -------------------------------------------
+
+sign_in_failures = Table(
+    "sign_in_failures", metadata,
+    Column("subject", String(300), primary_key=True),
+    Column("failures", Integer, nullable=False, server_default="0"),
+    Column("last_failed_at", DateTime(timezone=True), nullable=True),
+    Column("locked", Boolean, nullable=False, server_default=false()),
+)
+
 # --- partners, coverage, contact log (issue 7, migration 0008) -----------------------------
 
 partner_coverage = Table(

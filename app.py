@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import os
+
 import streamlit as st
 
 from detection.access import pages_for
 from detection.errors import WorkspaceError
 from ui import session
 from ui.i18n import t
+
+# First, before anything runs: every file the app writes (the SQLite database, temporary
+# files) is 0600 and every folder 0700. The imports above write nothing. (docs/deploy.md)
+os.umask(0o077)
 
 st.set_page_config(page_title="Opspor", page_icon="🗺️", layout="wide")
 

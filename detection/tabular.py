@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from detection.files import open_private
+
 _SURROGATE = re.compile("[\udc80-\udcff]")
 _NON_ASCII = re.compile("[^\x00-\x7f]")
 DELIMITERS = (";", ",", "\t")
@@ -73,11 +75,13 @@ def neutralise(value: object) -> object:
 
 
 def write_csv(df: pd.DataFrame, path: str | Path) -> Path:
-    """Write ``df`` as UTF-8 CSV (with BOM, ``;`` for Danish Excel), formulas neutralised."""
+    """Write ``df`` as UTF-8 CSV (with BOM, ``;`` for Danish Excel), formulas neutralised;
+    the file is private (0600, :mod:`detection.files`)."""
     path = Path(path)
     out = df.copy()
     for c in out.columns:
         if out[c].dtype == object or pd.api.types.is_string_dtype(out[c]):
             out[c] = out[c].map(neutralise)
-    out.to_csv(path, sep=";", index=False, encoding="utf-8-sig")
+    with open_private(path, encoding="utf-8-sig") as f:
+        out.to_csv(f, sep=";", index=False)
     return path

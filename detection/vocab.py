@@ -219,3 +219,16 @@ def parse_channel(value: object) -> str:
     ('meeting', 'email')
     """
     return CHANNEL_CODES.parse(value)
+
+
+# ------------------------------------------------------------ restrictions (GDPR art. 18)
+
+RESTRICTION_CODES: CodeList[Code] = CodeList("restriction reason", (
+    Code("declined", "borgeren har sagt nej", "the citizen said no", ("nej", "afvist")),
+    Code("objection", "borgeren har gjort indsigelse", "the citizen objected", ("indsigelse",)),
+    Code("inaccurate", "oplysningerne bestrides", "the data are contested", ("bestridt",)),
+    Code("other", "andet", "other", ("andet",)),
+))
+
+ASSESSMENT_NAMES_DA = {"new": "ikke vurderet endnu", "in_target_group": "i målgruppen",
+                       "not_in_target_group": "ikke i målgruppen", "unclear": "uafklaret"}

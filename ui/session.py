@@ -13,8 +13,10 @@ import time
 import streamlit as st
 
 from detection.access import ROLE_NAMES
+from detection.errors import OpsporError
 from detection.register.demo import DEMO_USERS
 from detection.repository import Repository
+from detection.repository.accounts import SignInRefused
 from ui.i18n import t
 
 SESSION_MAX_S = float(os.environ.get("OPSPOR_SESSION_HOURS", "8")) * 3600
@@ -64,10 +66,16 @@ def signed_in_repo(*, synthetic: bool) -> Repository | None:
     _migrated(db_key())
     lg = lang()
     started = st.session_state.get("signed_in_at")
-    if started is not None and time.time() - started > SESSION_MAX_S:
-        st.session_state.pop("user", None)
-        st.session_state.pop("signed_in_at", None)
+    now = time.time()
+    if started is not None and now - started > SESSION_MAX_S:
+        _forget_user()
         st.warning(t("session_expired", lg))
+    idle_min = int(public_repo().idle_minutes())
+    last = st.session_state.get("last_active_at")
+    if not synthetic and st.session_state.get("user") and last is not None and now - last > idle_min * 60:
+        _sign_out(url)
+        st.warning(t("session_idle", lg).format(minutes=idle_min))
+    st.session_state["last_active_at"] = now
     if synthetic:
         names = [n for n, _, _ in DEMO_USERS if n != "admin"] + ["admin"]
         default = st.session_state.get("user", "planner")
@@ -82,14 +90,48 @@ def signed_in_repo(*, synthetic: bool) -> Repository | None:
     user = st.session_state.get("user") or _sso_user()
     if user:
         st.sidebar.write(f"{t('signed_in_as', lg)} **{user}**")
+        repo = Repository.open(url, user, migrate=False)
+        _change_password_form(repo, lg)
         if st.sidebar.button(t("sign_out", lg)):
-            st.session_state.pop("user", None)
-            st.session_state.pop("signed_in_at", None)
+            _sign_out(url)
             if sso_configured() and st.user.is_logged_in:
                 st.logout()
             st.rerun()
-        return Repository.open(url, user, migrate=False)
+        return repo
     return None
+
+
+def _forget_user() -> None:
+    for k in ("user", "signed_in_at", "last_active_at"):
+        st.session_state.pop(k, None)
+
+
+def _sign_out(url: str) -> None:
+    """Sign the session's user out, in the audit log too."""
+    user = st.session_state.get("user")
+    if user:
+        try:
+            Repository.open(url, user, migrate=False).sign_out()
+        except OpsporError:  # the user was disabled meanwhile: nothing to record as them
+            pass
+    _forget_user()
+
+
+def _change_password_form(repo: Repository, lg: str) -> None:
+    """The signed-in user's own password change (local accounts)."""
+    with st.sidebar.expander(t("change_password", lg)), st.form("change_password", clear_on_submit=True):
+        old = st.text_input(t("current_password", lg), type="password")
+        new = st.text_input(t("new_password", lg), type="password")
+        again = st.text_input(t("repeat_password", lg), type="password")
+        if st.form_submit_button(t("change_password", lg)):
+            if new != again:
+                st.error(t("passwords_differ", lg))
+            else:
+                try:
+                    repo.change_password(old, new)
+                    st.success(t("password_changed", lg))
+                except OpsporError as exc:
+                    st.error(str(exc))
 
 
 def sso_configured() -> bool:
@@ -112,7 +154,12 @@ def _sso_user() -> str | None:
     if iat is not None and time.time() - float(iat) > SESSION_MAX_S:
         st.logout()
         return None
-    actor = public_repo().user_for_email(str(st.user.get("email") or ""))
+    email = str(st.user.get("email") or "").strip()
+    if not email or st.user.get("email_verified") is not True:
+        # OIDC says who only with a verified, non-empty e-mail (ASVS V6)
+        st.error(t("sso_unverified", lang()))
+        return None
+    actor = public_repo().user_for_email(email)
     if actor is None:
         st.error(t("sso_unknown", lang()).format(email=st.user.get("email")))
         return None
@@ -133,10 +180,23 @@ def sign_in_form() -> None:
         pw = st.text_input(t("password", lg), type="password")
         ok = st.form_submit_button(t("sign_in", lg))
     if ok:
-        actor = public_repo().verify_password(name, pw)
+        try:
+            actor = public_repo().sign_in(name, pw, client=_client())
+        except SignInRefused as exc:
+            st.error(t("sign_in_locked", lg) if exc.locked else t("sign_in_refused", lg).format(wait=exc.wait_s))
+            return
         if actor is None:
             st.error(t("sign_in_failed", lg))
         else:
             st.session_state["user"] = actor.name
-            st.session_state["signed_in_at"] = time.time()
+            st.session_state["signed_in_at"] = st.session_state["last_active_at"] = time.time()
             st.rerun()
+
+
+def _client() -> str:
+    """The client's address as the server sees it (behind a proxy: the proxy's), for the
+    per-client backoff."""
+    try:
+        return str(st.context.ip_address or "app")
+    except AttributeError:  # older Streamlit without st.context.ip_address
+        return "app"

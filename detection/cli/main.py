@@ -11,12 +11,13 @@ import argparse
 import getpass
 import json
 import logging
+import os
 import sys
 from datetime import datetime
 from pathlib import Path
 
 from detection import clock
-from detection.cli import partners, priorities, routes, signals
+from detection.cli import backup, partners, priorities, rights, routes, signals
 from detection.cli.common import Parser, UsageError, add_command, add_globals, open_repo, parse_date
 from detection.errors import InputError, OpsporError, WorkspaceError
 from detection.register.demo import DEMO_USERS, install_demo
@@ -90,6 +91,11 @@ def build_parser() -> argparse.ArgumentParser:
     u.add_argument("role")
     u = add_command(us, "disable", "disable a user")
     u.add_argument("name")
+    u = add_command(us, "passwd", "set a user's password (at least 12 characters, not a common one)")
+    u.add_argument("name")
+    u.add_argument("--password", help="else prompted, or read from stdin")
+    u = add_command(us, "unlock", "lift a user's lockout after too many failed sign-ins")
+    u.add_argument("name")
     for ext in _extensions():
         ext.add_commands(sub, subs)
     return p
@@ -97,7 +103,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _extensions() -> list:
     """The concept modules of the CLI; each has ``add_commands(sub, subs)`` and ``COMMANDS``."""
-    return [signals, priorities, routes, partners]
+    return [signals, priorities, routes, partners, rights, backup]
 
 
 def _read_password(args) -> str:
@@ -164,6 +170,12 @@ def cmd_users(args) -> dict:
     if c == "set-role":
         repo.set_role(args.name, args.role)
         return {"user": args.name, "role": args.role}
+    if c == "passwd":
+        repo.reset_password(args.name, _read_password(args))
+        return {"password_set": args.name}
+    if c == "unlock":
+        repo.unlock_user(args.name)
+        return {"unlocked": args.name}
     repo.disable_user(args.name)
     return {"disabled": args.name}
 
@@ -224,6 +236,7 @@ COMMANDS = {"init": cmd_init, "demo": cmd_demo, "summary": cmd_summary,
 
 
 def main(argv: list[str] | None = None) -> int:
+    os.umask(0o077)  # every file the CLI writes is 0600, every folder 0700 (docs/deploy.md)
     argv = list(sys.argv[1:] if argv is None else argv)
     want_json = "--json" in argv
     logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(message)s")

@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from detection.files import write_private
 from detection.privacy import cell_keys, protect, record_keys
 from detection.tabular import write_csv
 
@@ -117,7 +118,7 @@ def feedback_table(signals: pd.DataFrame, outcomes: pd.DataFrame, *, as_of: date
 
 
 def write_feedback_csv(feedback: dict, path: str | Path, *, lang: str = "da") -> Path:
-    """The feedback figures as CSV (``;``, UTF-8 with BOM): partner name, quarter, counts."""
+    """The feedback figures as CSV (``;``, UTF-8 with BOM, 0600): partner name, quarter, counts."""
     df = pd.DataFrame(feedback["quarters"], columns=list(COLUMNS))
     df.insert(0, "partner", feedback["name"])
     df = df.rename(columns={c: _TEXTS[c][lang] for c in COLUMNS})
@@ -131,7 +132,7 @@ def _latin1(text: object) -> str:
 
 
 def write_feedback_pdf(feedback: dict, path: str | Path, *, lang: str = "da") -> Path:
-    """A one-page PDF letter to the partner with the table of counts per quarter."""
+    """A one-page PDF letter to the partner with the table of counts per quarter (0600)."""
     from fpdf import FPDF
 
     tx = {k: v[lang] for k, v in _TEXTS.items()}
@@ -161,9 +162,7 @@ def write_feedback_pdf(feedback: dict, path: str | Path, *, lang: str = "da") ->
     pdf.set_font("Helvetica", "", 9)
     pdf.multi_cell(0, 5, _latin1(tx["defs"]), new_x="LMARGIN", new_y="NEXT")
     pdf.multi_cell(0, 5, _latin1(tx["small"]), new_x="LMARGIN", new_y="NEXT")
-    path = Path(path)
-    pdf.output(str(path))
-    return path
+    return write_private(path, bytes(pdf.output()))
 
 
 def write_feedback(feedback: dict, path: str | Path, *, lang: str = "da") -> Path:

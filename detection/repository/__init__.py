@@ -10,6 +10,7 @@ One module per concept, each a subclass of :class:`~detection.repository.base.Re
 :mod:`.workspace`         register, areas, boundary, walking network
 :mod:`.accounts`          users, roles, sign-in
 :mod:`.governance`        settings, retention purge, audit log
+:mod:`.rights`            the citizen's rights: access, rectification, erasure, restriction
 :mod:`.signals`           partners' reports: import, rejected rows, assessment
 :mod:`.priorities`        area ranking, the planner's model, focus areas
 :mod:`.routes`            route plans, assignments, door outcomes
@@ -27,15 +28,15 @@ from detection.access import ANONYMOUS
 from detection.errors import UnknownUser
 from detection.repository.accounts import AccountOps
 from detection.repository.base import Actor
-from detection.repository.governance import GovernanceOps
 from detection.repository.partners import PartnerOps
+from detection.repository.rights import RightsOps
 from detection.repository.routes import RouteOps
 from detection.repository.signals import SignalOps
 from detection.store import engine as store_engine
 from detection.store import schema as t
 
 
-class Repository(AccountOps, GovernanceOps, SignalOps, RouteOps, PartnerOps):
+class Repository(AccountOps, RightsOps, SignalOps, RouteOps, PartnerOps):
     """Workspace store access for one acting user (see the module's table of concepts)."""
 
     @classmethod

@@ -1,6 +1,24 @@
-"""Accounts: users, roles and sign-in (argon2 password hashes)."""
+"""Accounts: users, roles and sign-in (argon2 password hashes).
+
+Sign-in follows NIST SP 800-63B and OWASP ASVS 5.0 level 2:
+
+- passwords of at least 12 characters, not on the shipped list of common passwords
+  (:mod:`detection.passwords`);
+- after :data:`BACKOFF_FROM` consecutive failures for one name, each further attempt waits
+  twice as long as the one before (up to :data:`BACKOFF_MAX_S`); after the workspace's
+  ``sign_in_lockout_failures`` (10) the account is locked until an administrator unlocks it;
+  one client address that fails :data:`CLIENT_LIMIT` times within :data:`CLIENT_WINDOW_S`
+  waits too;
+- an unknown name is treated exactly like a known one: its failures are counted, and its
+  password is checked against a dummy hash, so neither the answer nor the time tells which
+  names exist;
+- every sign-in, failure, refusal, lockout, unlock, sign-out, password change and role
+  change is in the audit log.
+"""
 
 from __future__ import annotations
+
+from datetime import UTC
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -8,12 +26,37 @@ from sqlalchemy import insert, select, update
 
 from detection import clock
 from detection.access import ROLES
-from detection.errors import InputError
+from detection.errors import InputError, NotAllowed
+from detection.passwords import check_password
 from detection.repository.base import Actor, RepositoryBase, operation
 from detection.store import engine as store_engine
 from detection.store import schema as t
 
 _HASHER = PasswordHasher()
+_DUMMY_HASH = _HASHER.hash("not a password: the same work for names that do not exist")
+BACKOFF_FROM = 3
+BACKOFF_MAX_S = 300
+CLIENT_LIMIT = 30
+CLIENT_WINDOW_S = 900
+UNKNOWN = Actor("(unknown name)", "anonymous")
+
+
+class SignInRefused(NotAllowed):
+    """Too many failed sign-ins: wait (``wait_s``) or, when ``locked``, ask an administrator."""
+
+    code = "sign_in_refused"
+
+    def __init__(self, message: str, *, wait_s: int = 0, locked: bool = False) -> None:
+        super().__init__(message)
+        self.wait_s = wait_s
+        self.locked = locked
+
+
+def _backoff_s(failures: int) -> int:
+    """Seconds to wait after ``failures`` consecutive failures (0 before :data:`BACKOFF_FROM`)."""
+    if failures < BACKOFF_FROM:
+        return 0
+    return min(2 ** (failures - BACKOFF_FROM), BACKOFF_MAX_S)
 
 
 class AccountOps(RepositoryBase):
@@ -26,6 +69,13 @@ class AccountOps(RepositoryBase):
             raise InputError(f"role {role!r} is not known; use one of: {', '.join(ROLES)}")
         if not name or len(name) > 100 or not name.replace("-", "").replace("_", "").replace(".", "").replace("@", "").isalnum():
             raise InputError(f"user name {name!r} must be 1–100 letters, digits, '.', '-', '_' or '@'")
+        if password is not None:
+            check_password(password, user_name=name)
+        if email is not None:
+            email = email.strip().lower()
+            if not email or "@" not in email or " " in email:
+                raise InputError(f"e-mail {email!r} is not an e-mail address; give the address the "
+                                 "municipality's sign-in reports, or leave --email out")
         with store_engine.write_tx(self.engine) as conn:
             if conn.execute(select(t.users.c.name).where(t.users.c.name == name)).first():
                 raise InputError(f"user {name!r} exists already; use `users set-role` to change it")
@@ -83,14 +133,121 @@ class AccountOps(RepositoryBase):
             return None
         return Actor(row["name"], row["role"])
 
-    def verify_password(self, name: str, password: str) -> Actor | None:
-        """The user's Actor when ``password`` is right, else ``None`` (never says which part was wrong)."""
-        with store_engine.read_tx(self.engine) as conn:
-            row = conn.execute(select(t.users).where(t.users.c.name == name)).mappings().first()
-        if row is None or row["disabled"] or not row["password_hash"]:
-            return None
+    def verify_password(self, name: str, password: str, *, client: str = "api") -> Actor | None:
+        """:meth:`sign_in`, with a refusal answered as a failure (``None``)."""
         try:
-            _HASHER.verify(row["password_hash"], password)
-        except (VerificationError, InvalidHashError):
+            return self.sign_in(name, password, client=client)
+        except SignInRefused:
             return None
-        return Actor(row["name"], row["role"])
+
+    def sign_in(self, name: str, password: str, *, client: str = "unknown") -> Actor | None:
+        """The user's :class:`Actor` when ``password`` is right, else ``None`` (never says
+        which part was wrong). Raises :class:`SignInRefused` while the name or the client
+        must wait, or the account is locked; then the password is not even checked."""
+        name = str(name or "").strip()[:100]
+        now = clock.now_utc()
+        user_key, client_key = f"user:{name.casefold()}", f"client:{str(client)[:200]}"
+        limit = int(self._settings()["sign_in_lockout_failures"])
+        f = t.sign_in_failures
+        with store_engine.write_tx(self.engine) as conn:
+            state = {r.subject: r for r in conn.execute(select(f).where(f.c.subject.in_([user_key, client_key])))}
+            row = conn.execute(select(t.users).where(t.users.c.name == name)).mappings().first()
+            usable = row is not None and not row["disabled"] and bool(row["password_hash"])
+            who = Actor(row["name"], row["role"]) if row is not None else UNKNOWN
+            u, c = state.get(user_key), state.get(client_key)
+            waits = []
+            if u is not None and u.last_failed_at is not None:
+                waits.append(_backoff_s(u.failures) - (now - _aware(u.last_failed_at)).total_seconds())
+            if c is not None and c.last_failed_at is not None and c.failures >= CLIENT_LIMIT:
+                waits.append(CLIENT_WINDOW_S - (now - _aware(c.last_failed_at)).total_seconds())
+            if (u is not None and u.locked) or max(waits, default=0) > 0:
+                locked = u is not None and u.locked
+                self._audit(conn, "auth.refused", name if row is not None else "",
+                            "sign-in refused: account locked" if locked else "sign-in refused: too many attempts",
+                            actor=who)
+                wait_s = 0 if locked else int(max(waits)) + 1
+                raise SignInRefused("too many failed sign-ins; " + (
+                    "the account is locked until an administrator unlocks it" if locked
+                    else f"try again in {wait_s} seconds"), wait_s=wait_s, locked=locked)
+            try:  # the same work whether the name exists or not
+                ok = _HASHER.verify(row["password_hash"] if usable else _DUMMY_HASH, password or "") and usable
+            except (VerificationError, InvalidHashError):
+                ok = False
+            if ok:
+                conn.execute(f.delete().where(f.c.subject == user_key))
+                self._audit(conn, "auth.sign_in", name, f"sign-in ({client})", actor=who)
+                return who
+            n = (u.failures if u is not None else 0) + 1
+            _upsert_failure(conn, user_key, n, now, locked=n >= limit)
+            window_ok = c is not None and c.last_failed_at is not None and \
+                (now - _aware(c.last_failed_at)).total_seconds() < CLIENT_WINDOW_S
+            _upsert_failure(conn, client_key, (c.failures if window_ok else 0) + 1, now, locked=False)
+            self._audit(conn, "auth.failed", name if row is not None else "", f"failed sign-in ({client})",
+                        actor=who)
+            if n == limit:
+                self._audit(conn, "auth.locked", name if row is not None else "",
+                            f"account locked after {n} failed sign-ins", actor=who)
+        return None
+
+    def idle_minutes(self) -> int:
+        """The workspace's idle timeout for app sessions (setting ``session_idle_minutes``)."""
+        return int(self._settings()["session_idle_minutes"])
+
+    def sign_out(self) -> None:
+        """Record that the acting user signed out."""
+        with store_engine.write_tx(self.engine) as conn:
+            self._audit(conn, "auth.sign_out", self.actor.name, "sign-out")
+
+    @operation("users.manage")
+    def unlock_user(self, name: str) -> None:
+        """Lift a lockout (and any backoff) of ``name`` (administrator)."""
+        f = t.sign_in_failures
+        with store_engine.write_tx(self.engine) as conn:
+            n = conn.execute(f.delete().where(f.c.subject == f"user:{name.casefold()}")).rowcount
+            if n == 0 and conn.execute(select(t.users.c.name).where(t.users.c.name == name)).first() is None:
+                raise InputError(f"user {name!r} does not exist")
+            self._audit(conn, "users.unlock", name, "unlock the account")
+
+    @operation("users.manage")
+    def reset_password(self, name: str, password: str) -> None:
+        """Set ``name``'s password (administrator); the policy applies."""
+        check_password(password, user_name=name)
+        with store_engine.write_tx(self.engine) as conn:
+            n = conn.execute(update(t.users).where(t.users.c.name == name)
+                             .values(password_hash=_HASHER.hash(password))).rowcount
+            if n == 0:
+                raise InputError(f"user {name!r} does not exist")
+            conn.execute(t.sign_in_failures.delete().where(t.sign_in_failures.c.subject == f"user:{name.casefold()}"))
+            self._audit(conn, "auth.password_changed", name, "password reset by an administrator")
+
+    @operation("account.password")
+    def change_password(self, old: str, new: str) -> None:
+        """Change the acting user's own password: the old one must be right, the new one
+        must follow the policy and differ from the old."""
+        with store_engine.write_tx(self.engine) as conn:
+            row = conn.execute(select(t.users).where(t.users.c.name == self.actor.name)).mappings().first()
+            try:
+                ok = row is not None and bool(row["password_hash"]) and _HASHER.verify(row["password_hash"], old or "")
+            except (VerificationError, InvalidHashError):
+                ok = False
+            if not ok:
+                raise InputError("the current password is not right")
+            if new == old:
+                raise InputError("the new password must differ from the current one")
+            check_password(new, user_name=self.actor.name)
+            conn.execute(update(t.users).where(t.users.c.name == self.actor.name)
+                         .values(password_hash=_HASHER.hash(new)))
+            self._audit(conn, "auth.password_changed", self.actor.name, "password changed by the user")
+
+
+def _aware(ts):  # noqa: ANN001, ANN202
+    """A stored time as an aware UTC time (SQLite gives it back naive)."""
+    return ts if ts.tzinfo is not None else ts.replace(tzinfo=UTC)
+
+
+def _upsert_failure(conn, subject: str, failures: int, at, *, locked: bool) -> None:  # noqa: ANN001
+    f = t.sign_in_failures
+    n = conn.execute(update(f).where(f.c.subject == subject)
+                     .values(failures=failures, last_failed_at=at, locked=locked)).rowcount
+    if n == 0:
+        conn.execute(insert(f).values(subject=subject, failures=failures, last_failed_at=at, locked=locked))

@@ -64,6 +64,8 @@ DEFAULT_SETTINGS: dict[str, int] = {
     "retention_rejected_days": 30,   # rejected import rows: 30 days
     "retention_audit_days": 183,     # audit entries: 6 months
     "partner_active_months": 6,      # a partner with a contact within this many months is active
+    "session_idle_minutes": 30,      # the app signs a user out after this long without use
+    "sign_in_lockout_failures": 10,  # consecutive failed sign-ins that lock an account
 }
 
 def frame_rows(df: pd.DataFrame) -> list[dict]:
@@ -99,18 +101,24 @@ class RepositoryBase:
             )
 
     def _audit(self, conn: Connection, action: str, obj: str, purpose: str,
-               entrance_ids: Iterable[str] = ()) -> None:
+               entrance_ids: Iterable[str] = (), *, actor: Actor | None = None) -> None:
         """Append one audit entry (and the addresses it concerns) in ``conn``'s transaction.
 
         Called inside the transaction of the read or write it records: if the audit write
-        fails, the read or write fails with it.
+        fails, the read or write fails with it. ``actor`` names who acted when it is not the
+        repository's user (a sign-in records the user signing in).
         """
+        who = actor or self.actor
         audit_id = conn.execute(insert(t.audit_log).values(
-            at=clock.now_utc(), user_name=self.actor.name, role=self.actor.role, action=action,
+            at=clock.now_utc(), user_name=who.name, role=who.role, action=action,
             object=obj, purpose=purpose).returning(t.audit_log.c.id)).scalar_one()
         subjects = sorted({e for e in entrance_ids if e})
         if subjects:
             insert_many(conn, t.audit_subjects, [{"audit_id": audit_id, "entrance_id": e} for e in subjects])
+
+    def _restricted_ids(self, conn: Connection) -> set[str]:
+        """Addresses under restriction of processing: never planned or shown (GDPR art. 18)."""
+        return set(conn.execute(select(t.restrictions.c.entrance_id)).scalars())
 
     def _bump_version(self, conn: Connection) -> None:
         conn.execute(update(t.workspace).values(data_version=t.workspace.c.data_version + 1))

@@ -115,3 +115,11 @@ class GovernanceOps(RepositoryBase):
     def audit_entries(self) -> pd.DataFrame:
         with store_engine.read_tx(self.engine) as conn:
             return pd.read_sql(select(t.audit_log).order_by(t.audit_log.c.id), conn)
+
+    @operation("workspace.backup")
+    def log_backup(self, what: str, detail: str) -> None:
+        """Record a backup or a restore (``what``) in the audit log."""
+        if what not in ("backup", "restore"):
+            raise InputError(f"{what!r}: log a 'backup' or a 'restore'")
+        with store_engine.write_tx(self.engine) as conn:
+            self._audit(conn, f"workspace.{what}", detail[:300], "backup and restore of the workspace")

@@ -85,8 +85,9 @@ class PartnerOps(PriorityOps):
 
     def _signals_frame(self, conn) -> pd.DataFrame:
         s = t.signals
-        return pd.read_sql(select(s.c.signal_id, s.c.entrance_id, s.c.kind, s.c.received, s.c.credibility,
-                                  s.c.source, s.c.partner_id, s.c.assessment), conn)
+        df = pd.read_sql(select(s.c.signal_id, s.c.entrance_id, s.c.kind, s.c.received, s.c.credibility,
+                                s.c.source, s.c.partner_id, s.c.assessment), conn)
+        return df[~df["entrance_id"].isin(self._restricted_ids(conn))].reset_index(drop=True)
 
     def _need_frames(self, layer: str) -> dict:
         """Frames :func:`detection.partners.network.need_by_area` needs (no access check: called by

@@ -99,6 +99,7 @@ class PriorityOps(WorkspaceOps):
                 sig = pd.read_sql(select(s.c.signal_id, s.c.entrance_id, s.c.kind, s.c.received, s.c.credibility,
                                          s.c.partner_id, s.c.source, s.c.assessment)
                                   .order_by(s.c.signal_id), conn)
+                sig = sig[~sig["entrance_id"].isin(self._restricted_ids(conn))].reset_index(drop=True)
             return {"key": key, "entrances": ent, "dwellings": entrance_dwellings(ent, units, bld),
                     "signals": sig}
 

@@ -115,6 +115,7 @@ class RouteOps(PriorityOps):
                                t.entrances.c.house_number, t.entrances.c.postcode, t.entrances.c.city,
                                t.entrances.c.x, t.entrances.c.y), conn)
         inside = shapely.contains_xy(polygon, e["x"].to_numpy(), e["y"].to_numpy())
+        inside &= ~e["entrance_id"].isin(self._restricted_ids(conn)).to_numpy()  # never planned (art. 18)
         e = e[inside].reset_index(drop=True)
         ids = set(e["entrance_id"])
         s = t.signals

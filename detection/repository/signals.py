@@ -274,6 +274,7 @@ class SignalOps(WorkspaceOps):
             q = q.where(s.c.assessment == assessment)
         with store_engine.write_tx(self.engine) as conn:
             df = pd.read_sql(q, conn)
+            df = df[~df["entrance_id"].isin(self._restricted_ids(conn))]
             if area is not None:
                 df = df[self._in_area(conn, df, area)]
             df = df.head(limit)
@@ -306,7 +307,8 @@ class SignalOps(WorkspaceOps):
         """Signals at their entrances (personal data: audited with ``purpose``).
 
         Columns: ``signal_id, kind, received, entrance_id, unit_id, source, credibility,
-        match_quality, synthetic, assessment, x, y``. Notes are not included.
+        match_quality, synthetic, assessment, x, y``. Notes are not included, nor signals at
+        addresses under restriction of processing.
         """
         if not purpose.strip():
             raise InputError("a purpose is required to read signals (it goes to the audit log)")
@@ -317,6 +319,7 @@ class SignalOps(WorkspaceOps):
              .join(e, e.c.entrance_id == s.c.entrance_id).order_by(s.c.signal_id))
         with store_engine.write_tx(self.engine) as conn:
             df = pd.read_sql(q, conn)
+            df = df[~df["entrance_id"].isin(self._restricted_ids(conn))].reset_index(drop=True)
             self._audit(conn, "signals.read", f"{len(df)} signals", purpose, df["entrance_id"])
         return df
 

@@ -26,6 +26,7 @@ import pyogrio
 import shapely
 
 from detection.errors import InputError
+from detection.files import make_private, private_dir, write_private
 from detection.vocab import OUTCOMES
 from geo.crs import WORK_CRS, lonlat_to_xy
 
@@ -183,12 +184,22 @@ def route_gpx(route: dict, *, lang: str = "da") -> str:
 def plan_gpkg(plan: dict, path: str | Path) -> Path:
     """A GeoPackage for QField: ``stops`` (points), ``routes`` (walked lines) and an empty
     ``outcomes`` layer (points; ``entrance_id, unit_id, outcome, visited_at, note``) that
-    the pair fills in and that :func:`read_outcomes_gpkg` reads back. EPSG:25832."""
+    the pair fills in and that :func:`read_outcomes_gpkg` reads back. EPSG:25832. The file
+    is 0600 (:mod:`detection.files`), an existing one is replaced."""
 
 
     path = Path(path)
-    if path.exists():
-        path.unlink()
+    # Written in a private folder (0700) beside ``path``, made 0600 and then moved in place:
+    # nobody else can open the file while GDAL writes it, whatever the umask.
+    with tempfile.TemporaryDirectory(dir=path.parent, prefix=".opspor-") as tmp:
+        part = Path(tmp) / path.name
+        _write_gpkg(plan, part)
+        make_private(part)
+        part.replace(path)
+    return path
+
+
+def _write_gpkg(plan: dict, path: Path) -> None:
     rows = []
     for r in plan["routes"]:
         for s in r["stops"]:
@@ -219,7 +230,6 @@ def plan_gpkg(plan: dict, path: str | Path) -> Path:
     empty = gpd.GeoDataFrame({c: pd.Series([], dtype=str) for c in OUTCOME_LAYER_COLUMNS},
                              geometry=gpd.GeoSeries([], crs=WORK_CRS), crs=WORK_CRS)
     empty.to_file(path, layer="outcomes", driver="GPKG", engine="pyogrio", geometry_type="Point")
-    return path
 
 
 def plan_gpkg_bytes(plan: dict) -> bytes:
@@ -255,17 +265,15 @@ def read_outcomes_gpkg(path: str | Path) -> pd.DataFrame:
 
 def write_plan_files(plan: dict, out_dir: str | Path, *, lang: str = "da") -> list[Path]:
     """Write per route ``walk_ROUTE.pdf`` and ``route_ROUTE.gpx`` (routes with stops) and
-    ``plan_PLAN.gpkg`` into ``out_dir``; returns the paths."""
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    ``plan_PLAN.gpkg`` into ``out_dir``; returns the paths. The files are 0600 and the
+    folders made for ``out_dir`` 0700 (:mod:`detection.files`)."""
+    out = private_dir(out_dir)
     files: list[Path] = []
     for r in _with_stops(plan["routes"]):
-        p = out / f"walk_{r['route_id']}.pdf"
-        p.write_bytes(walk_list_pdf(r, area=plan.get("area", ""), lang=lang))
-        files.append(p)
-        g = out / f"route_{r['route_id']}.gpx"
-        g.write_text(route_gpx(r, lang=lang), encoding="utf-8")
-        files.append(g)
+        files.append(write_private(out / f"walk_{r['route_id']}.pdf",
+                                   walk_list_pdf(r, area=plan.get("area", ""), lang=lang)))
+        files.append(write_private(out / f"route_{r['route_id']}.gpx",
+                                   route_gpx(r, lang=lang).encode("utf-8")))
     files.append(plan_gpkg(plan, out / f"plan_{plan['plan_id']}.gpkg"))
     return files
 

@@ -7,6 +7,10 @@ Precedence: ``--db`` > ``OPSPOR_DB`` > the embedded default, a SQLite file at
 ``$XDG_DATA_HOME/opspor``, i.e. ``~/.local/share/opspor``). A bare path means
 ``sqlite:///PATH``.
 
+A SQLite database is private to the user that runs Opspor: the folders made for it are
+0700 and the file, its ``-wal`` and ``-shm`` are made 0600 whenever a connection opens
+(group and others lose their permissions; a file of another user is left alone).
+
 Environment variables
 ---------------------
 ``OPSPOR_DB``
@@ -83,6 +87,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import make_url
 
 from detection.errors import NotAllowed, WorkspaceError
+from detection.files import make_private, private_dir
 from detection.store import schema as t
 from detection.store.schema import metadata
 
@@ -118,8 +123,7 @@ def resolve_db_url(db: str | None = None) -> str:
     """
     raw = db or os.environ.get("OPSPOR_DB") or ""
     if not raw:
-        home = default_home()
-        home.mkdir(parents=True, exist_ok=True)
+        home = private_dir(default_home())  # made 0700 (XDG: a missing data home is 0700)
         return f"sqlite:///{home / 'opspor.sqlite'}"
     if "://" in raw:
         return raw
@@ -131,9 +135,20 @@ def resolve_owner_url(db: str | None = None) -> str:
     return resolve_db_url(db or os.environ.get(OWNER_ENV) or None)
 
 
-def _sqlite_setup(engine: Engine) -> None:
+def _sqlite_files(path: str | None) -> list[str]:
+    """The database file and its WAL and shared-memory files (nothing for ``:memory:``)."""
+    if not path or path == ":memory:" or path.startswith("file:"):
+        return []
+    return [path, f"{path}-wal", f"{path}-shm"]
+
+
+def _sqlite_setup(engine: Engine, path: str | None = None) -> None:
+    files = _sqlite_files(path)
+
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn, _record):  # noqa: ANN001
+        if files:  # the file sqlite3 just created has the umask's mode: make it 0600 at once
+            make_private(files[0])
         # Let SQLAlchemy's begin event issue BEGIN itself (pysqlite's own is deferred).
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
@@ -142,6 +157,9 @@ def _sqlite_setup(engine: Engine) -> None:
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute("PRAGMA synchronous=NORMAL")
         cur.close()
+        # SQLite gives a new -wal/-shm the database file's mode; ones left from before may differ.
+        for f in files:
+            make_private(f)
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
@@ -161,9 +179,9 @@ def get_engine(url: str) -> Engine:
         if url.startswith("sqlite"):
             path = url.split("///", 1)[-1]
             if path and path != ":memory:":
-                Path(path).parent.mkdir(parents=True, exist_ok=True)
+                private_dir(Path(path).parent)
             eng = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
-            _sqlite_setup(eng)
+            _sqlite_setup(eng, make_url(url).database)
         else:
             connect_args: dict[str, Any] = {}
             if url.startswith("postgresql"):

@@ -285,6 +285,16 @@ settings = Table(
     Column("value", String(200), nullable=False),
 )
 
+# --- restriction of processing (migration 0013) ---------------------------------------------
+
+restrictions = Table(
+    "restrictions", metadata,
+    Column("entrance_id", String(36), ForeignKey("entrances.entrance_id", ondelete="CASCADE"), primary_key=True),
+    Column("reason", String(30), nullable=False),
+    Column("created_by", String(100), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
 # --- sign-in backoff and lockout (migration 0011) -------------------------------------------
 
 sign_in_failures = Table(

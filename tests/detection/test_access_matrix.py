@@ -14,7 +14,8 @@ from tests.detection.conftest import role_user
 
 #: Methods callable by anyone who holds a repository (no personal data, or pre-sign-in).
 PUBLIC = {"open", "public", "as_user", "has_workspace", "verify_password", "user_for_email",
-          "data_version", "database_url", "database_key"}  # cache keys and the database URL: no personal data
+          "data_version", "database_url", "database_key",
+          "sign_in", "sign_out", "idle_minutes"}  # cache keys and the database URL: no personal data
 
 
 def _entrance(repo: Repository) -> str:
@@ -24,13 +25,19 @@ def _entrance(repo: Repository) -> str:
 def _prepare(admin: Repository) -> dict:
     e = _entrance(admin)
     admin.as_user(role_user("team_lead")).assign_entrance(e, [role_user("field_worker")], expected_version=0)
-    return {"e": e}
+    sids = admin.as_user(role_user("planner")).signals(purpose="test")["signal_id"].tolist()
+    return {"e": e, "sid": sids[0], "sid_erase": dict(zip(ROLES, sids[1:], strict=False))}
 
 
 #: operation → a call that exercises it. Each must succeed for an allowed role.
 PROBES = {
     "workspace.build": lambda r, c: r.replace_workspace(c["data"], force=True),
     "workspace.read": lambda r, c: r.workspace_info(),
+    "workspace.backup": lambda r, c: r.log_backup("backup", "probe"),
+    "subject.export": lambda r, c: r.subject_export(c["e"]),
+    "subject.correct": lambda r, c: r.correct_record("signal", c["sid"], note="rettet"),
+    "subject.erase": lambda r, c: r.erase_record("signal", c["sid_erase"][r.actor.role]),
+    "subject.restrict": lambda r, c: r.restrict_subject(c["e"], "declined"),
     "summary.read": lambda r, c: r.summary(),
     "register.read": lambda r, c: r.entrances(),
     "areas.read": lambda r, c: r.area_layer_names(),
@@ -45,6 +52,7 @@ PROBES = {
     "problems.read": lambda r, c: r.register_problems(),
     "users.manage": lambda r, c: r.upsert_user("probe", role="analyst", password="x"),
     "users.read": lambda r, c: r.list_users(),
+    "account.password": lambda r, c: r.change_password("pw-" + r.actor.role, "a new long passphrase, " + r.actor.role),
     "audit.read": lambda r, c: r.audit_list(),
     "audit.export": lambda r, c: r.audit_export_entrance(c["e"]),
     "retention.purge": lambda r, c: r.purge(as_of=date(2026, 11, 1), dry_run=True),

@@ -88,7 +88,7 @@ def test_cli__unknown_user_is_exit_3(odense_db, capsys):
 
 def test_users__add_list_set_role_disable(odense_db, capsys):
     code, _ = run(capsys, "--db", odense_db, "--json", "users", "add", "lone", "--role", "planner",
-                  "--password", "s3cret-pw")
+                  "--password", "s3cret-pw-long-enough")
     assert code == 0
     code, out = run(capsys, "--db", odense_db, "--json", "users", "list")
     assert {"name": "lone", "role": "planner"}.items() <= next(

@@ -51,18 +51,18 @@ def test_sqlite__wal_and_foreign_keys_on_every_connection(repo):
 
 @pytest.mark.parametrize("role", ROLES)
 def test_access__users_manage_only_administrator(repo, role):
-    repo.add_user(f"u_{role}", role=role, password="pw-12345")
+    repo.add_user(f"u_{role}", role=role, password="pw-12345-long-enough")
     other = repo.as_user(f"u_{role}")
     if allowed(role, "users.manage"):
-        other.add_user(f"v_{role}", role="analyst", password="pw-12345")
+        other.add_user(f"v_{role}", role="analyst", password="pw-12345-long-enough")
     else:
         with pytest.raises(NotAllowed, match=f"role {role}"):
-            other.add_user(f"v_{role}", role="analyst", password="pw-12345")
+            other.add_user(f"v_{role}", role="analyst", password="pw-12345-long-enough")
 
 
 @pytest.mark.parametrize("role", ROLES)
 def test_access__signals_read_only_roles_in_the_matrix(repo, role):
-    repo.add_user("x", role=role, password="pw-12345")
+    repo.add_user("x", role=role, password="pw-12345-long-enough")
     other = repo.as_user("x")
     if role in ACCESS["signals.read"]:
         df = other.signals(purpose="test")
@@ -73,7 +73,7 @@ def test_access__signals_read_only_roles_in_the_matrix(repo, role):
 
 
 def test_signals__read_needs_purpose_and_is_audited(repo):
-    repo.add_user("p", role="planner", password="pw-12345")
+    repo.add_user("p", role="planner", password="pw-12345-long-enough")
     p = repo.as_user("p")
     with pytest.raises(InputError, match="purpose is required"):
         p.signals(purpose="  ")

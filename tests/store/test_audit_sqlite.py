@@ -106,5 +106,5 @@ def test_gate__missing_row_counts_as_closed(eng):
 
 def test_repository__still_appends_audit_entries(eng):
     repo = Repository(eng, Repository.open(str(eng.url), None).actor)
-    repo.add_user("newcomer", role="planner", password="pw-12345")
+    repo.add_user("newcomer", role="planner", password="pw-12345-long-enough")
     assert _purposes(eng)[-1] == "add user with role planner"

@@ -44,7 +44,7 @@ def test_db_url__empty_database_opens_and_works(db_url):
     assert store_engine.is_empty(store_engine.get_engine(db_url))
     repo = Repository.open(db_url, None)
     assert store_engine.current_revision(repo.engine) == store_engine.head_revision()
-    repo.add_user("planner1", role="planner", password="pw-12345")
+    repo.add_user("planner1", role="planner", password="pw-12345-long-enough")
     assert [u["name"] for u in repo.list_users()] == ["admin", "planner1"]
     assert repo.audit_entries().iloc[-1]["action"] == "users.add"
 

@@ -45,7 +45,7 @@ def test_app_role__may_not_create_tables(pg_url):
 
 def test_app_role__reads_and_appends_audit_but_cannot_change_or_delete_it(pg_url):
     repo = Repository.open(pg_url.app, None)  # as the app role; makes `admin` if missing
-    repo.add_user(f"auditee_{datetime.now(UTC):%H%M%S%f}", role="planner", password="pw-12345")
+    repo.add_user(f"auditee_{datetime.now(UTC):%H%M%S%f}", role="planner", password="pw-12345-long-enough")
     log = repo.audit_entries()
     assert len(log) >= 1 and log.iloc[-1]["action"] == "users.add"
     eng = store_engine.get_engine(pg_url.app)
@@ -62,7 +62,7 @@ def test_app_role__reads_and_appends_audit_but_cannot_change_or_delete_it(pg_url
 
 
 def test_owner__cannot_update_audit_rows_either(pg_url):
-    Repository.open(pg_url.app, None).add_user("auditee_owner", role="analyst", password="pw-12345")
+    Repository.open(pg_url.app, None).add_user("auditee_owner", role="analyst", password="pw-12345-long-enough")
     eng = store_engine.get_engine(pg_url.owner)
     for sql in ("UPDATE audit_log SET purpose = 'rewritten'",
                 "TRUNCATE audit_log, audit_subjects"):

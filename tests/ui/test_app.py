@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from detection.register.demo import DEMO_USERS
+from detection.repository import Repository
 from tests.conftest import _backends
 from tests.ui.navigation import files_for, refused, title
 
@@ -125,11 +127,24 @@ def test_audit_page__administrator_sees_who_looked_at_signals(app):
     assert set(views["purpose"]) >= {"view the map of reports"}
 
 
+def test_audit_page__administrator_downloads_a_citizens_access_report(app):
+    entrance = Repository.open(os.environ["OPSPOR_DB"], "planner").signals(purpose="test")["entrance_id"].iloc[0]
+    at = _as(app, "admin")
+    at.switch_page("ui/pages/audit.py").run()
+    box = next(i for i in at.text_input if i.label == "Adgangsadressens id (DAR)")
+    box.set_value(entrance)
+    next(b for b in at.button if "Hent log" in b.label).click().run()
+    assert not at.exception, at.exception
+    button = next(b for b in at.get("download_button") if "borgerens indsigt" in b.label)
+    assert button.label.startswith("Hent borgerens indsigt")
+
+
 def test_retention_page__preview_counts(app):
     at = _as(app, "admin")
     at.switch_page("ui/pages/retention.py").run()
     assert not at.exception
-    assert len(at.number_input) == 5  # four retention periods + the partner lapse in months
+    # four retention periods, the partner lapse in months, the idle timeout and the lockout
+    assert len(at.number_input) == 7
     at.button(key="purge_preview").click().run()  # a dry run
     assert not at.exception
     assert "signals" in set(at.dataframe[0].value["Tabel"])

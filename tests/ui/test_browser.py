@@ -124,6 +124,11 @@ def test_map_offline_layers_banner_and_accessibility(page, app_url):
     body = page.locator("[data-testid='stApp']").inner_text()
     assert re.search(r"opdigtede|syntetiske", body, re.IGNORECASE), body[:2000]
 
+    # A production toolbar (.streamlit/config.toml: client.toolbarMode = "viewer"): the main
+    # menu is there but no "Deploy" button, although the browser reaches the app on 127.0.0.1.
+    page.locator("[data-testid='stMainMenu']").wait_for(state="attached")
+    assert page.locator("[data-testid='stAppDeployButton']").count() == 0
+
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "map.png"), full_page=False)
 

@@ -100,7 +100,10 @@ def test_each_role__sees_exactly_its_pages(real_db, role):
     at = _sign_in(_app().run(), f"user_{role}", f"pw-{role}-123")
     assert not at.exception, at.exception
     assert any(f"Logget ind som **user_{role}**" in m.value for m in at.sidebar.markdown)
-    assert title(at) == MAP_TITLE and not at.text_input  # signed in: the map, no sign-in form
+    # signed in: the map, no sign-in form; only the change-password form in the sidebar
+    assert title(at) == MAP_TITLE and not at.main.text_input
+    assert [i.label for i in at.sidebar.text_input] == [
+        "Nuværende adgangskode", "Ny adgangskode (mindst 12 tegn)", "Gentag den nye adgangskode"]
     allowed = set(pages_for(role))
     titles = {}
     for page, file in PAGE_FILE.items():

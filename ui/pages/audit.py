@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
+from detection.errors import OpsporError
 from detection.repository import Repository
+from detection.rights.export import subject_text
 from detection.tabular import neutralise
 from ui import session
 from ui.i18n import t
@@ -27,5 +29,13 @@ if go and entrance.strip():
     rows = repo.audit_export_entrance(entrance.strip())
     st.dataframe(rows, hide_index=True)
     csv = rows.astype(str).map(neutralise).to_csv(sep=";", index=False).encode("utf-8-sig")
-    st.download_button(t("download_csv", lg), csv, file_name=f"indsigt-{entrance.strip()}.csv",
+    st.download_button(t("download_csv", lg), csv, file_name=f"indsigt-log-{entrance.strip()}.csv",
                        mime="text/csv")
+    # the whole answer to the access request, as the citizen reads it (Danish)
+    try:
+        doc = subject_text(repo.subject_export(entrance.strip()))
+    except OpsporError as exc:
+        st.error(str(exc))
+    else:
+        st.download_button(t("subject_download", lg), doc.encode("utf-8"),
+                           file_name=f"indsigt-{entrance.strip()}.txt", mime="text/plain", key="subject_download")

@@ -43,4 +43,7 @@ if c2.button(t("purge_now", lg), type="primary", key="purge_now"):
     st.dataframe(_table(repo.purge(as_of=clock.today())), hide_index=True)
 
 st.subheader(t("settings_other", lg))
-_settings_form("settings_partners", [k for k in cfg if not k.startswith("retention_")], 120)
+_settings_form("settings_partners", ["partner_active_months"], 120)
+
+st.subheader(t("settings_sign_in", lg))
+_settings_form("settings_sign_in", ["session_idle_minutes", "sign_in_lockout_failures"], 480)

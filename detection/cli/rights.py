@@ -1,6 +1,6 @@
 """``opspor subject …``: the citizen's rights for one address (GDPR art. 15–18).
 
-    opspor subject export --entrance ID --out FILE.txt     # indsigt: everything held, in Danish
+    opspor subject export --entrance ID | --address "…" --out FILE.txt   # indsigt, in Danish
     opspor subject erase --entrance ID --yes               # erase everything on the address, for real
     opspor subject erase --signal ID | --outcome ID        # erase one report or door outcome
     opspor subject correct --signal ID [--note TEXT] [--assessment A] | --outcome ID --note TEXT
@@ -23,7 +23,9 @@ def add_commands(sub: Callable[[str, str], argparse.ArgumentParser], subs) -> No
     sp = sub("subject", "the citizen's rights for one address: access, rectification, erasure, restriction")
     ss = sp.add_subparsers(dest="subject_command", parser_class=Parser, required=True)
     p = add_command(ss, "export", "everything held about one address, as the citizen reads it (Danish)")
-    p.add_argument("--entrance", required=True, help="DAR entrance id")
+    g = p.add_mutually_exclusive_group(required=True)
+    g.add_argument("--entrance", help="DAR entrance id")
+    g.add_argument("--address", help="the address as written, e.g. 'Langgade 12, 8305 Samsø'")
     p.add_argument("--out", type=Path, required=True, help="the text file to write (mode 0600)")
     p = add_command(ss, "erase", "erase everything on one address, or one report or outcome, for real")
     g = p.add_mutually_exclusive_group(required=True)
@@ -46,9 +48,10 @@ def cmd_subject(args) -> dict:
     repo = open_repo(args)
     c = args.subject_command
     if c == "export":
-        data = repo.subject_export(args.entrance)
+        entrance = args.entrance or repo.subject_entrance(args.address)
+        data = repo.subject_export(entrance)
         write_subject_text(data, args.out)
-        return {"entrance_id": args.entrance, "file": str(args.out), "signals": len(data["signals"]),
+        return {"entrance_id": entrance, "address": data["address"], "file": str(args.out), "signals": len(data["signals"]),
                 "outcomes": len(data["outcomes"]), "routes": len(data["routes"]), "uses": len(data["uses"])}
     if c == "erase":
         if args.entrance:

@@ -38,6 +38,19 @@ class RightsOps(GovernanceOps, WorkspaceOps):
         return dict(row)
 
     @operation("subject.export")
+    def subject_entrance(self, address: str) -> str:
+        """The entrance id of an address as a citizen writes it ("Langgade 12, 8305 Samsø";
+        a floor and door may follow), matched offline against the register; only a sure
+        match counts."""
+        with store_engine.read_tx(self.engine) as conn:
+            hit = self._address_index(conn).match(str(address or "").strip())
+        if not hit.ok or hit.quality not in ("exact", "corrected"):
+            why = hit.message or (f"the nearest match is uncertain ({hit.quality})" if hit.ok else "not found")
+            raise InputError(f"address {address!r}: {why}; give the address as it is written on the door, "
+                             "e.g. 'Langgade 12, 8305 Samsø', or the entrance id")
+        return hit.entrance_id
+
+    @operation("subject.export")
     def subject_export(self, entrance_id: str) -> dict:
         """Everything held about one address and its units, for an access request:
         ``{address, made_at, restriction, signals, outcomes, routes, decisions, uses}`` —

@@ -61,6 +61,15 @@ def test_subject_export__everything_on_the_address_in_danish_and_nothing_else(ws
     for staff in ("u_team_lead", "u_planner", "admin"):
         assert staff not in text
     assert (out.stat().st_mode & 0o777) == 0o600
+    # the same by the address as the citizen writes it
+    code = main(["--db", ws["url"], "--json", "subject", "export", "--address", _address(ws["one"]),
+                 "--out", str(tmp_path / "by-address.txt")])
+    assert code == 0 and json.loads(capsys.readouterr().out)["entrance_id"] == ws["one"]["entrance_id"]
+    again = (tmp_path / "by-address.txt").read_text(encoding="utf-8")
+    assert _address(ws["one"]) in again and ws["planted"] in again
+    assert "der blev givet indsigt" in again  # the first export is among the uses now
+    assert main(["--db", ws["url"], "--json", "subject", "export", "--address", "Findesikkevej 999, 9999 Intetsted",
+                 "--out", str(tmp_path / "none.txt")]) == 1
     assert main(["--db", ws["url"], "--user", role_user("planner"), "--json", "subject", "export",
                  "--entrance", ws["one"]["entrance_id"], "--out", str(tmp_path / "x.txt")]) == 3
 

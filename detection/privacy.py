@@ -78,6 +78,12 @@ def cell_keys(cell_of_record: np.ndarray, keys: np.ndarray, n_cells: int) -> np.
     return out % np.uint64(KEY_SPACE)
 
 
+def one_cell_key(keys: np.ndarray) -> np.ndarray:
+    """The key of one cell holding the records with ``keys`` (an array of length 1, as
+    :func:`protect` takes it)."""
+    return np.array([int(np.asarray(keys, dtype=np.uint64).sum()) % KEY_SPACE], dtype=np.uint64)
+
+
 def _uniform(ckeys: np.ndarray, measure: str) -> np.ndarray:
     """A number in [0, 1) per cell key, different for each ``measure`` (splitmix64)."""
     salt = np.uint64(int.from_bytes(hashlib.sha256(measure.encode()).digest()[:8], "big"))

@@ -20,7 +20,6 @@ Exit codes: 0 done, 1 unusable input (wrong passphrase, damaged backup, PostgreS
 from __future__ import annotations
 
 import argparse
-import getpass
 import logging
 import os
 import sys
@@ -31,7 +30,7 @@ from sqlalchemy import exc
 
 from detection import clock
 from detection.access import CLI, allowed
-from detection.cli.common import UsageError, open_repo
+from detection.cli.common import UsageError, open_repo, read_secret
 from detection.errors import InputError, NotAllowed, WorkspaceError
 from detection.passwords import check_password
 from detection.repository import Repository
@@ -70,14 +69,8 @@ def _require(repo: Repository, command: str) -> None:
 def _passphrase(args, *, new: bool) -> str | None:
     """The passphrase from stdin (``--passphrase-stdin``) or the environment; ``None`` if neither."""
     if args.passphrase_stdin:
-        if sys.stdin.isatty():
-            pw = getpass.getpass("Backup passphrase: ")
-            if new and pw != getpass.getpass("Repeat passphrase: "):
-                raise InputError("the two passphrases differ")
-        else:
-            pw = sys.stdin.readline().rstrip("\r\n")
-        if not pw:
-            raise InputError("no passphrase on stdin; pipe one line, or leave out --passphrase-stdin")
+        pw = read_secret("backup passphrase", repeat=new,
+                         hint="pipe one line, or leave out --passphrase-stdin")
     else:
         pw = os.environ.get(PASSPHRASE_ENV) or None
     if pw and new:

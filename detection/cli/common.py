@@ -9,10 +9,12 @@ module from it, and :mod:`.main` imports them.
 from __future__ import annotations
 
 import argparse
+import getpass
 import os
+import sys
 from datetime import date
 
-from detection.errors import OpsporError
+from detection.errors import InputError, OpsporError
 from detection.repository import Repository
 from detection.store.engine import resolve_db_url
 
@@ -56,3 +58,17 @@ def add_command(subs, name: str, help_: str) -> argparse.ArgumentParser:  # noqa
 def open_repo(args, *, migrate: bool = True):
     url = resolve_db_url(args.db)
     return Repository.open(url, args.user or os.environ.get("OPSPOR_USER"), migrate=migrate)
+
+
+def read_secret(what: str, *, repeat: bool, hint: str) -> str:
+    """A password or passphrase: prompted (twice with ``repeat``) on a terminal, else one
+    line from stdin; an empty one is an :class:`InputError` ending in ``hint``."""
+    if sys.stdin.isatty():
+        pw = getpass.getpass(f"{what.capitalize()}: ")
+        if repeat and pw != getpass.getpass(f"Repeat {what}: "):
+            raise InputError(f"the two {what}s differ")
+    else:
+        pw = sys.stdin.readline().rstrip("\r\n")
+    if not pw:
+        raise InputError(f"no {what} on stdin; {hint}")
+    return pw

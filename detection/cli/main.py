@@ -8,7 +8,6 @@ progress goes to stderr. Exit codes: 0 done, 1 unusable input, 2 usage, 3 not al
 from __future__ import annotations
 
 import argparse
-import getpass
 import json
 import logging
 import os
@@ -18,7 +17,15 @@ from pathlib import Path
 
 from detection import clock
 from detection.cli import backup, partners, priorities, rights, routes, signals
-from detection.cli.common import Parser, UsageError, add_command, add_globals, open_repo, parse_date
+from detection.cli.common import (
+    Parser,
+    UsageError,
+    add_command,
+    add_globals,
+    open_repo,
+    parse_date,
+    read_secret,
+)
 from detection.errors import InputError, OpsporError, WorkspaceError
 from detection.register.demo import DEMO_USERS, install_demo
 from detection.register.workspace import WorkspaceSpec, build_workspace_data, parse_area_option
@@ -109,15 +116,7 @@ def _extensions() -> list:
 def _read_password(args) -> str:
     if args.password:
         return args.password
-    if sys.stdin.isatty():
-        pw = getpass.getpass("Password: ")
-        if pw != getpass.getpass("Repeat password: "):
-            raise InputError("the two passwords differ")
-        return pw
-    pw = sys.stdin.readline().rstrip("\n")
-    if not pw:
-        raise InputError("no password on stdin; give --password or pipe one line")
-    return pw
+    return read_secret("password", repeat=True, hint="give --password or pipe one line")
 
 
 def cmd_init(args) -> dict:

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from detection.files import write_private
-from detection.privacy import cell_keys, protect, record_keys
+from detection.privacy import one_cell_key, protect, record_keys
 from detection.tabular import write_csv
 
 COLUMNS = ("quarter", "reports", "followed_up", "led_to_contact")
@@ -111,7 +111,7 @@ def feedback_table(signals: pd.DataFrame, outcomes: pd.DataFrame, *, as_of: date
         for col, mask in (("reports", np.ones(len(q_rows), dtype=bool)),
                           ("followed_up", q_rows["followed_up"].to_numpy(bool)),
                           ("led_to_contact", q_rows["led_to_contact"].to_numpy(bool))):
-            key = cell_keys(np.zeros(int(mask.sum()), dtype=np.int64), q_rows["_k"].to_numpy()[mask], 1)
+            key = one_cell_key(q_rows["_k"].to_numpy()[mask])
             row[col] = protect(np.array([mask.sum()]), key, f"feedback.{col}")[0] if protected else int(mask.sum())
         rows.append(row)
     return pd.DataFrame(rows, columns=list(COLUMNS))

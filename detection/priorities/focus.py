@@ -22,7 +22,7 @@ import shapely
 from detection.errors import InputError
 from detection.privacy import (
     MIN_DWELLINGS,
-    cell_keys,
+    one_cell_key,
     protect,
     protect_parts,
     record_keys,
@@ -74,7 +74,7 @@ def polygon_stats(geometry, *, entrances: pd.DataFrame, dwellings: pd.Series,
     if not protected:
         return out
     def key(record_ids) -> np.ndarray:  # noqa: ANN001
-        return cell_keys(np.zeros(len(record_ids), dtype=np.int64), record_keys(record_ids), 1)
+        return one_cell_key(record_keys(record_ids))
 
     sig_key = key(sig["signal_id"].astype(str).tolist())
     kinds = sorted(by_kind.index.astype(str))

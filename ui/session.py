@@ -70,11 +70,12 @@ def signed_in_repo(*, synthetic: bool) -> Repository | None:
     if started is not None and now - started > SESSION_MAX_S:
         _forget_user()
         st.warning(t("session_expired", lg))
-    idle_min = int(public_repo().idle_minutes())
     last = st.session_state.get("last_active_at")
-    if not synthetic and st.session_state.get("user") and last is not None and now - last > idle_min * 60:
-        _sign_out(url)
-        st.warning(t("session_idle", lg).format(minutes=idle_min))
+    if not synthetic and st.session_state.get("user") and last is not None:
+        idle_min = int(public_repo().idle_minutes())  # read only where it can matter
+        if now - last > idle_min * 60:
+            _sign_out(url)
+            st.warning(t("session_idle", lg).format(minutes=idle_min))
     st.session_state["last_active_at"] = now
     if synthetic:
         names = [n for n, _, _ in DEMO_USERS if n != "admin"] + ["admin"]
@@ -131,7 +132,19 @@ def _change_password_form(repo: Repository, lg: str) -> None:
                     repo.change_password(old, new)
                     st.success(t("password_changed", lg))
                 except OpsporError as exc:
-                    st.error(str(exc))
+                    st.error(_password_error(exc, lg))
+
+
+#: the password rule's refusals (detection.passwords, accounts) → the user's words
+_PASSWORD_ERRORS = (("at least", "pw_err_short"), ("common passwords", "pw_err_common"),
+                    ("user name", "pw_err_name"), ("one character", "pw_err_repeat"),
+                    ("current password", "pw_err_current"), ("must differ", "pw_err_same"))
+
+
+def _password_error(exc: Exception, lg: str) -> str:
+    text = str(exc)
+    key = next((k for needle, k in _PASSWORD_ERRORS if needle in text), None)
+    return t(key, lg) if key else text
 
 
 def sso_configured() -> bool:

@@ -17,6 +17,7 @@ from streamlit.testing.v1 import AppTest
 
 from detection.access import PAGES, ROLES, pages_for
 from detection.cli.main import main
+from detection.repository import Repository
 from tests.ui.navigation import PAGE_FILE, files_for, refused, title
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -142,3 +143,22 @@ def test_audit__administrator_sees_who_looked_at_which_address_and_why(real_db, 
     mine = [r for r in rows if r["user_name"] == "user_planner"]
     assert mine and all(r["purpose"] for r in mine)
     assert {r["role"] for r in mine} == {"planner"}
+
+
+def test_change_password__in_danish_from_the_sidebar(real_db):
+    at = _sign_in(_app().run(), "user_planner", "pw-planner-123")
+    old, new, again = at.sidebar.text_input
+    old.set_value("pw-planner-123")
+    new.set_value("kort")
+    again.set_value("kort")
+    next(b for b in at.sidebar.button if b.label == "Skift adgangskode").click().run()
+    assert not at.exception, at.exception
+    assert [e.value for e in at.error] == [
+        "Adgangskoden skal være mindst 12 tegn. En sætning på nogle få ord er let at huske."]
+    old, new, again = at.sidebar.text_input
+    old.set_value("pw-planner-123")
+    new.set_value("en lang og rar sætning")
+    again.set_value("en lang og rar sætning")
+    next(b for b in at.sidebar.button if b.label == "Skift adgangskode").click().run()
+    assert [s.value for s in at.success] == ["Adgangskoden er skiftet."]
+    assert Repository.open(real_db, None).verify_password("user_planner", "en lang og rar sætning") is not None

@@ -43,3 +43,21 @@ class Conflict(OpsporError):
     """Someone else changed the same thing first (e.g. assigned the entrance); reload and retry."""
 
     code = "conflict"
+
+
+class CprInIdentifier(InputError):
+    """A value that identifies something (an id, a reference, a user name) holds a number
+    shaped like a CPR number; the store refuses it (:mod:`detection.store.guard`)."""
+
+    code = "cpr_in_identifier"
+
+
+class HealthWordInLabel(InputError):
+    """A label that reaches paper (a focus area's name, a route plan's label) holds a health
+    word (``words``: which ones); :mod:`detection.wording`."""
+
+    code = "health_word"
+
+    def __init__(self, message: str, *, words: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.words = list(words or [])

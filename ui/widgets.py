@@ -8,7 +8,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from detection import clock
+from detection.errors import CprInIdentifier, HealthWordInLabel
 from detection.privacy import publication_date
+from ui.i18n import t
 
 
 @contextmanager
@@ -25,3 +27,13 @@ def publication_label(lang: str) -> str:
     """The analysts' publication point (docs/privacy.md), as the user reads a date."""
     d = publication_date(clock.today())
     return d.strftime("%d.%m.%Y") if lang == "da" else d.isoformat()
+
+
+def input_error_text(exc: Exception, lang: str) -> str:
+    """What the user reads for an input error: the store guard's refusals in the UI's
+    language; other errors as their message (issue 15 translates the rest)."""
+    if isinstance(exc, HealthWordInLabel):
+        return t("err_health_word", lang).format(words=", ".join(exc.words))
+    if isinstance(exc, CprInIdentifier):
+        return t("err_cpr_in_identifier", lang)
+    return str(exc)

@@ -29,6 +29,7 @@ from sqlalchemy import delete, insert, select, update
 
 from detection import clock
 from detection.access import SEES_ADDRESSES
+from detection.cpr import scrub
 from detection.errors import InputError
 from detection.priorities.focus import focus_candidates as _focus_candidates
 from detection.priorities.focus import (
@@ -52,6 +53,7 @@ from detection.repository.base import operation
 from detection.repository.workspace import WorkspaceOps
 from detection.store import engine as store_engine
 from detection.store import schema as t
+from detection.store.guard import check_label
 from geo.areas import GRID_LAYERS, cell_polygon
 from geo.crs import WORK_CRS
 
@@ -283,7 +285,8 @@ class PriorityOps(WorkspaceOps):
         ``None`` and is then taken from ``source_ref`` (``LAYER:AREA_ID``). ``stats``
         default to the polygon's statistics under the saved model.
         """
-        name = (name or "").strip()
+        # scrubbed and checked before the uniqueness test: the stored name is what is compared
+        name = check_label(scrub((name or "").strip())[0])
         if not name or len(name) > 200:
             raise InputError("a focus area needs a name of 1–200 characters")
         if origin not in ORIGINS:

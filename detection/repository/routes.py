@@ -30,6 +30,7 @@ from sqlalchemy.exc import IntegrityError
 
 from detection import clock
 from detection.clock import COPENHAGEN
+from detection.cpr import scrub
 from detection.errors import Conflict, InputError, NotAllowed
 from detection.priorities.focus import valid_area_polygon
 from detection.repository.base import insert_many, operation
@@ -46,6 +47,7 @@ from detection.routes.outcomes import (
 from detection.routes.prizes import DOOR_CHOICES, SOCIAL_SUPPORT, door_candidates
 from detection.store import engine as store_engine
 from detection.store import schema as t
+from detection.store.guard import check_label
 from detection.vocab import parse_outcome
 from geo.crs import lonlat_to_xy, xy_to_lonlat
 
@@ -199,7 +201,7 @@ class RouteOps(PriorityOps):
         day_list = rv.working_days(first, int(days))
         if area_geometry is not None:
             polygon = valid_area_polygon(area_geometry, "the area to plan in")
-            label = str(area or "").strip()[:100] or "drawn area"
+            label = check_label(scrub(str(area or "").strip())[0][:100]) or "drawn area"
             area = f"drawn:{label}"
         else:
             label, polygon = self._focus_area(area)
@@ -474,7 +476,10 @@ class RouteOps(PriorityOps):
                              if pd.Timestamp(r.visited_at).tzinfo is None else
                              pd.Timestamp(r.visited_at).tz_convert(UTC).tz_localize(None))
                             for r in ex.itertuples(index=False)}
-            rows_new, duplicates, seen = [], 0, set()
+            rows_new, duplicates, seen, cpr_removed = [], 0, set(), 0
+            for g in good:  # counted here; the store's guard would remove them anyway
+                g["note"], n_cpr = scrub(g.get("note") or "")
+                cpr_removed += n_cpr
             for g in good:
                 key = (g["entrance_id"], g["unit_id"], g["outcome"],
                        pd.Timestamp(g["visited_at"]).tz_convert(UTC).tz_localize(None))
@@ -503,14 +508,14 @@ class RouteOps(PriorityOps):
             conn.execute(insert(t.import_batches).values(
                 batch_id=batch_id, kind="outcomes", file_name=file_name[:300], created_at=clock.now_utc(),
                 created_by=self.actor.name, rows=n_rows, imported=len(rows_new), rejected=len(rejected),
-                duplicates=duplicates))
+                duplicates=duplicates, cpr_removed=cpr_removed))
             if rejected:
                 insert_many(conn, t.rejected_rows, [{**r, "batch_id": batch_id, "raw": "",
                                                       "created_at": clock.now_utc()} for r in rejected])
             self._audit(conn, "outcomes.import", f"{file_name}: {len(rows_new)} outcomes",
                         "import door outcomes", [g["entrance_id"] for g in rows_new])
         return {"batch_id": batch_id, "rows": n_rows, "imported": len(rows_new), "rejected": len(rejected),
-                "duplicates": duplicates, "cpr_removed": 0, "rejected_rows": rejected, "flagged": flagged}
+                "duplicates": duplicates, "cpr_removed": cpr_removed, "rejected_rows": rejected, "flagged": flagged}
 
     @operation("routes.plan")
     def delete_route_plan(self, plan_id: str) -> None:

@@ -85,8 +85,9 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import StatementError
 
-from detection.errors import NotAllowed, WorkspaceError
+from detection.errors import InputError, NotAllowed, WorkspaceError
 from detection.files import make_private, private_dir
 from detection.store import schema as t
 from detection.store.schema import metadata
@@ -225,7 +226,7 @@ def write_tx(engine: Engine) -> Iterator[Connection]:
     SQLite: ``BEGIN IMMEDIATE`` (the database's one writer lock is taken at once).
     PostgreSQL: READ COMMITTED; use the primitives below where two users may race.
     """
-    with engine.connect().execution_options(opspor_write=True) as conn:
+    with _guard_errors(), engine.connect().execution_options(opspor_write=True) as conn:
         with conn.begin():
             yield conn
 
@@ -233,11 +234,23 @@ def write_tx(engine: Engine) -> Iterator[Connection]:
 @contextmanager
 def read_tx(engine: Engine) -> Iterator[Connection]:
     """A read transaction (one consistent snapshot; REPEATABLE READ on PostgreSQL)."""
-    with engine.connect() as conn:
+    with _guard_errors(), engine.connect() as conn:
         if is_postgres(conn):
             conn = conn.execution_options(isolation_level="REPEATABLE READ")
         with conn.begin():
             yield conn
+
+
+@contextmanager
+def _guard_errors() -> Iterator[None]:
+    """Let a write-path guard's refusal (:mod:`detection.store.guard`, raised while a value
+    is bound) reach the caller as the input error it is, not as SQLAlchemy's wrapper."""
+    try:
+        yield
+    except StatementError as exc:
+        if isinstance(exc.orig, InputError):
+            raise exc.orig from None
+        raise
 
 
 def versioned_update(conn: Connection, table: Table, where: ColumnElement[bool], *,

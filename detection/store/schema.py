@@ -5,6 +5,10 @@ describes the current shape for queries. A change here needs a new migration.
 
 Coordinates are stored as ``x``/``y`` floats in EPSG:25832 metres and polygons as WKB in
 EPSG:25832, so the same schema runs on SQLite and PostgreSQL.
+
+Every text column is one of the guard types of :mod:`detection.store.guard` (free text,
+label, code or JSON), so no CPR number reaches the store by any write path;
+``tests/store/test_text_guard.py`` fails on a text column that is not.
 """
 
 from __future__ import annotations
@@ -20,69 +24,69 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     MetaData,
-    String,
     Table,
-    Text,
     UniqueConstraint,
     false,
     true,
 )
+
+from detection.store.guard import Code, FreeText, JsonText, Label, LongText
 
 metadata = MetaData()
 
 workspace = Table(
     "workspace", metadata,
     Column("id", Integer, primary_key=True),
-    Column("name", String(200), nullable=False),
-    Column("kommunekode", String(4), nullable=False),
+    Column("name", FreeText(200), nullable=False),
+    Column("kommunekode", Code(4), nullable=False),
     Column("synthetic", Boolean, nullable=False, default=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("boundary_wkb", LargeBinary, nullable=True),
-    Column("sources", Text, nullable=False, default="[]"),
+    Column("sources", JsonText(), nullable=False, default="[]"),
     Column("data_version", Integer, nullable=False, default=1),
 )
 
 users = Table(
     "users", metadata,
-    Column("name", String(100), primary_key=True),
-    Column("role", String(30), nullable=False),
-    Column("password_hash", String(300), nullable=True),
+    Column("name", Code(100), primary_key=True),
+    Column("role", Code(30), nullable=False),
+    Column("password_hash", Code(300), nullable=True),
     Column("disabled", Boolean, nullable=False, default=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("email", String(200), nullable=True, unique=True),
+    Column("email", Code(200), nullable=True, unique=True),
 )
 
 entrances = Table(
     "entrances", metadata,
-    Column("entrance_id", String(36), primary_key=True),
-    Column("street", String(200), nullable=False),
-    Column("house_number", String(20), nullable=False),
-    Column("postcode", String(4), nullable=False, default=""),
-    Column("city", String(100), nullable=False, default=""),
-    Column("kommunekode", String(4), nullable=False),
-    Column("address_key", String(300), nullable=False, index=True),
+    Column("entrance_id", Code(36), primary_key=True),
+    Column("street", FreeText(200), nullable=False),
+    Column("house_number", Code(20), nullable=False),
+    Column("postcode", Code(4), nullable=False, default=""),
+    Column("city", FreeText(100), nullable=False, default=""),
+    Column("kommunekode", Code(4), nullable=False),
+    Column("address_key", FreeText(300), nullable=False, index=True),
     Column("x", Float, nullable=False),
     Column("y", Float, nullable=False),
-    Column("source", String(10), nullable=False),
+    Column("source", Code(10), nullable=False),
     Column("node_id", BigInteger, nullable=True),
     Column("snap_m", Float, nullable=True),
 )
 
 units = Table(
     "units", metadata,
-    Column("unit_id", String(36), primary_key=True),
-    Column("entrance_id", String(36), ForeignKey("entrances.entrance_id", ondelete="CASCADE"),
+    Column("unit_id", Code(36), primary_key=True),
+    Column("entrance_id", Code(36), ForeignKey("entrances.entrance_id", ondelete="CASCADE"),
            nullable=False, index=True),
-    Column("floor", String(10), nullable=False, default=""),
-    Column("door", String(10), nullable=False, default=""),
+    Column("floor", Code(10), nullable=False, default=""),
+    Column("door", Code(10), nullable=False, default=""),
 )
 
 buildings = Table(
     "buildings", metadata,
-    Column("building_id", String(36), primary_key=True),
-    Column("entrance_id", String(36), ForeignKey("entrances.entrance_id", ondelete="SET NULL"),
+    Column("building_id", Code(36), primary_key=True),
+    Column("entrance_id", Code(36), ForeignKey("entrances.entrance_id", ondelete="SET NULL"),
            nullable=True, index=True),
-    Column("use_code", String(10), nullable=False, default=""),
+    Column("use_code", Code(10), nullable=False, default=""),
     Column("year_built", Integer, nullable=True),
     Column("flats", Integer, nullable=False, default=0),
     Column("x", Float, nullable=True),
@@ -91,27 +95,27 @@ buildings = Table(
 
 bbr_units = Table(
     "bbr_units", metadata,
-    Column("bbr_unit_id", String(36), primary_key=True),
-    Column("unit_id", String(36), ForeignKey("units.unit_id", ondelete="CASCADE"),
+    Column("bbr_unit_id", Code(36), primary_key=True),
+    Column("unit_id", Code(36), ForeignKey("units.unit_id", ondelete="CASCADE"),
            nullable=False, index=True),
-    Column("use_code", String(10), nullable=False, default=""),
-    Column("dwelling_type", String(10), nullable=False, default=""),
-    Column("rooms", String(10), nullable=False, default=""),
-    Column("tenure", String(10), nullable=False, default=""),
-    Column("public_support", String(10), nullable=False, default=""),
+    Column("use_code", Code(10), nullable=False, default=""),
+    Column("dwelling_type", Code(10), nullable=False, default=""),
+    Column("rooms", Code(10), nullable=False, default=""),
+    Column("tenure", Code(10), nullable=False, default=""),
+    Column("public_support", Code(10), nullable=False, default=""),
 )
 
 area_layers = Table(
     "area_layers", metadata,
-    Column("layer", String(60), primary_key=True),
-    Column("source", String(300), nullable=False, default=""),
+    Column("layer", Code(60), primary_key=True),
+    Column("source", FreeText(300), nullable=False, default=""),
 )
 
 areas = Table(
     "areas", metadata,
-    Column("layer", String(60), ForeignKey("area_layers.layer", ondelete="CASCADE"), primary_key=True),
-    Column("area_id", String(60), primary_key=True),
-    Column("name", String(200), nullable=False),
+    Column("layer", Code(60), ForeignKey("area_layers.layer", ondelete="CASCADE"), primary_key=True),
+    Column("area_id", Code(60), primary_key=True),
+    Column("name", FreeText(200), nullable=False),
     Column("geometry_wkb", LargeBinary, nullable=False),
 )
 
@@ -129,77 +133,77 @@ network_edges = Table(
     Column("v", BigInteger, ForeignKey("network_nodes.node_id", ondelete="CASCADE"), primary_key=True,
            autoincrement=False),
     Column("length_m", Float, nullable=False),
-    Column("highway", String(40), nullable=False, default=""),
+    Column("highway", Code(40), nullable=False, default=""),
     Column("geometry_wkb", LargeBinary, nullable=True),
 )
 
 partners = Table(
     "partners", metadata,
-    Column("partner_id", String(36), primary_key=True),
-    Column("name", String(200), nullable=False),
-    Column("kind", String(40), nullable=False),
+    Column("partner_id", Code(36), primary_key=True),
+    Column("name", FreeText(200), nullable=False),
+    Column("kind", Code(40), nullable=False),
     Column("synthetic", Boolean, nullable=False, default=False),
     # issue 7 (migration 0008): a business contact at the partner (never a citizen)
-    Column("contact_name", String(200), nullable=True),
-    Column("contact_phone", String(50), nullable=True),
-    Column("contact_email", String(200), nullable=True),
+    Column("contact_name", FreeText(200), nullable=True),
+    Column("contact_phone", FreeText(50), nullable=True),
+    Column("contact_email", Code(200), nullable=True),
     Column("active", Boolean, nullable=False, default=True, server_default=true()),
-    Column("notes", Text, nullable=False, default="", server_default=""),
+    Column("notes", LongText(), nullable=False, default="", server_default=""),
 )
 
 import_batches = Table(
     "import_batches", metadata,
-    Column("batch_id", String(36), primary_key=True),
-    Column("kind", String(30), nullable=False),
-    Column("file_name", String(300), nullable=False),
+    Column("batch_id", Code(36), primary_key=True),
+    Column("kind", Code(30), nullable=False),
+    Column("file_name", FreeText(300), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("created_by", String(100), nullable=False),
+    Column("created_by", Code(100), nullable=False),
     Column("rows", Integer, nullable=False, default=0),
     Column("imported", Integer, nullable=False, default=0),
     Column("rejected", Integer, nullable=False, default=0),
     Column("duplicates", Integer, nullable=False, default=0, server_default="0"),
     Column("cpr_removed", Integer, nullable=False, default=0, server_default="0"),
-    Column("file_sha256", String(64), nullable=True),
+    Column("file_sha256", Code(64), nullable=True),
 )
 
 register_problems = Table(
     "register_problems", metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("batch_id", String(36), ForeignKey("import_batches.batch_id", ondelete="CASCADE"),
+    Column("batch_id", Code(36), ForeignKey("import_batches.batch_id", ondelete="CASCADE"),
            nullable=False, index=True),
-    Column("file", String(300), nullable=False),
+    Column("file", FreeText(300), nullable=False),
     Column("row", Integer, nullable=False),
-    Column("field", String(100), nullable=False),
-    Column("value", Text, nullable=False),
-    Column("reason", String(40), nullable=False),
-    Column("message", Text, nullable=False),
+    Column("field", Code(100), nullable=False),
+    Column("value", LongText(), nullable=False),
+    Column("reason", Code(40), nullable=False),
+    Column("message", LongText(), nullable=False),
     Column("kept", Boolean, nullable=False, default=False),
 )
 
 signals = Table(
     "signals", metadata,
-    Column("signal_id", String(36), primary_key=True),
-    Column("kind", String(40), nullable=False, index=True),
+    Column("signal_id", Code(36), primary_key=True),
+    Column("kind", Code(40), nullable=False, index=True),
     Column("received", Date, nullable=False),
-    Column("entrance_id", String(36), ForeignKey("entrances.entrance_id", ondelete="CASCADE"),
+    Column("entrance_id", Code(36), ForeignKey("entrances.entrance_id", ondelete="CASCADE"),
            nullable=False, index=True),
-    Column("unit_id", String(36), ForeignKey("units.unit_id", ondelete="SET NULL"), nullable=True),
-    Column("partner_id", String(36), ForeignKey("partners.partner_id", ondelete="SET NULL"),
+    Column("unit_id", Code(36), ForeignKey("units.unit_id", ondelete="SET NULL"), nullable=True),
+    Column("partner_id", Code(36), ForeignKey("partners.partner_id", ondelete="SET NULL"),
            nullable=True),
-    Column("source", String(200), nullable=False, default=""),
-    Column("external_ref", String(200), nullable=True),
-    Column("note", Text, nullable=False, default=""),
+    Column("source", Code(200), nullable=False, default=""),
+    Column("external_ref", Code(200), nullable=True),
+    Column("note", LongText(), nullable=False, default=""),
     Column("credibility", Integer, nullable=False, default=2),
-    Column("match_quality", String(10), nullable=False, default="exact"),
+    Column("match_quality", Code(10), nullable=False, default="exact"),
     Column("synthetic", Boolean, nullable=False, default=False),
-    Column("assessment", String(20), nullable=False, default="new"),
-    Column("assessed_by", String(100), nullable=True),
+    Column("assessment", Code(20), nullable=False, default="new"),
+    Column("assessed_by", Code(100), nullable=True),
     Column("assessed_at", DateTime(timezone=True), nullable=True),
     Column("cpr_removed", Boolean, nullable=False, default=False, server_default=false()),
-    Column("batch_id", String(36), ForeignKey("import_batches.batch_id", ondelete="SET NULL"),
+    Column("batch_id", Code(36), ForeignKey("import_batches.batch_id", ondelete="SET NULL"),
            nullable=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("content_hash", String(64), nullable=True, index=True),
+    Column("content_hash", Code(64), nullable=True, index=True),
     UniqueConstraint("source", "external_ref", name="uq_signal_source_ref"),
 )
 
@@ -207,91 +211,91 @@ audit_log = Table(
     "audit_log", metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("at", DateTime(timezone=True), nullable=False, index=True),
-    Column("user_name", String(100), nullable=False),
-    Column("role", String(30), nullable=False),
-    Column("action", String(40), nullable=False),
-    Column("object", Text, nullable=False, default=""),
-    Column("purpose", String(200), nullable=False, default=""),
+    Column("user_name", FreeText(100), nullable=False),  # also a name typed at a failed sign-in
+    Column("role", Code(30), nullable=False),
+    Column("action", Code(40), nullable=False),
+    Column("object", LongText(), nullable=False, default=""),
+    Column("purpose", FreeText(200), nullable=False, default=""),
 )
 
 audit_subjects = Table(
     "audit_subjects", metadata,
     Column("audit_id", Integer, ForeignKey("audit_log.id", ondelete="CASCADE"), primary_key=True),
-    Column("entrance_id", String(36), primary_key=True, index=True),
+    Column("entrance_id", Code(36), primary_key=True, index=True),
 )
 
 assignments = Table(
     "assignments", metadata,
-    Column("entrance_id", String(36), ForeignKey("entrances.entrance_id", ondelete="CASCADE"),
+    Column("entrance_id", Code(36), ForeignKey("entrances.entrance_id", ondelete="CASCADE"),
            primary_key=True),
-    Column("team", String(300), nullable=True),
-    Column("assigned_by", String(100), nullable=True),
+    Column("team", FreeText(300), nullable=True),
+    Column("assigned_by", Code(100), nullable=True),
     Column("assigned_at", DateTime(timezone=True), nullable=True),
     Column("version", Integer, nullable=False, default=0, server_default="0"),
 )
 
 outcomes = Table(
     "outcomes", metadata,
-    Column("outcome_id", String(36), primary_key=True),
-    Column("entrance_id", String(36), ForeignKey("entrances.entrance_id", ondelete="CASCADE"),
+    Column("outcome_id", Code(36), primary_key=True),
+    Column("entrance_id", Code(36), ForeignKey("entrances.entrance_id", ondelete="CASCADE"),
            nullable=False, index=True),
-    Column("unit_id", String(36), ForeignKey("units.unit_id", ondelete="SET NULL"), nullable=True),
-    Column("outcome", String(30), nullable=False),
+    Column("unit_id", Code(36), ForeignKey("units.unit_id", ondelete="SET NULL"), nullable=True),
+    Column("outcome", Code(30), nullable=False),
     Column("visited_at", DateTime(timezone=True), nullable=False),
-    Column("recorded_by", String(100), nullable=False),
+    Column("recorded_by", Code(100), nullable=False),
     Column("recorded_at", DateTime(timezone=True), nullable=False),
-    Column("note", Text, nullable=False, default="", server_default=""),
+    Column("note", LongText(), nullable=False, default="", server_default=""),
 )
 
 rejected_rows = Table(
     "rejected_rows", metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("batch_id", String(36), ForeignKey("import_batches.batch_id", ondelete="CASCADE"),
+    Column("batch_id", Code(36), ForeignKey("import_batches.batch_id", ondelete="CASCADE"),
            nullable=False, index=True),
     Column("row", Integer, nullable=False),
-    Column("field", String(100), nullable=False),
-    Column("value", Text, nullable=False),
-    Column("reason", String(40), nullable=False),
-    Column("message", Text, nullable=False),
-    Column("raw", Text, nullable=False, default="", server_default=""),
+    Column("field", Code(100), nullable=False),
+    Column("value", LongText(), nullable=False),
+    Column("reason", Code(40), nullable=False),
+    Column("message", LongText(), nullable=False),
+    Column("raw", LongText(), nullable=False, default="", server_default=""),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("resolved_at", DateTime(timezone=True), nullable=True),
 )
 
 focus_areas = Table(
     "focus_areas", metadata,
-    Column("focus_id", String(36), primary_key=True),
-    Column("name", String(200), nullable=False),
-    Column("origin", String(20), nullable=False),  # cluster | area | drawn
-    Column("source_ref", String(200), nullable=False, default="", server_default=""),
+    Column("focus_id", Code(36), primary_key=True),
+    Column("name", Label(200), nullable=False),
+    Column("origin", Code(20), nullable=False),  # cluster | area | drawn
+    Column("source_ref", FreeText(200), nullable=False, default="", server_default=""),
     Column("geometry_wkb", LargeBinary, nullable=False),
-    Column("stats", Text, nullable=False, default="{}", server_default="{}"),
-    Column("created_by", String(100), nullable=False),
+    Column("stats", JsonText(), nullable=False, default="{}", server_default="{}"),
+    Column("created_by", Code(100), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     UniqueConstraint("name", name="uq_focus_area_name"),
 )
 
 priority_model = Table(
     "priority_model", metadata,
-    Column("name", String(60), primary_key=True),
-    Column("params", Text, nullable=False),
-    Column("updated_by", String(100), nullable=False),
+    Column("name", Code(60), primary_key=True),
+    Column("params", JsonText(), nullable=False),
+    Column("updated_by", Code(100), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
 )
 
 settings = Table(
     "settings", metadata,
-    Column("key", String(60), primary_key=True),
-    Column("value", String(200), nullable=False),
+    Column("key", Code(60), primary_key=True),
+    Column("value", Code(200), nullable=False),
 )
 
 # --- restriction of processing (migration 0013) ---------------------------------------------
 
 restrictions = Table(
     "restrictions", metadata,
-    Column("entrance_id", String(36), ForeignKey("entrances.entrance_id", ondelete="CASCADE"), primary_key=True),
-    Column("reason", String(30), nullable=False),
-    Column("created_by", String(100), nullable=False),
+    Column("entrance_id", Code(36), ForeignKey("entrances.entrance_id", ondelete="CASCADE"), primary_key=True),
+    Column("reason", Code(30), nullable=False),
+    Column("created_by", Code(100), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
 )
 
@@ -299,7 +303,7 @@ restrictions = Table(
 
 sign_in_failures = Table(
     "sign_in_failures", metadata,
-    Column("subject", String(300), primary_key=True),
+    Column("subject", FreeText(300), primary_key=True),
     Column("failures", Integer, nullable=False, server_default="0"),
     Column("last_failed_at", DateTime(timezone=True), nullable=True),
     Column("locked", Boolean, nullable=False, server_default=false()),
@@ -310,29 +314,29 @@ sign_in_failures = Table(
 partner_coverage = Table(
     "partner_coverage", metadata,
     Column("coverage_id", Integer, primary_key=True, autoincrement=True),
-    Column("partner_id", String(36), ForeignKey("partners.partner_id", ondelete="CASCADE"),
+    Column("partner_id", Code(36), ForeignKey("partners.partner_id", ondelete="CASCADE"),
            nullable=False, index=True),
-    Column("kind", String(20), nullable=False),  # polygon | entrances | radius
-    Column("label", String(200), nullable=False, default="", server_default=""),
+    Column("kind", Code(20), nullable=False),  # polygon | entrances | radius
+    Column("label", FreeText(200), nullable=False, default="", server_default=""),
     Column("geometry_wkb", LargeBinary, nullable=True),  # polygon, or the radius centre point
-    Column("entrance_id", String(36), ForeignKey("entrances.entrance_id", ondelete="CASCADE"),
+    Column("entrance_id", Code(36), ForeignKey("entrances.entrance_id", ondelete="CASCADE"),
            nullable=True, index=True),
     Column("radius_m", Float, nullable=True),
-    Column("batch_id", String(36), ForeignKey("import_batches.batch_id", ondelete="SET NULL"),
+    Column("batch_id", Code(36), ForeignKey("import_batches.batch_id", ondelete="SET NULL"),
            nullable=True),
 )
 
 partner_contacts = Table(
     "partner_contacts", metadata,
-    Column("contact_id", String(36), primary_key=True),
-    Column("partner_id", String(36), ForeignKey("partners.partner_id", ondelete="CASCADE"),
+    Column("contact_id", Code(36), primary_key=True),
+    Column("partner_id", Code(36), ForeignKey("partners.partner_id", ondelete="CASCADE"),
            nullable=False, index=True),
     Column("contact_date", Date, nullable=False),
-    Column("channel", String(20), nullable=False),  # meeting | phone | email | presentation | material
-    Column("who", String(100), nullable=False, default="", server_default=""),
-    Column("summary", Text, nullable=False, default="", server_default=""),
+    Column("channel", Code(20), nullable=False),  # meeting | phone | email | presentation | material
+    Column("who", FreeText(100), nullable=False, default="", server_default=""),
+    Column("summary", LongText(), nullable=False, default="", server_default=""),
     Column("next_contact", Date, nullable=True),
-    Column("created_by", String(100), nullable=False),
+    Column("created_by", Code(100), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
 )
 
@@ -340,24 +344,24 @@ partner_contacts = Table(
 
 route_plans = Table(
     "route_plans", metadata,
-    Column("plan_id", String(36), primary_key=True),
-    Column("area", String(200), nullable=False),
-    Column("created_by", String(100), nullable=False),
+    Column("plan_id", Code(36), primary_key=True),
+    Column("area", Label(200), nullable=False),
+    Column("created_by", Code(100), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("params", Text, nullable=False, default="{}", server_default="{}"),
-    Column("method", String(20), nullable=False),
-    Column("engine", String(20), nullable=False),
+    Column("params", JsonText(), nullable=False, default="{}", server_default="{}"),
+    Column("method", Code(20), nullable=False),
+    Column("engine", Code(20), nullable=False),
     Column("start_x", Float, nullable=False),
     Column("start_y", Float, nullable=False),
     Column("prize_collected", Float, nullable=False, default=0.0),
     Column("prize_total", Float, nullable=False, default=0.0),
-    Column("unplanned", Text, nullable=False, default="[]", server_default="[]"),
+    Column("unplanned", JsonText(), nullable=False, default="[]", server_default="[]"),
 )
 
 routes = Table(
     "routes", metadata,
-    Column("route_id", String(60), primary_key=True),
-    Column("plan_id", String(36), ForeignKey("route_plans.plan_id", ondelete="CASCADE"),
+    Column("route_id", Code(60), primary_key=True),
+    Column("plan_id", Code(36), ForeignKey("route_plans.plan_id", ondelete="CASCADE"),
            nullable=False, index=True),
     Column("team", Integer, nullable=False),
     Column("day", Date, nullable=False),
@@ -365,20 +369,20 @@ routes = Table(
     Column("end_at", DateTime(timezone=True), nullable=False),
     Column("walk_m", Float, nullable=False, default=0.0),
     Column("duration_s", Integer, nullable=False, default=0),
-    Column("members", String(300), nullable=True),
+    Column("members", FreeText(300), nullable=True),
     Column("path_wkb", LargeBinary, nullable=True),
 )
 
 route_stops = Table(
     "route_stops", metadata,
-    Column("route_id", String(60), ForeignKey("routes.route_id", ondelete="CASCADE"),
+    Column("route_id", Code(60), ForeignKey("routes.route_id", ondelete="CASCADE"),
            primary_key=True),
     Column("seq", Integer, primary_key=True, autoincrement=False),
-    Column("entrance_id", String(36), ForeignKey("entrances.entrance_id", ondelete="CASCADE"),
+    Column("entrance_id", Code(36), ForeignKey("entrances.entrance_id", ondelete="CASCADE"),
            nullable=False, index=True),
-    Column("units", Text, nullable=False, default="[]", server_default="[]"),
-    Column("letter_units", Text, nullable=False, default="[]", server_default="[]"),
-    Column("task", String(10), nullable=False),
+    Column("units", JsonText(), nullable=False, default="[]", server_default="[]"),
+    Column("letter_units", JsonText(), nullable=False, default="[]", server_default="[]"),
+    Column("task", Code(10), nullable=False),
     Column("arrive", DateTime(timezone=True), nullable=False),
     Column("walk_m", Float, nullable=False, default=0.0),
 )
@@ -386,10 +390,10 @@ route_stops = Table(
 door_decisions = Table(
     "door_decisions", metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("entrance_id", String(36), ForeignKey("entrances.entrance_id", ondelete="CASCADE"),
+    Column("entrance_id", Code(36), ForeignKey("entrances.entrance_id", ondelete="CASCADE"),
            nullable=False, index=True),
-    Column("decision", String(30), nullable=False),
-    Column("decided_by", String(100), nullable=False),
+    Column("decision", Code(30), nullable=False),
+    Column("decided_by", Code(100), nullable=False),
     Column("decided_at", DateTime(timezone=True), nullable=False),
-    Column("note", Text, nullable=False, default="", server_default=""),
+    Column("note", LongText(), nullable=False, default="", server_default=""),
 )

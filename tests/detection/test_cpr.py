@@ -76,3 +76,79 @@ def test_cpr_in_any_field_never_reaches_an_accepted_or_rejected_row(number, colu
     everything = repr([vars(a) for a in res.accepted]) + repr([vars(r) for r in res.rejected])
     assert number not in everything
     assert number.replace("-", "").replace(" ", "") not in everything.replace("-", "").replace(" ", "")
+
+
+# --- every spelling (issue 13): separators between any two digits, Unicode spaces, Excel ---
+
+#: separator runs seen in the wild: NBSP, double space, " - ", "/", ".", a zero-width
+#: space, a tab, narrow NBSP, an en dash, a soft hyphen, an ideographic space …
+SEPARATOR_RUNS = ["-", " ", "\u00a0", "  ", " - ", "/", ".", "\u200b", "\t", "\u202f", "\u2013",
+                  "\u00ad", "\u3000", "\u2060", "\ufeff", "_", ". ", " / ", "\u2009", "\u2212"]
+
+
+@st.composite
+def spelled_cpr(draw) -> tuple[str, str]:
+    """(a CPR number's ten digits, a spelling of them with separators between any digits)."""
+    digits = draw(cpr_numbers()).replace("-", "").replace(" ", "")
+    out = digits[0]
+    for ch in digits[1:]:
+        if draw(st.booleans()):
+            out += draw(st.sampled_from(SEPARATOR_RUNS))
+        out += ch
+    return digits, out
+
+
+@settings(max_examples=400, deadline=None)
+@given(before=_filler, spelled=spelled_cpr(), after=_filler)
+def test_every_spelling_is_removed(before, spelled, after):
+    digits, number = spelled
+    text, n = scrub(before + number + after)
+    assert n >= 1
+    kept = "".join(c for c in text if c.isdigit())
+    assert digits not in kept, (number, text)
+    assert contains_cpr(before + number + after)
+
+
+@settings(max_examples=200, deadline=None)
+@given(number=cpr_numbers())
+def test_full_width_digits_and_group_spellings(number):
+    digits = number.replace("-", "").replace(" ", "")
+    full_width = "".join(chr(0xFF10 + int(c)) for c in digits)
+    groups = f"{digits[:2]} {digits[2:4]} {digits[4:6]} {digits[6:]}"
+    dotted = f"{digits[:2]}.{digits[2:4]}.{digits[4:6]}-{digits[6:]}"
+    for s in (full_width, groups, dotted, f"cpr:{digits}", f"CPR{digits}x"):
+        assert scrub(s)[1] == 1, s
+
+
+@settings(max_examples=200, deadline=None)
+@given(d=st.dates(min_value=date(1930, 1, 1), max_value=date(1999, 12, 31)).filter(lambda d: d.day < 10),
+       tail=st.integers(0, 3999))
+def test_excel_number_cell_with_the_leading_zero_dropped(d, tail):
+    nine = f"{d.day}{d.month:02d}{d.year % 100:02d}{tail:04d}"  # 0DMMYY… lost its 0
+    assert len(nine) == 9
+    assert scrub(nine) == (REPLACEMENT, 1)
+    assert scrub(f" {nine}.0 ") == (REPLACEMENT, 1)
+    assert scrub(f"tlf {nine}")[1] == 0  # nine digits inside text are not a CPR number
+
+
+def test_numbers_that_are_not_cpr_numbers_are_kept():
+    for s in ("sag 2024-0012345", "konto 1234 5678901234", "12345678901", "tlf. 86 92 12 34",
+              "uuid 5f0e8c1d-3a7b-4c2e-9d1f-0a2b3c4d5e6f", "beløb 1.500.000 kr.",
+              "kl. 10.30 den 12.03", "999999-9999", "321190 1234"):
+        assert scrub(s) == (s, 0), s
+
+
+def test_a_date_and_a_time_are_removed_too__the_price_of_recall():
+    # "15.03.24 10.30" is also how a CPR number may be spelled; recall comes first.
+    assert scrub("mødt 15.03.24 10.30")[1] == 1
+
+
+def test_identifiers_refuse_cpr_but_never_a_uuid():
+    from detection.cpr import identifier_has_cpr
+
+    assert identifier_has_cpr("150324-1234") and identifier_has_cpr("Sag 150324 1234")
+    assert identifier_has_cpr("102034512")
+    assert not identifier_has_cpr("R-2024-0001") and not identifier_has_cpr("")
+    import uuid
+    for _ in range(20_000):
+        assert not identifier_has_cpr(str(uuid.uuid4()))

@@ -133,9 +133,16 @@ TEXTS.update({
         "en": "Data no longer needed is deleted for real (also from the database file).",
     },
     "retention_signals_days": {"da": "Henvendelser uden opfølgning (dage)", "en": "Reports with no follow-up (days)"},
-    "retention_outcomes_days": {"da": "Besøgsresultater (dage)", "en": "Visit outcomes (days)"},
+    "retention_outcomes_days": {"da": "Besøgsresultater og ledelsens beslutninger om døre (dage)",
+                                "en": "Visit outcomes and leads' door decisions (days)"},
     "retention_rejected_days": {"da": "Afviste importrækker (dage)", "en": "Rejected import rows (days)"},
-    "retention_audit_days": {"da": "Revisionslog (dage)", "en": "Audit log (days)"},
+    "retention_imports_days": {"da": "Importer: filnavne og kontrolsummer, registerfejl (dage)",
+                               "en": "Imports: file names and checksums, register problems (days)"},
+    "retention_plans_days": {"da": "Ruteplaner, fordelinger og fokusområder (dage)",
+                             "en": "Route plans, assignments and focus areas (days)"},
+    "retention_contacts_days": {"da": "Kontaktlog med partnere (dage)", "en": "Partner contact log (days)"},
+    "retention_audit_days": {"da": "Revisionslog, fejlede log ind og deaktiverede brugere (dage, mindst 183)",
+                             "en": "Audit log, failed sign-ins and disabled users (days, at least 183)"},
     "settings_sign_in": {"da": "Log ind", "en": "Sign-in"},
     "session_idle_minutes": {"da": "Log ud efter så mange minutter uden brug", "en": "Sign out after this many idle minutes"},
     "sign_in_lockout_failures": {"da": "Lås kontoen efter så mange forkerte forsøg i træk",
@@ -172,4 +179,14 @@ TEXTS.update({
     "purge_now": {"da": "Slet nu", "en": "Delete now"},
     "col_table": {"da": "Tabel", "en": "Table"},
     "col_rows": {"da": "Rækker", "en": "Rows"},
+    "err_health_word": {
+        "da": "Navnet indeholder ord om helbred ({words}). Et navn står på gålister og ses af andre: "
+              "vælg et neutralt navn (et sted, en vej, et nummer).",
+        "en": "The name holds health words ({words}). A name is printed on walk lists and seen by "
+              "others: choose a neutral one (a place, a street, a number)."},
+    "err_cpr_in_identifier": {
+        "da": "Værdien ligner et CPR-nummer. Opspor gemmer aldrig CPR-numre: fjern det, og brug en "
+              "anden reference.",
+        "en": "The value looks like a CPR number. Opspor never stores CPR numbers: remove it and use "
+              "another reference."},
 })

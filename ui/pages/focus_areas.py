@@ -25,7 +25,7 @@ from geo.maps import escape_html
 from ui import session
 from ui.i18n import t
 from ui.text import md_escape
-from ui.widgets import publication_label
+from ui.widgets import input_error_text, publication_label
 
 repo: Repository = st.session_state["repo"]
 lg = session.lang()
@@ -179,7 +179,7 @@ if can_write:
             try:
                 repo.save_focus_area(name, geometry, origin=origin, source_ref=ref, as_of=as_of)
             except InputError as exc:
-                st.error(str(exc))
+                st.error(md_escape(input_error_text(exc, lg)))
             else:
                 st.session_state["focus_msg"] = t("focus_saved", lg).format(name=md_escape(name.strip()))
                 st.rerun()

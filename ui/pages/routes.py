@@ -23,7 +23,7 @@ from geo.maps import build_map, escape_html
 from ui import session
 from ui.i18n import t
 from ui.text import md_escape
-from ui.widgets import uploaded_path
+from ui.widgets import input_error_text, uploaded_path
 
 repo: Repository = st.session_state["repo"]
 lg = session.lang()
@@ -165,7 +165,7 @@ if submitted:
                 area_geometry=drawn if source == "draw" else None)
         except InputError as exc:
             bar.empty()
-            st.error(md_escape(exc))
+            st.error(md_escape(input_error_text(exc, lg)))
         else:
             bar.progress(1.0, text=t("rt_planned", lg).format(plan=plan["plan_id"]))
             st.session_state["rt_plan_id"] = plan["plan_id"]

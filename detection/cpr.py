@@ -59,6 +59,7 @@ _ID_CANDIDATE = re.compile(rf"(?<![^\W_])(?=(\d(?:{_SEP}\d){{9}})(?![^\W_]))")
 _DIGIT = re.compile(r"\d")
 _NON_DIGIT = re.compile(r"\D")
 _NINE = re.compile(r"\s*(\d{9})(?:[.,]0+)?\s*")
+_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 
 
 def _century(yy: int, d7: int) -> int:
@@ -133,6 +134,8 @@ def identifier_has_cpr(value: str) -> bool:
     holds a CPR number: the whole value is one (nine or ten digits, any separators), or
     one stands between non-alphanumeric characters (``"Sag 150324-1234"``). A UUID never
     does (its hex groups are too long or too short)."""
-    if not value or not isinstance(value, str) or not _DIGIT.search(value):
+    if not value or not isinstance(value, str) or _UUID.fullmatch(value):
+        return False  # the register's ids: a UUID's hex groups (8-4-4-4-12) hold none
+    if len(_DIGIT.findall(value)) < 9:
         return False
     return _excel_nine(value) or bool(_spans(value, _ID_CANDIDATE))

@@ -28,9 +28,7 @@ All geometry in EPSG:25832 metres.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import math
 import re
 import uuid
@@ -48,7 +46,7 @@ from detection.errors import InputError
 from detection.priorities.ranking import prepare_ranking, rank_prepared, rank_protected
 from detection.priorities.scoring import ModelParams
 from detection.privacy import KEY_SPACE, protect, record_keys, value_number
-from detection.tabular import decode_text, sniff_delimiter
+from detection.tabular import decode_text, read_csv_rows
 from detection.vocab import (
     PARTNER_KINDS,
     normalise,
@@ -471,7 +469,8 @@ def _header(name: str) -> str:
 def read_partner_file(path: str | Path) -> list[RawRow]:
     """Rows of a partner file: CSV (``;`` or ``,``, UTF-8 with or without BOM), GeoJSON or
     GeoPackage. Geometries of GeoJSON/GPKG are taken to EPSG:25832 (a file must name its CRS; GeoJSON
-    is WGS84 by definition: :func:`geo.areas.read_vector`). Unknown headers reject the whole file (``header_unknown``)."""
+    is WGS84 by definition: :func:`geo.areas.read_vector`). Unknown headers reject the whole file (``header_unknown``);
+    so does a CSV whose quoting breaks (``bad_quoting``, naming the line: :func:`detection.tabular.read_csv_rows`)."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix in (".geojson", ".json", ".gpkg"):
@@ -487,16 +486,15 @@ def read_partner_file(path: str | Path) -> list[RawRow]:
             g = r[gdf.geometry.name]
             out.append(RawRow(i + 2, vals, None if g is None or g.is_empty else g))
         return out
-    text = decode_text(path.read_bytes(), replace_bad=True)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text))
-    try:
-        header = next(reader)
-    except StopIteration:
-        raise InputError(f"{path.name}: the file is empty") from None
-    names = [_header(h) for h in header]
+    # strictly: a broken quote refuses the file naming the line, a long cell reaches the row
+    # check (field_too_long) — detection.tabular.read_csv_rows
+    records = read_csv_rows(decode_text(path.read_bytes(), replace_bad=True), path.name)
+    if not records:
+        raise InputError(f"{path.name}: the file is empty")
+    names = [_header(h) for h in records[0][1]]
     _check_headers(path, names)
     out = []
-    for i, rec in enumerate(reader):
+    for i, (_, rec) in enumerate(records[1:]):
         if not any(v.strip() for v in rec):
             continue
         vals = {n: (rec[j] if j < len(rec) else "") for j, n in enumerate(names)}

@@ -24,7 +24,7 @@ from detection.access import SEES_ADDRESSES
 from detection.errors import InputError, NotAllowed
 from detection.privacy import shown
 from detection.repository.base import insert_many, operation
-from detection.repository.workspace import WorkspaceOps
+from detection.repository.workspace import LEFT_DEMO_NOTICE, WorkspaceOps
 from detection.signals.importer import (
     DANISH_HEADER,
     CheckResult,
@@ -73,7 +73,10 @@ class SignalOps(WorkspaceOps):
         "rejected_rows": [{"row", "field", "value", "reason", "message"}]}`` with
         ``rows = imported + rejected + duplicates``. A file whose header can't be used raises
         :class:`detection.signals.importer.ImportFileError` (nothing is stored). A synthetic demo
-        workspace refuses the import unless ``allow_in_demo``.
+        workspace refuses the import unless ``allow_in_demo``; with it, a usable file turns the
+        demo into a real workspace before it is stored (:meth:`_leave_demo`: no demo user or
+        published password left, sign-in from now on) and the summary gets ``left_demo: true``
+        and a ``notice`` saying how to set the administrator's password.
         """
         with store_engine.read_tx(self.engine) as conn:
             ws = conn.execute(select(t.workspace.c.synthetic)).first()
@@ -81,7 +84,8 @@ class SignalOps(WorkspaceOps):
                 raise InputError("this database holds no workspace yet; run `opspor init` or `opspor demo`")
             if ws[0] and not allow_in_demo:
                 raise DemoWorkspace("this is the synthetic demo workspace: it refuses real reports. "
-                                    "Use --allow-in-demo to import a test file into it anyway")
+                                    "--allow-in-demo imports the file anyway and makes the demo a real "
+                                    "workspace (its demo users and passwords are removed; sign-in from then on)")
             index = self._address_index(conn)
             partners = {n.casefold(): pid for pid, n in conn.execute(
                 select(t.partners.c.partner_id, t.partners.c.name)).all()}
@@ -95,7 +99,11 @@ class SignalOps(WorkspaceOps):
         table = read_reports(data, file_name or "upload")
         checked = check_rows(table, index, as_of=as_of, source=source, progress=progress)
         sha = hashlib.sha256(data).hexdigest()
-        return self._store_import(table.file_name, checked, sha, partners)
+        if ws[0]:  # allow_in_demo: real reports make the demo a real workspace, first
+            with store_engine.write_tx(self.engine) as conn:
+                self._leave_demo(conn, f"reports imported from {table.file_name} (allow_in_demo)")
+        out = self._store_import(table.file_name, checked, sha, partners)
+        return {**out, "left_demo": True, "notice": LEFT_DEMO_NOTICE} if ws[0] else out
 
     def _store_import(self, file_name: str, checked: CheckResult, sha: str | None,
                       partners: dict[str, str]) -> dict:
@@ -108,11 +116,15 @@ class SignalOps(WorkspaceOps):
             for part in _chunks(refs):
                 known_refs |= {(a, b) for a, b in conn.execute(
                     select(s.c.source, s.c.external_ref).where(s.c.external_ref.in_(part))).all()}
-            hashes = sorted({a.content_hash for a in checked.accepted if not a.external_ref})
+            # a stored signal whose note lost a CPR number makes no row a duplicate by its hash
+            # (nor does such a row become one): the scrubbed content does not tell which report
+            # it was (detection.signals.importer, "Duplicates")
+            hashes = sorted({a.content_hash for a in checked.accepted if not a.external_ref and not a.cpr_removed})
             known_hashes: set[str] = set()
             for part in _chunks(hashes):
                 known_hashes |= set(conn.execute(
-                    select(s.c.content_hash).where(s.c.content_hash.in_(part))).scalars())
+                    select(s.c.content_hash).where(s.c.content_hash.in_(part),
+                                                   s.c.cpr_removed.is_(False))).scalars())
             new, dups = split_duplicates(checked.accepted, known_refs=known_refs, known_hashes=known_hashes)
             conn.execute(insert(t.import_batches).values(
                 batch_id=batch_id, kind="signals", file_name=file_name[:300], created_at=now,
@@ -130,6 +142,7 @@ class SignalOps(WorkspaceOps):
             } for a in new])
             # earlier rejections of the same rows: closed (fixed now, or rejected again below)
             seen_keys = {a.key for a in checked.accepted} | {r.key for r in checked.rejected}
+            seen_keys |= {x.origin_key for x in (*checked.accepted, *checked.rejected) if x.origin_key}
             self._close_rejections(conn, seen_keys, now)
             insert_many(conn, t.rejected_rows, [{
                 "batch_id": batch_id, "row": r.row, "field": r.field[:100], "value": r.value,

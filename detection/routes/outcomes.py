@@ -4,14 +4,14 @@ checked row by row, and flagged when a log is implausible for a pair on foot.
 Every row is accounted for: a row is good or rejected with a reason (``entrance_missing``,
 ``entrance_unknown``, ``unit_unknown``, ``outcome_unknown``, ``date_missing``,
 ``date_invalid``, ``date_future``, ``field_too_long``, ``bad_encoding``); a file whose
-header lacks the columns is refused as ``header_unknown``. The repository stores the good
-rows (:meth:`detection.repository.routes.RouteOps.import_outcomes`).
+header lacks the columns is refused as ``header_unknown``, and a CSV whose quoting breaks
+is refused naming the line (``bad_quoting``, :func:`detection.tabular.read_csv_rows`; a
+long cell rejects its row, never the file). The repository stores the good rows
+(:meth:`detection.repository.routes.RouteOps.import_outcomes`).
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -21,7 +21,7 @@ import pandas as pd
 from detection.clock import COPENHAGEN
 from detection.errors import InputError
 from detection.routes.field_files import read_outcomes_gpkg
-from detection.tabular import decode_text, sniff_delimiter
+from detection.tabular import decode_text, read_csv_rows
 from detection.vocab import OUTCOME_BY_ID, parse_outcome
 
 OUTCOME_COLUMNS = ("entrance_id", "unit_id", "outcome", "visited_at", "note")
@@ -114,9 +114,9 @@ def check_outcome_rows(frame: pd.DataFrame, *, entrances: set[str], unit_entranc
 
 
 def _read_outcome_csv(path: Path) -> pd.DataFrame:
-    text = decode_text(path.read_bytes(), replace_bad=True)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text))
-    rows = list(reader)
+    # strictly: a broken quote refuses the file naming the line, a long cell reaches the row
+    # check (field_too_long) — detection.tabular.read_csv_rows
+    rows = [cells for _, cells in read_csv_rows(decode_text(path.read_bytes(), replace_bad=True), path.name)]
     if not rows:
         raise InputError("header_unknown: the file is empty")
     header = [h.strip().lower() for h in rows[0]]

@@ -19,6 +19,23 @@ Row numbers are those a spreadsheet shows: the header is row 1, the first report
 (for GeoJSON/GeoPackage the n-th feature is row n + 1). Blank rows are skipped and not
 counted.
 
+No row is lost without a word
+-----------------------------
+Every report row ends in exactly one bucket: ``rows = imported + rejected + duplicates``,
+where ``rows`` is the number of records below the header that are not blank (a blank
+record: every cell empty or spaces). For a CSV, a *record* is a line of the file, except
+that a properly quoted cell may hold line breaks (a note over several lines): then the
+record spans those lines and is one row, as a spreadsheet shows it. The CSV is read
+strictly by :func:`detection.tabular.read_csv_rows`; when its quoting breaks — a quote that
+opens a cell and never closes, text after a closing quote, or a quoted cell over several
+lines that swallowed what looks like rows (as many delimiters as a row, ending in a
+delimiter, or more cells than the header: the exact rule is in :mod:`detection.tabular`)
+— the **whole file is refused** (``bad_quoting``, nothing stored) with a message naming
+the line where the quote opens and what to fix. So for a CSV that is imported, the
+records below the header (blank ones left out) are exactly ``rows``: none is merged into
+another's cell. A cell of any length is read; one that is too long rejects its row
+(``field_too_long``), never the file.
+
 Header aliases
 --------------
 Headers are matched case-insensitively, ignoring ``_``, ``-``, ``.`` and extra spaces,
@@ -38,18 +55,35 @@ Values
 - Every field at most 2,000 characters (``source`` and ``external_ref`` at most 200).
 - Anything shaped like a CPR number in any field is removed first (:mod:`detection.cpr`),
   the row is flagged ``cpr_removed``; the numbers never reach a stored row, rejected rows
-  included.
+  included. Excel number cells are read as their integer text (``102034512``, not
+  ``102034512.0``), so a CPR number whose leading zero Excel dropped is caught too.
+- A reference or source holding a CPR-shaped number is not scrubbed into a key: the row is
+  rejected (``cpr_in_reference``, ``cpr_in_source``; the number removed from what is kept),
+  since two different references would otherwise both become ``[CPR fjernet]`` and one
+  row a duplicate of the other. A ``source`` given for the whole file (``--source``) that
+  holds one refuses the import (``cpr_in_source``, nothing stored).
+
+Duplicates
+----------
+Same source + external reference, else the same content hash (kind, date, place, source,
+note; see :func:`content_hash`). Two reports that differ before scrubbing never become
+one: a row from which a CPR-shaped number was removed (``cpr_removed``) is never a
+duplicate by its content hash, and its hash makes no other row a duplicate (in this file
+or in the store) — its content after scrubbing does not tell which report it was. Such a
+row without a reference is imported again when its file is imported again.
 
 Reason codes (one per rejected row, the first that applies, in this order):
 ``bad_encoding``, ``columns_mismatch`` (more cells than headers), ``field_too_long``,
-``date_missing``, ``date_invalid``, ``date_future``, ``kind_unknown``,
-``credibility_invalid``, ``bad_coordinates``, ``address_missing``, ``address_not_found``,
-``address_ambiguous``, ``outside_municipality``. The whole file: ``header_unknown``.
+``cpr_in_reference``, ``cpr_in_source``, ``date_missing``, ``date_invalid``,
+``date_future``, ``kind_unknown``, ``credibility_invalid``, ``bad_coordinates``,
+``address_missing``, ``address_not_found``, ``address_ambiguous``,
+``outside_municipality``. The whole file: ``header_unknown``, ``bad_quoting``,
+``cpr_in_source`` (the ``source`` argument), ``bad_encoding`` (an unreadable header),
+``bad_input`` (not a readable file of its kind).
 """
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import io
 import json
@@ -62,9 +96,9 @@ from pathlib import Path
 
 import geopandas as gpd
 
-from detection.cpr import scrub
+from detection.cpr import contains_cpr, scrub
 from detection.errors import InputError
-from detection.tabular import decode_text, sniff_delimiter
+from detection.tabular import CsvQuotingError, decode_text, read_csv_rows
 from detection.vocab import parse_kind
 from geo.addresses import normalise_house_number, normalise_street
 from geo.areas import read_vector
@@ -122,7 +156,8 @@ def canonical_field(header: object) -> str | None:
     return _ALIAS.get(normalise_header(header))
 
 REASONS: tuple[str, ...] = (
-    "bad_encoding", "columns_mismatch", "field_too_long", "date_missing", "date_invalid",
+    "bad_encoding", "columns_mismatch", "field_too_long", "cpr_in_reference", "cpr_in_source",
+    "date_missing", "date_invalid",
     "date_future", "kind_unknown", "credibility_invalid", "bad_coordinates", "address_missing",
     "address_not_found", "address_ambiguous", "outside_municipality",
 )
@@ -167,6 +202,7 @@ class Accepted:
     cpr_removed: bool
     content_hash: str
     key: str  # identifies the row across imports (to resolve earlier rejections)
+    origin_key: str | None = None  # the rejected row this one fixes (``Afvist række``), if named
 
 
 @dataclass
@@ -181,6 +217,7 @@ class Rejected:
     raw: dict
     key: str
     cpr_removed: bool = False
+    origin_key: str | None = None
 
     def public(self) -> dict:
         return {"row": self.row, "field": self.field, "value": self.value, "reason": self.reason,
@@ -260,12 +297,13 @@ def _map_headers(headers: list[str], file_name: str, used: list[bool]) -> list[s
 
 def _csv_table(data: bytes, file_name: str) -> RawTable:
     text = decode_text(data)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text))
     try:
-        records = list(reader)
-    except csv.Error as exc:
-        raise ImportFileError(f"{file_name} can't be read as CSV: {exc}", code="bad_encoding") from exc
-    # the line a spreadsheet shows for each record (quoted cells may span lines)
+        records = [cells for _, cells in read_csv_rows(text, file_name)]
+    except CsvQuotingError as exc:
+        err = ImportFileError(str(exc), code="bad_quoting")
+        err.line = exc.line  # the UI says it in the user's language
+        raise err from exc
+    # a record's position + 1 is the row a spreadsheet shows (quoted cells may span lines)
     if not records:
         raise ImportFileError(f"{file_name} is empty; expected a header row and reports")
     headers = records[0]
@@ -284,7 +322,7 @@ def _xlsx_table(data: bytes, file_name: str) -> RawTable:
     try:
         wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         ws = wb.worksheets[0]
-        records = [list(r) for r in ws.iter_rows(values_only=True)]
+        records = [[_xlsx_cell(v) for v in r] for r in ws.iter_rows(values_only=True)]
         wb.close()
     except Exception as exc:  # noqa: BLE001 - any unreadable workbook is one input error
         raise ImportFileError(f"{file_name} can't be read as an Excel workbook (.xlsx): {exc}",
@@ -299,6 +337,21 @@ def _xlsx_table(data: bytes, file_name: str) -> RawTable:
         used.pop()
     fields = _map_headers(headers, file_name, used)
     return RawTable(file_name, headers, fields, rows)
+
+
+def _xlsx_cell(value: object) -> object:
+    """An Excel cell as the importer reads it: a number becomes its text, an integral one
+    without ``.0`` (``102034512``: a CPR number whose leading zero Excel dropped is seen by
+    the CPR guard); dates stay dates, text stays text."""
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if math.isnan(value) or math.isinf(value):
+            return ""
+        return str(int(value)) if value.is_integer() else repr(value)
+    return value
 
 
 def _geo_table(data: bytes, file_name: str, suffix: str) -> RawTable:
@@ -414,9 +467,6 @@ def _text(value: object) -> str:
     return str(value)
 
 
-_SIX_DIGITS = re.compile(r"\d{6}")
-
-
 def _fold_text(s: str) -> str:
     return " ".join(s.casefold().split())
 
@@ -443,7 +493,8 @@ def check_rows(table: RawTable, index: AddressIndex, *, as_of: date, source: str
                progress: Callable[[float], None] | None = None, fast: bool = True) -> CheckResult:
     """Check every row of ``table``: accepted rows (matched) and rejected rows (with reason).
 
-    ``source`` is used for rows without a source column value. Never raises for a bad row.
+    ``source`` is used for rows without a source column value; one that holds a CPR-shaped
+    number raises :class:`ImportFileError` (``cpr_in_source``). Never raises for a bad row.
     With ``fast``, rows in the common clean form (see :func:`_fast_exact`) are accepted by
     a lean one-pass path first; it accepts exactly what the full row check would (a test
     compares the two), every other row gets the full check.
@@ -454,6 +505,11 @@ def check_rows(table: RawTable, index: AddressIndex, *, as_of: date, source: str
     n_rows = 0
     total = max(1, len(table.rows))
     default_source = (source or "").strip()
+    if contains_cpr(default_source):
+        raise ImportFileError(
+            "the source given for the file (--source / Kilde) holds a number shaped like a CPR number; "
+            "nothing was imported. Give the partner's name as the source, without a CPR number",
+            code="cpr_in_source")
     step = max(1, total // 50)
     ctx = _Ctx(table)
     share = 0.0
@@ -492,7 +548,10 @@ _FAST_ADDRESS = re.compile(
 _FAST_FIELDS = frozenset({"received", "kind", "address", "source", "note", "external_ref", "credibility",
                           "city", "origin", "floor", "door", "_ignore", ""})
 _FAST_DMY = re.compile(r"^\d{2}([-./])\d{2}\1\d{4}$")
-_FAST_REJECT = re.compile("[\x00\ufffd\udc80-\udcff]|" + r"\d{6}")
+_FAST_REJECT = re.compile("[\x00\ufffd\udc80-\udcff]")
+#: a cell with fewer than nine digits holds no CPR number (ten digits, or nine when Excel
+#: dropped the leading zero), whatever the separators: only the others go to the CPR guard
+_NINE_DIGITS = re.compile(r"(?:\d\D*){9}")
 
 
 def _row_key(src: str, ref: str | None, origin: str, file_name: str, rownum: int) -> str:
@@ -506,8 +565,9 @@ def _fast_exact(table: RawTable, ctx: _Ctx, index: AddressIndex, as_of: date,
     """Rows (by position) that are clean and match exactly, found in one lean pass; ``None``
     when the file's columns do not suit it.
 
-    Eligible: text cells only, one per header; no NUL/undecodable characters and no run of
-    six digits (so no CPR number to remove) in any cell; every cell within its length
+    Eligible: text cells only, one per header; no NUL/undecodable characters and nothing
+    the CPR guard would remove (:func:`detection.cpr.contains_cpr`, cell by cell) in any
+    cell; every cell within its length
     limit; a ``dd-mm-yyyy``-shaped date not after ``as_of``; a known kind; a valid or blank
     credibility; no floor or door; an address in the form of :data:`_FAST_ADDRESS` with exactly one entrance
     for its street + number (+ postcode). Anything else is left to the row-by-row path.
@@ -528,6 +588,7 @@ def _fast_exact(table: RawTable, ctx: _Ctx, index: AddressIndex, as_of: date,
     st_memo, no_memo = index._street_memo, index._number_memo
     by_full, by_street_no, postcodes = index._by_full, index._by_street_no, index.postcodes
     reject_search, addr_match, dmy_match = _FAST_REJECT.search, _FAST_ADDRESS.match, _FAST_DMY.match
+    nine_digits = _NINE_DIGITS.search
     file_name = table.file_name
     out: dict[int, Accepted] = {}
     total = max(1, len(table.rows))
@@ -542,6 +603,8 @@ def _fast_exact(table: RawTable, ctx: _Ctx, index: AddressIndex, as_of: date,
         except TypeError:
             continue  # a cell that is not text (Excel numbers, dates): row by row
         if reject_search(joined) or len(joined) > MAX_FIELD and max(map(len, cells)) > MAX_FIELD:
+            continue
+        if any(nine_digits(c) and contains_cpr(c) for c in cells):
             continue
         if any(len(cells[j]) > lim for j, lim in long_cols) or any(cells[j].strip() for j in j_units):
             continue
@@ -597,7 +660,7 @@ def _fast_exact(table: RawTable, ctx: _Ctx, index: AddressIndex, as_of: date,
         eid = hit[0]
         out[k] = Accepted(rownum, kind, received, eid, None, src, ref, note, cred, "exact", False,
                           content_hash(kind, received, eid, None, src, note),
-                          _row_key(src, ref, origin, file_name, rownum))
+                          _row_key(src, ref, origin, file_name, rownum), f"row:{origin}" if origin else None)
     return out
 
 
@@ -621,27 +684,30 @@ def _check_row(table: RawTable, ctx: _Ctx, rownum: int, cells: list[object], tex
     joined = "\x1f".join(texts)
     bad_field = next((i for i, s in enumerate(texts) if _bad_chars(s)), None) if _bad_chars(joined) else None
     n_cpr = 0
-    if bad_field is None and not _SIX_DIGITS.search(joined):
-        clean_texts = texts  # nothing to clean, no CPR-shaped number possible
-    else:
-        clean_texts = []
-        for s in texts:
-            s2, n = scrub(_clean(s))
+    cpr_fields: set[str] = set()
+    clean_texts = []
+    for j, s in enumerate(texts):
+        s2, n = scrub(_clean(s) if bad_field is not None else s)
+        if n:
             n_cpr += n
-            clean_texts.append(s2)
+            cpr_fields.add(ctx.fields[j] if j < len(ctx.fields) else "")
+        clean_texts.append(s2)
     n_cells = len(clean_texts)
     vals = {f: clean_texts[j].strip() for j, f in ctx.positions if j < n_cells}
     src = vals.get("source") or default_source
     ref = vals.get("external_ref") or None
     origin = vals.get("origin", "")
-    key = _row_key(src, ref, origin, table.file_name, rownum)
+    # a reference or source that held a CPR number identifies nothing after scrubbing
+    key = _row_key(src, None if cpr_fields & {"external_ref", "source"} else ref, origin,
+                   table.file_name, rownum)
+    origin_key = f"row:{origin}" if origin else None
     flagged = n_cpr > 0
 
     def reject(fld: str, value: str, reason: str, message: str) -> Rejected:
         v = value if len(value) <= 200 else value[:200] + "…"
         raw = {str(h) or f"col{j + 1}": (clean_texts[j][:MAX_FIELD + 1] if j < len(clean_texts) else "")
                for j, h in enumerate(headers)}
-        return Rejected(rownum, fld, v, reason, f"row {rownum}: {message}", raw, key, flagged)
+        return Rejected(rownum, fld, v, reason, f"row {rownum}: {message}", raw, key, flagged, origin_key)
 
     def header_of(canon: str) -> str:
         return ctx.header_of.get(canon, canon)
@@ -664,6 +730,16 @@ def _check_row(table: RawTable, ctx: _Ctx, rownum: int, cells: list[object], tex
                           f"field {headers[j]!r} has {len(s):,} characters; at most {limit:,} are kept")
     if len(src) > MAX_SHORT:
         return reject("source", src, "field_too_long", f"the source has more than {MAX_SHORT} characters")
+    if "external_ref" in cpr_fields:
+        return reject(header_of("external_ref"), vals.get("external_ref", ""), "cpr_in_reference",
+                      "the reference holds a number shaped like a CPR number; it was removed and the row is "
+                      "not imported (two such references would look alike). Give the row the partner's "
+                      "case number or another reference without a CPR number, and import it again")
+    if "source" in cpr_fields:
+        return reject(header_of("source"), vals.get("source", ""), "cpr_in_source",
+                      "the source holds a number shaped like a CPR number; it was removed and the row is "
+                      "not imported. Write the partner's name as the source, without a CPR number, and "
+                      "import the row again")
     # 2. date
     recv_cell = cells[ctx.received_at] if ctx.received_at is not None and ctx.received_at < len(cells) else None
     recv_text = vals.get("received", "")
@@ -732,13 +808,19 @@ def _check_row(table: RawTable, ctx: _Ctx, rownum: int, cells: list[object], tex
         return reject(place_field, place_value, m.reason, m.message)
     note = vals.get("note", "")
     return Accepted(rownum, kind, received, m.entrance_id, m.unit_id, src, ref, note, cred,
-                    m.quality, flagged, content_hash(kind, received, m.entrance_id, m.unit_id, src, note), key)
+                    m.quality, flagged, content_hash(kind, received, m.entrance_id, m.unit_id, src, note), key,
+                    origin_key)
 
 
 def split_duplicates(accepted: Iterable[Accepted], *, known_refs: set[tuple[str, str]],
                      known_hashes: set[str]) -> tuple[list[Accepted], list[Accepted]]:
     """New rows and duplicates: same source + external reference, else same content hash —
-    against the store (``known_*``) and earlier rows of the same file."""
+    against the store (``known_*``) and earlier rows of the same file.
+
+    A row flagged ``cpr_removed`` is never a duplicate by its content hash and its hash
+    makes no later row one (its scrubbed content does not tell which report it was);
+    ``known_hashes`` must likewise hold no hash of a stored ``cpr_removed`` signal.
+    """
     refs = set(known_refs)
     hashes = set(known_hashes)
     new: list[Accepted] = []
@@ -747,13 +829,14 @@ def split_duplicates(accepted: Iterable[Accepted], *, known_refs: set[tuple[str,
         if a.external_ref:
             dup = (a.source, a.external_ref) in refs
         else:
-            dup = a.content_hash in hashes
+            dup = not a.cpr_removed and a.content_hash in hashes
         if dup:
             dups.append(a)
             continue
         if a.external_ref:
             refs.add((a.source, a.external_ref))
-        hashes.add(a.content_hash)
+        if not a.cpr_removed:
+            hashes.add(a.content_hash)
         new.append(a)
     return new, dups
 

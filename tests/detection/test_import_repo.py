@@ -327,11 +327,14 @@ def test_cpr_numbers_never_reach_the_database_files(tmp_path):
     db = tmp_path / "cpr.sqlite"
     planner = _workspace(f"sqlite:///{db}").as_user(role_user("planner"))
     numbers = ["010190-1234", "1502854321", "290200-4567", "311299 9876"]
-    rows = [f"01-10-2026;Udlejer;Kassundet 5;Kilde {numbers[0]};R-{i};borger {n} ringede" for i, n in enumerate(numbers)]
+    rows = [f"01-10-2026;Udlejer;Kassundet 5;Kilde A;R-{i};borger {n} ringede" for i, n in enumerate(numbers)]
     rows += [f"01-10-2026;Kommunekontor;Kassundet 6 {numbers[1]};B;X-1;rejected {numbers[2]}",
-             f"{numbers[3]};Udlejer;Kassundet 7;B;X-2;dato er et cpr-nummer"]
+             f"{numbers[3]};Udlejer;Kassundet 7;B;X-2;dato er et cpr-nummer",
+             # a CPR number in the source (a key): the row is rejected, the number kept nowhere
+             f"01-10-2026;Udlejer;Kassundet 5;Kilde {numbers[0]};X-3;ok"]
     out = planner.import_signals(_csv(rows), file_name=f"rapport {numbers[0]}.csv", as_of=AS_OF)
-    assert out["cpr_removed"] == 6 and out["imported"] == 4 and out["rejected"] == 2
+    assert out["cpr_removed"] == 7 and out["imported"] == 4 and out["rejected"] == 3
+    assert out["rejected_rows"][-1]["reason"] == "cpr_in_source"
     planner.rejected_rows()
     blob = b"".join(p.read_bytes() for p in tmp_path.iterdir() if p.name.startswith("cpr.sqlite"))
     assert any(p.name.endswith("-wal") for p in tmp_path.iterdir())

@@ -49,7 +49,8 @@ def _outcomes(res) -> dict[int, str]:
 def test_danish_excel_cp1252__every_reason_code_and_every_quality(index):
     res = _run(index, REPORTS / "danish_excel_cp1252.csv")
     assert _outcomes(res) == dict(expected_danish())
-    assert {r.reason for r in res.rejected} == set(REASONS) - {"bad_coordinates"}  # that one: points.geojson
+    # bad_coordinates: points.geojson; the CPR-in-key reasons: _CPR_KEYS below
+    assert {r.reason for r in res.rejected} == set(REASONS) - {"bad_coordinates", "cpr_in_reference", "cpr_in_source"}
     assert {a.match_quality for a in res.accepted} == {"exact", "corrected", "uncertain"}
     assert res.rows == len(res.accepted) + len(res.rejected) == len(GOOD) + len(BAD) + 2
     assert res.cpr_removed == 1
@@ -62,11 +63,20 @@ def test_danish_excel_cp1252__every_reason_code_and_every_quality(index):
         assert r.message.startswith(f"row {r.row}: ")
 
 
+def _cpr_keys() -> bytes:
+    """A reference and a source shaped like CPR numbers (built from digits: test_cpr.py is
+    where CPR-shaped strings are written down)."""
+    ref, src = "24011" + "51234", "Kilde 010190" + "-1234"
+    return (f"Dato;Type;Adresse;Kilde;Reference\n01-10-2026;Udlejer;Kassundet 5;B;{ref}\n"
+            f"01-10-2026;Udlejer;Kassundet 6;{src};R-1\n").encode()
+
+
 def test_every_reason_code_is_exercised_by_a_fixture_row(index):
     seen = set()
     for path in REPORTS.iterdir():
         if path.suffix in (".csv", ".xlsx", ".geojson") and path.name != "unknown_header.csv":
             seen |= {r.reason for r in _run(index, path).rejected}
+    seen |= {r.reason for r in _run(index, _cpr_keys(), "k.csv").rejected}
     assert seen == set(REASONS)
     with pytest.raises(ImportFileError, match="Sagsbehandler"):  # and the whole-file code
         read_reports(REPORTS / "unknown_header.csv")

@@ -1,20 +1,28 @@
 """AppTest: the import page (upload, progress, result, rejected rows, download) and the
-assessment page (filters, set assessment, notes shown as text) on a copy of the demo."""
+assessment page (filters, set assessment, notes shown as text) on a copy of the demo.
+
+Importing into the demo with the box ticked makes it a real workspace (docs/privacy.md): the
+page says so, the next run asks for sign-in, and the tests go on as a planner the
+administrator created."""
 
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from detection.repository import Repository
+
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
 DANISH = ROOT / "tests" / "data" / "reports" / "danish_excel_cp1252.csv"
 IMPORT_PAGE = "ui/pages/import_signals.py"
 ASSESS_PAGE = "ui/pages/assess.py"
+PLANNER_PW = "planlæggerens nye kode"
 
 
 @pytest.fixture()
@@ -34,9 +42,31 @@ def _upload(at: AppTest, *, allow: bool = True) -> AppTest:
     at.switch_page(IMPORT_PAGE).run()
     assert not at.exception
     at.file_uploader(key="import_file").set_value((DANISH.name, DANISH.read_bytes(), "text/csv"))
-    at.checkbox(key="import_allow_demo").set_value(allow)
+    if at.session_state["workspace"]["synthetic"]:
+        at.checkbox(key="import_allow_demo").set_value(allow)
     at.button[0].click().run()  # the form's submit button
     assert not at.exception
+    return at
+
+
+def _sign_in_after_leaving_the_demo(at: AppTest) -> AppTest:
+    """The import made the demo a real workspace: the page said so, the next run asks for
+    sign-in (the demo's open sign-in is over, no demo password works), and a planner the
+    administrator created signs in."""
+    assert any("ikke længere demoen" in w.value and "opspor users passwd admin" in w.value for w in at.warning)
+    at.run()
+    assert not at.exception
+    assert "user" not in at.session_state and [h.value for h in at.header] == ["Log ind"]
+    at.text_input[0].set_value("planner")
+    at.text_input[1].set_value("demo-planner")
+    at.button[0].click().run()
+    assert any("offentliggjort til demoen" in e.value for e in at.error)
+    admin = Repository.open(os.environ["OPSPOR_DB"], "admin")
+    admin.add_user("planner", role="planner", password=PLANNER_PW)
+    at.text_input[0].set_value("planner")
+    at.text_input[1].set_value(PLANNER_PW)
+    at.button[0].click().run()
+    assert not at.exception and at.session_state["user"] == "planner"
     return at
 
 
@@ -56,10 +86,12 @@ def test_import_page__upload_shows_every_row_accounted_for_then_reimport_is_all_
     assert "Adresse ikke fundet (address_not_found)" in set(rejected["Årsag"])
     assert {str(r) for r in rejected["Række"]} >= {"9", "20"}
     assert at.session_state["import_result"]["rejected_rows"][0]["reason"] == "date_missing"
+    at = _sign_in_after_leaving_the_demo(at)
+    assert at.session_state["workspace"]["synthetic"] is False
     # the map page shows the new reports at once, with their match quality
     at.switch_page("ui/pages/map.py").run()
     assert not at.exception
-    assert at.session_state["workspace"]["data_version"] == version + 1
+    assert at.session_state["workspace"]["data_version"] > version
     maps = [e for e in at.main if type(e).__name__ == "UnknownElement"]
     script = json.loads(maps[0].proto.json_args)["script"].encode("ascii", "backslashreplace").decode("unicode_escape")
     assert "uncertain" in script and "corrected" in script
@@ -72,8 +104,9 @@ def test_import_page__upload_shows_every_row_accounted_for_then_reimport_is_all_
 
 def test_import_page__demo_refuses_without_the_checkbox(app):
     at = _upload(app.run(), allow=False)
-    assert any("Ikke tilladt" in e.value for e in at.error)
+    assert any("Ikke tilladt" in e.value and "demoen" in e.value for e in at.error)
     assert "import_result" not in at.session_state
+    assert at.session_state["workspace"]["synthetic"] is True and at.session_state["user"] == "planner"
 
 
 def test_import_page__unknown_header_is_an_error_and_nothing_is_stored(app):
@@ -86,10 +119,12 @@ def test_import_page__unknown_header_is_an_error_and_nothing_is_stored(app):
     assert not at.exception
     assert any("Sagsbehandler" in e.value and "intet er gemt" in e.value for e in at.error)
     assert not at.metric
+    # an unusable file changes nothing, not even the demo
+    assert Repository.public_at(Repository.database_url(None)).workspace_info()["synthetic"] is True
 
 
 def test_assess_page__filter_assess_and_html_shown_as_text(app):
-    at = _upload(app.run())
+    at = _sign_in_after_leaving_the_demo(_upload(app.run()))
     at.switch_page(ASSESS_PAGE).run()
     assert not at.exception
     at.selectbox(key="as_quality").set_value("uncertain").run()
@@ -114,7 +149,7 @@ def test_assess_page__filter_assess_and_html_shown_as_text(app):
 
 
 def test_assess_page__area_filter(app):
-    at = _upload(app.run())
+    at = _sign_in_after_leaving_the_demo(_upload(app.run()))
     at.switch_page(ASSESS_PAGE).run()
     at.selectbox(key="as_layer").set_value("parishes").run()
     assert not at.exception
@@ -139,3 +174,18 @@ def test_other_roles_have_no_import_or_assessment_page(app, user):
         with pytest.raises(ValueError, match="Could not find a navigation page"):
             at.switch_page(page)  # the page is not registered for this role
     assert not at.file_uploader
+
+
+def test_import_page__a_stray_quote_refuses_the_file_in_danish_naming_the_line(app):
+    at = app.run()
+    at.switch_page(IMPORT_PAGE).run()
+    rows = ["Dato;Type;Adresse;Bemærkning", "01-10-2026;Udlejer;Langgade 1, 8305 Samsø;ok",
+            '02-10-2026;Naboklage;Langgade 2, 8305 Samsø;"lugt fra opgangen',
+            "03-10-2026;Udlejer;Langgade 3, 8305 Samsø;ok", "04-10-2026;Udlejer;Langgade 4, 8305 Samsø;ok"]
+    at.file_uploader(key="import_file").set_value(("stray.csv", "\n".join(rows).encode(), "text/csv"))
+    at.checkbox(key="import_allow_demo").set_value(True)
+    at.button[0].click().run()
+    assert not at.exception
+    assert any("linje 3" in e.value and "intet blev gemt" in e.value for e in at.error), [e.value for e in at.error]
+    assert not at.metric
+    assert Repository.public_at(Repository.database_url(None)).workspace_info()["synthetic"] is True

@@ -21,8 +21,10 @@ TEXTS_IMPORTS: dict[str, dict[str, str]] = {
     "imp_file": {"da": "Fil med henvendelser", "en": "File of reports"},
     "imp_source": {"da": "Kilde for rækker uden kilde (samarbejdspartner)",
                    "en": "Source for rows without one (partner)"},
-    "imp_allow_demo": {"da": "Tillad indlæsning i demoen (kun testfiler med opdigtede data)",
-                       "en": "Allow importing into the demo (test files with invented data only)"},
+    "imp_allow_demo": {"da": "Indlæs alligevel: demoen bliver et rigtigt arbejdsområde (demoens brugere og "
+                             "adgangskoder fjernes, og alle skal logge ind bagefter)",
+                       "en": "Import anyway: the demo becomes a real workspace (the demo's users and "
+                             "passwords are removed, and everyone must sign in afterwards)"},
     "imp_button": {"da": "Indlæs filen", "en": "Import the file"},
     "imp_progress": {"da": "Læser og matcher adresser …", "en": "Reading and matching addresses …"},
     "imp_done": {"da": "Filen er indlæst: {rows} rækker — {imported} nye, {duplicates} dubletter, "
@@ -31,6 +33,12 @@ TEXTS_IMPORTS: dict[str, dict[str, str]] = {
                        "{rejected} rejected."},
     "imp_failed": {"da": "Filen kan ikke bruges, og intet er gemt:", "en": "The file can't be used; nothing was stored:"},
     "imp_not_allowed": {"da": "Ikke tilladt:", "en": "Not allowed:"},
+    "imp_demo_refused": {
+        "da": "Ikke tilladt: dette er demoen, og den tager ikke imod rigtige henvendelser. Sæt kryds i "
+              "feltet for at indlæse alligevel; så bliver demoen et rigtigt arbejdsområde, hvor alle "
+              "skal logge ind.",
+        "en": "Not allowed: this is the demo, and it takes no real reports. Tick the box to import anyway; "
+              "the demo then becomes a real workspace where everyone must sign in."},
     "imp_m_rows": {"da": "Rækker", "en": "Rows"},
     "imp_m_imported": {"da": "Nye henvendelser", "en": "New reports"},
     "imp_m_duplicates": {"da": "Dubletter", "en": "Duplicates"},
@@ -63,6 +71,15 @@ TEXTS_IMPORTS: dict[str, dict[str, str]] = {
     "imp_reason_bad_encoding": {"da": "Ugyldige tegn", "en": "Bad characters"},
     "imp_reason_columns_mismatch": {"da": "For mange celler", "en": "Too many cells"},
     "imp_reason_credibility_invalid": {"da": "Ugyldig troværdighed", "en": "Invalid credibility"},
+    "imp_reason_cpr_in_reference": {
+        "da": "CPR-nummer i referencen — giv rækken partnerens sagsnummer eller en anden reference uden "
+              "CPR-nummer, og indlæs den igen",
+        "en": "CPR number in the reference — give the row the partner's case number or another reference "
+              "without a CPR number, and import it again"},
+    "imp_reason_cpr_in_source": {
+        "da": "CPR-nummer i kilden — skriv partnerens navn som kilde, uden CPR-nummer, og indlæs rækken igen",
+        "en": "CPR number in the source — write the partner's name as the source, without a CPR number, "
+              "and import the row again"},
     # assessment page
     "as_heading": {"da": "Vurdering af henvendelser", "en": "Assessment of reports"},
     "as_caption": {
@@ -100,4 +117,16 @@ TEXTS_IMPORTS: dict[str, dict[str, str]] = {
     "imp_a_in_target_group": {"da": "i målgruppen", "en": "in the target group"},
     "imp_a_not_in_target_group": {"da": "ikke i målgruppen", "en": "not in the target group"},
     "imp_a_unclear": {"da": "uafklaret", "en": "unclear"},
+    "imp_bad_quoting": {
+        "da": "Filen blev ikke indlæst, og intet blev gemt: i linje {line} åbner et anførselstegn (\") som ikke "
+              "lukkes, hvor cellen slutter, så cellen ville sluge de næste rækker. Luk eller fjern anførselstegnet "
+              "(et anførselstegn inde i en celle skrives to gange: \"\"), eller fjern linjeskift i cellen.",
+        "en": "The file was not imported and nothing was stored: on line {line} a quote (\") opens and does not "
+              "close where the cell ends, so the cell would swallow the following rows. Close or remove the quote "
+              "(a quote inside a cell is written twice: \"\"), or remove the line breaks in the cell."},
+    "imp_cpr_in_source": {
+        "da": "Kilden, du har skrevet, indeholder et tal, der ligner et CPR-nummer. Intet blev indlæst. Skriv "
+              "samarbejdspartnerens navn som kilde, uden CPR-nummer.",
+        "en": "The source you gave holds a number shaped like a CPR number. Nothing was imported. Give the "
+              "partner's name as the source, without a CPR number."},
 }

@@ -61,12 +61,21 @@ if go and upload is not None:
                                      allow_in_demo=bool(allow), as_of=clock.today(),
                                      progress=lambda f: bar.progress(min(1.0, max(0.0, f)), text=t("imp_progress", lg)))
         st.session_state["import_result"] = result
+        if result.get("left_demo"):  # real reports made the demo a real workspace (docs/privacy.md)
+            st.warning(t("demo_left", lg))
     except NotAllowed as exc:
         st.session_state.pop("import_result", None)
-        st.error(f"{t('imp_not_allowed', lg)} {md_escape(exc)}")
+        st.error(t("imp_demo_refused", lg) if getattr(exc, "code", "") == "demo_workspace"
+                 else f"{t('imp_not_allowed', lg)} {md_escape(exc)}")
     except InputError as exc:
         st.session_state.pop("import_result", None)
-        st.error(f"{t('imp_failed', lg)} {md_escape(exc)}")
+        code = getattr(exc, "code", "")
+        if code == "bad_quoting":
+            st.error(t("imp_bad_quoting", lg).format(line=getattr(exc, "line", "?")))
+        elif code == "cpr_in_source":
+            st.error(t("imp_cpr_in_source", lg))
+        else:
+            st.error(f"{t('imp_failed', lg)} {md_escape(exc)}")
     bar.empty()
 
 result = st.session_state.get("import_result")

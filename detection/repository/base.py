@@ -19,9 +19,10 @@ from sqlalchemy import Connection, Engine, func, insert, select, update
 
 from detection import clock
 from detection.access import ACCESS, allowed
-from detection.errors import NotAllowed
+from detection.errors import InputError, NotAllowed
 from detection.store import engine as store_engine
 from detection.store import schema as t
+from detection.store.retention import MIN_AUDIT_DAYS
 
 _CHUNK = 5_000
 
@@ -58,15 +59,42 @@ def operation(name: str) -> Callable[[F], F]:
     return deco
 
 
+#: Workspace settings and their defaults. The ``retention_*`` periods are in days; which
+#: table each one rules is in :data:`detection.store.retention.RETENTION`.
 DEFAULT_SETTINGS: dict[str, int] = {
     "retention_signals_days": 183,   # signals with no follow-up: 6 months
-    "retention_outcomes_days": 365,  # door outcomes: 12 months
+    "retention_outcomes_days": 365,  # door outcomes and leads' door decisions: 12 months
     "retention_rejected_days": 30,   # rejected import rows: 30 days
-    "retention_audit_days": 183,     # audit entries: 6 months
+    "retention_imports_days": 183,   # import batches (file names, hashes), register problems: 6 months
+    "retention_plans_days": 183,     # route plans, routes, stops, assignments, focus areas: 6 months
+    "retention_contacts_days": 730,  # partner contact log: 2 years
+    "retention_audit_days": 183,     # audit entries, sign-in failures, disabled users: 6 months (minimum)
     "partner_active_months": 6,      # a partner with a contact within this many months is active
     "session_idle_minutes": 30,      # the app signs a user out after this long without use
     "sign_in_lockout_failures": 10,  # consecutive failed sign-ins that lock an account
 }
+
+#: Smallest value a setting may take (default 1).
+MIN_SETTINGS: dict[str, int] = {"retention_audit_days": MIN_AUDIT_DAYS}
+
+
+def check_setting(key: str, value: object) -> int:
+    """``value`` as the whole number ``key`` takes, or :class:`InputError` saying why not."""
+    if key not in DEFAULT_SETTINGS:
+        raise InputError(f"setting {key!r} is not known; settings: {', '.join(DEFAULT_SETTINGS)}")
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        raise InputError(f"setting {key!r} takes a whole number. Got {value!r} instead.") from None
+    least = MIN_SETTINGS.get(key, 1)
+    if number < least:
+        unit = "month" if key.endswith("_months") else "minute" if key.endswith("_minutes") else "day"
+        why = (" (the audit trail is kept at least six months; docs/privacy.md)"
+               if key == "retention_audit_days" else "")
+        raise InputError(f"setting {key!r} must be at least {least} {unit}{'s' if least > 1 else ''}"
+                         f"{why}. Got {value!r} instead.")
+    return number
+
 
 def frame_rows(df: pd.DataFrame) -> list[dict]:
     """Rows as dicts with NaN → None (SQL NULL)."""
@@ -127,7 +155,16 @@ class RepositoryBase:
         """Settings without an access check (for checked methods that need a default)."""
         with store_engine.read_tx(self.engine) as conn:
             stored = dict(conn.execute(select(t.settings.c.key, t.settings.c.value)).all())
-        return {k: int(stored.get(k, v)) for k, v in DEFAULT_SETTINGS.items()}
+        out: dict[str, int] = {}
+        for k, v in DEFAULT_SETTINGS.items():
+            try:
+                out[k] = int(stored.get(k, v))
+            except ValueError:
+                out[k] = v
+            # a value written around set_setting (straight into the table) never goes below
+            # the minimum: the audit trail is not shortened that way either
+            out[k] = max(out[k], MIN_SETTINGS.get(k, 1))
+        return out
 
     def data_version(self) -> tuple:
         """A key that changes whenever the register or the signals change (for caches).

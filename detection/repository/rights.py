@@ -16,7 +16,7 @@ from detection import clock
 from detection.cpr import scrub
 from detection.errors import InputError
 from detection.repository.base import operation
-from detection.repository.governance import GovernanceOps
+from detection.repository.governance import GovernanceOps, _pending, _set_pending
 from detection.repository.workspace import WorkspaceOps
 from detection.store import engine as store_engine
 from detection.store import maintenance
@@ -106,7 +106,7 @@ class RightsOps(GovernanceOps, WorkspaceOps):
             self._bump_version(conn)
             self._audit(conn, "subject.erase", entrance_id,
                         "erasure of one address (GDPR art. 17): " + json.dumps(counts, sort_keys=True))
-        maintenance.compact(self.engine, tables=ERASED_TABLES)
+        self._compact(list(ERASED_TABLES))
         return counts
 
     @operation("subject.erase")
@@ -124,7 +124,7 @@ class RightsOps(GovernanceOps, WorkspaceOps):
             self._bump_version(conn)
             self._audit(conn, "subject.erase", f"{kind} {record_id}", f"erasure of one {kind} (GDPR art. 17)",
                         [entrance])
-        maintenance.compact(self.engine, tables=[table.name])
+        self._compact([table.name])
 
     @operation("subject.correct")
     def correct_record(self, kind: str, record_id: str, *, note: str | None = None,
@@ -152,7 +152,7 @@ class RightsOps(GovernanceOps, WorkspaceOps):
             self._bump_version(conn)
             self._audit(conn, "subject.correct", f"{kind} {record_id}: {', '.join(sorted(values))}",
                         "rectification (GDPR art. 16)", [entrance])
-        maintenance.compact(self.engine, tables=[table.name])
+        self._compact([table.name])
 
     @operation("subject.restrict")
     def restrict_subject(self, entrance_id: str, reason: str) -> None:
@@ -173,3 +173,12 @@ class RightsOps(GovernanceOps, WorkspaceOps):
         with store_engine.read_tx(self.engine) as conn:
             return pd.read_sql(select(t.restrictions.c.entrance_id, t.restrictions.c.reason,
                                       t.restrictions.c.created_at), conn)
+
+    def _compact(self, tables: list[str]) -> maintenance.Compaction:
+        """Reclaim the erased rows' bytes now; when a reader or a lock stops that, remember
+        the tables so the next ``opspor purge`` (cron) finishes the job."""
+        result = maintenance.compact(self.engine, tables=tables)
+        if not result.reclaimed:
+            with store_engine.write_tx(self.engine) as conn:
+                _set_pending(conn, sorted(set(_pending(conn)) | set(result.pending)))
+        return result

@@ -20,8 +20,9 @@ Environment variables
 ``OPSPOR_DB_OWNER``
     PostgreSQL only: the URL of the role that owns the tables. Read only by the operator's
     tools that need it — migrations (:func:`resolve_owner_url`, ``python -m
-    detection.store.postgres migrate``), granting the app role, and the audit retention
-    purge. Never put it in the app server's environment. Without it those tools fall back
+    detection.store.postgres migrate``) and granting the app role. The retention purge
+    runs as the app role (migration 0014's ``SECURITY DEFINER`` functions). Never put it in
+    the app server's environment. Without it those tools fall back
     to ``OPSPOR_DB`` (right for SQLite, where there is only one "role").
 
 SQLite
@@ -50,9 +51,11 @@ Concurrency primitives (plain functions on a :class:`~sqlalchemy.Connection` ins
 Audit log
 ---------
 ``audit_log`` (and ``audit_subjects``) are append-only for every role (migration 0004).
-Only :func:`purge_audit_before` removes entries: on SQLite by opening the one-row
-``audit_purge_gate`` inside its own ``BEGIN IMMEDIATE`` transaction; on PostgreSQL with a
-plain ``DELETE`` that only the owner may run (the app role has no DELETE on the table).
+Entries leave only by their own retention period (:func:`detection.store.maintenance.purge_audit`):
+on SQLite by opening the one-row ``audit_purge_gate`` inside its own ``BEGIN IMMEDIATE``
+transaction; on PostgreSQL through ``opspor_purge_audit`` (migration 0014), a ``SECURITY
+DEFINER`` function that reads the period itself and never cuts below its minimum — the app
+role has no DELETE on the table. :func:`purge_audit_before` is the owner's low-level tool.
 """
 
 from __future__ import annotations
@@ -430,6 +433,11 @@ def purge_audit_before(engine: Engine, cutoff_utc: datetime, *,
     crash rolls it back closed. PostgreSQL: a plain ``DELETE`` on ``owner_engine`` (the
     tables' owner, ``OPSPOR_DB_OWNER``); the app role has no DELETE on ``audit_log``, so
     without an owner engine this raises :class:`~detection.errors.NotAllowed`.
+
+    A low-level tool for any cut-off. The retention purge (``opspor purge``) does not use
+    it: it goes through :func:`detection.store.maintenance.purge_audit`, which runs as the
+    app role (PostgreSQL: ``opspor_purge_audit``, migration 0014) and never cuts the log
+    shorter than its minimum period.
     """
 
     cutoff = _as_utc(cutoff_utc)
@@ -447,8 +455,9 @@ def purge_audit_before(engine: Engine, cutoff_utc: datetime, *,
     except exc.ProgrammingError as error:
         if getattr(error.orig, "sqlstate", None) == "42501":  # insufficient_privilege
             raise NotAllowed(
-                "the audit log is append-only for the app's database role; the retention "
-                f"purge must run as the tables' owner (set {OWNER_ENV})") from error
+                "the audit log is append-only for the app's database role; deleting audit "
+                f"entries before any cut-off must run as the tables' owner (set {OWNER_ENV}); "
+                "the retention purge (`opspor purge`) runs as the app role") from error
         raise
 
 

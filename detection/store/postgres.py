@@ -6,9 +6,12 @@ Three kinds of database role, so that the app cannot do what it never needs to:
 
 **owner** (``OPSPOR_DB_OWNER``)
     Owns every Opspor table and view; runs the migrations (``opspor migrate`` /
-    ``python -m detection.store.postgres migrate``), grants the other roles, and runs the
-    audit retention purge (the only ``DELETE`` on ``audit_log``) and ``VACUUM FULL``.
-    Needs ``CREATEROLE`` only if :func:`ensure_app_role` is to create the app role itself.
+    ``python -m detection.store.postgres migrate``) and grants the other roles. Owns the
+    two ``SECURITY DEFINER`` functions of migration 0014 through which the app role runs
+    the retention purge: ``opspor_purge_audit`` (the only ``DELETE`` on ``audit_log``, with
+    a cut-off the function computes itself) and ``opspor_compact`` (rewrites a purged table).
+    Needs ``CREATEROLE`` only if :func:`ensure_app_role` is to create the app role or set
+    its password.
     PostGIS is not a trusted extension: unless the owner is a superuser, a superuser runs
     ``CREATE EXTENSION postgis`` in the database once before the first migration.
 
@@ -17,7 +20,9 @@ Three kinds of database role, so that the app cannot do what it never needs to:
     would bypass row-level security and could change the schema): SELECT, INSERT, UPDATE,
     DELETE on the Opspor tables, USAGE/SELECT on their sequences, SELECT on views and on
     ``alembic_version`` — but only SELECT and INSERT on ``audit_log`` and
-    ``audit_subjects``: the app's database user cannot change or delete audit rows.
+    ``audit_subjects``: the app's database user cannot change or delete audit rows — except
+    old ones through ``opspor_purge_audit``, on which it (and no one else) has EXECUTE, like
+    ``opspor_compact``. So ``opspor purge`` runs as the app role, never needing the owner.
     Default privileges give it the same on tables a later migration creates (a later
     audit-like table must revoke UPDATE/DELETE in its migration; re-running
     :func:`ensure_app_role` after each upgrade re-applies the audit restriction). Opening
@@ -52,9 +57,19 @@ import sys
 
 from sqlalchemy import Connection, Engine, exc, text
 
-from detection.errors import InputError, NotAllowed
+from detection.errors import InputError, NotAllowed, WorkspaceError
 from detection.store import engine as store_engine
 from detection.store.engine import migration_blocker
+
+
+class DatabaseRoleError(WorkspaceError):
+    """The connecting role lacks a privilege the command needs (the message says which)."""
+
+    code = "database_role"
+
+
+#: The retention purge's SECURITY DEFINER functions (migration 0014); EXECUTE for the app role only.
+PURGE_FUNCTIONS = ("opspor_purge_audit(date, integer)", "opspor_compact(text)")
 
 _ROLE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,62}$")
 SCRAM_ITERATIONS = 4096
@@ -165,15 +180,28 @@ def _ensure_login_role(conn: Connection, role: str, password: str | None, *,
                 conn.exec_driver_sql(f"CREATE ROLE {_q(conn, role)} LOGIN NOSUPERUSER "
                                      "NOCREATEDB NOCREATEROLE NOREPLICATION")
         except exc.ProgrammingError as error:
-            raise NotAllowed(
-                f"cannot create the {what} {role!r} ({store_engine.first_line(error)}); "
-                f"give the owner CREATEROLE, or have a superuser run `CREATE ROLE {role} "
-                "LOGIN;` and run this again") from error
+            raise DatabaseRoleError(
+                f"cannot create the {what} {role!r} ({store_engine.first_line(error)}): "
+                f"the connecting role {_me(conn)!r} lacks CREATEROLE; have a superuser run "
+                f"`ALTER ROLE {_me(conn)} CREATEROLE;` or `CREATE ROLE {role} LOGIN;`, "
+                "then run this again") from error
     elif row[0]:
         raise InputError(f"role {role!r} is a superuser; the {what} must be an ordinary "
                          "role (a superuser bypasses every grant)")
     if password:
-        _set_password(conn, role, password)
+        try:
+            with conn.begin_nested():
+                _set_password(conn, role, password)
+        except exc.ProgrammingError as error:
+            raise DatabaseRoleError(
+                f"cannot set the password of the existing {what} {role!r} "
+                f"({store_engine.first_line(error)}): the connecting role {_me(conn)!r} lacks "
+                f"CREATEROLE; have a superuser set it (`\\password {role}` in psql) and run "
+                "this again without --password-stdin") from error
+
+
+def _me(conn: Connection) -> str:
+    return conn.execute(text("SELECT current_user")).scalar_one()
 
 
 def _context(conn: Connection, role: str, what: str) -> tuple[str, str, str]:
@@ -208,8 +236,12 @@ def ensure_app_role(owner_engine: Engine, app_role: str, password: str | None = 
     Grants, in the current schema: CONNECT on the database, USAGE on the schema; SELECT,
     INSERT, UPDATE, DELETE on every table the owner owns except ``audit_log`` and
     ``audit_subjects`` (SELECT, INSERT only) and ``alembic_version`` (SELECT); SELECT on
-    views; USAGE, SELECT on sequences; the same by default on tables and sequences the
-    owner creates later. Nothing else: no TRUNCATE, no DDL, no ownership.
+    views; USAGE, SELECT on sequences; EXECUTE on the purge functions
+    (:data:`PURGE_FUNCTIONS`, revoked from PUBLIC); the same by default on tables and
+    sequences the owner creates later. Nothing else: no TRUNCATE, no DDL, no ownership.
+
+    Raises :class:`DatabaseRoleError` (exit code 1) when the connecting role may not create
+    the role or set its password (no ``CREATEROLE``), saying what to fix.
     """
     _role_name(app_role)
     with owner_engine.connect() as conn, conn.begin():
@@ -233,6 +265,13 @@ def ensure_app_role(owner_engine: Engine, app_role: str, password: str | None = 
             else:
                 privs = "SELECT, INSERT, UPDATE, DELETE"
             conn.exec_driver_sql(f"GRANT {privs} ON {rel} TO {q}")
+        for sig in PURGE_FUNCTIONS:  # the purge as the app role (migration 0014)
+            fn = f"{_q(conn, schema)}.{sig}"
+            if conn.execute(text("SELECT to_regprocedure(:f) IS NULL"), {"f": fn}).scalar_one():
+                continue
+            # again here: a pg_restore --no-privileges gives functions back to PUBLIC
+            conn.exec_driver_sql(f"REVOKE ALL ON FUNCTION {fn} FROM PUBLIC")
+            conn.exec_driver_sql(f"GRANT EXECUTE ON FUNCTION {fn} TO {q}")
         for_owner = f"FOR ROLE {_q(conn, owner)} IN SCHEMA {_q(conn, schema)}"
         conn.exec_driver_sql(f"ALTER DEFAULT PRIVILEGES {for_owner} "
                              f"GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {q}")
@@ -275,42 +314,57 @@ def _status(url: str) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """The operator's commands. Prints one JSON object on stdout (``--json`` is accepted and
+    changes nothing); on an error also one line on stderr saying what to fix. Exit codes as
+    the ``opspor`` CLI: 0 done, 1 unusable input or a database role lacking a privilege,
+    2 usage, 3 not allowed (not connected as the tables' owner)."""
     p = argparse.ArgumentParser(prog="python -m detection.store.postgres",
                                 description="Opspor database operations (owner's tools)")
+    p.add_argument("--json", action="store_true", help="JSON on stdout (always)")
     sub = p.add_subparsers(dest="command", required=True)
     for name, help_ in (("status", "schema version and whether this role can migrate"),
                         ("migrate", "upgrade the schema to this Opspor's newest (as the owner)")):
         sp = sub.add_parser(name, help=help_)
         sp.add_argument("--db", help="database URL (else OPSPOR_DB_OWNER, else OPSPOR_DB)")
+        sp.add_argument("--json", action="store_true", help=argparse.SUPPRESS)
     for name in ("app-role", "gis-role"):
-        sp = sub.add_parser(name, help=f"create/grant the {name.split('-')[0]} login role")
+        sp = sub.add_parser(name, help=f"create/grant the {name.split('-')[0]} login role "
+                                       "(creating it or setting its password needs CREATEROLE)")
         sp.add_argument("role")
         sp.add_argument("--db", help="owner's URL (else OPSPOR_DB_OWNER, else OPSPOR_DB)")
         sp.add_argument("--password-stdin", action="store_true",
                         help="read the role's new password from the first line of stdin")
+        sp.add_argument("--json", action="store_true", help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     url = store_engine.resolve_owner_url(args.db)
     try:
-        if args.command == "status":
-            result = _status(url)
-        elif args.command == "migrate":
-            store_engine.migrate(store_engine.get_engine(url))
-            result = _status(url)
-        else:
-            password = sys.stdin.readline().rstrip("\n") if args.password_stdin else None
-            eng = store_engine.get_engine(url)
-            if not store_engine.is_postgres(eng):
-                raise InputError("database roles exist only on PostgreSQL")
-            grant = ensure_app_role if args.command == "app-role" else ensure_gis_role
-            grant(eng, args.role, password or None)
-            result = {"role": args.role, "granted": args.command.split("-")[0]}
-    except (InputError, NotAllowed, store_engine.MigrationNeeded) as error:
+        try:
+            if args.command == "status":
+                result = _status(url)
+            elif args.command == "migrate":
+                store_engine.migrate(store_engine.get_engine(url))
+                result = _status(url)
+            else:
+                password = sys.stdin.readline().rstrip("\n") if args.password_stdin else None
+                eng = store_engine.get_engine(url)
+                if not store_engine.is_postgres(eng):
+                    raise InputError("database roles exist only on PostgreSQL")
+                grant = ensure_app_role if args.command == "app-role" else ensure_gis_role
+                grant(eng, args.role, password or None)
+                result = {"role": args.role, "granted": args.command.split("-")[0]}
+        except exc.SQLAlchemyError as error:  # never a traceback (nor the SQL, which may hold a verifier)
+            hint = ("connect as the tables' owner (OPSPOR_DB_OWNER or --db); creating a role or "
+                    "setting its password also needs CREATEROLE")
+            if isinstance(error, exc.OperationalError):
+                hint = "check the URL (--db, OPSPOR_DB_OWNER), that the server runs and accepts this role"
+            raise DatabaseRoleError(f"{args.command}: {store_engine.first_line(error)}; {hint}") from None
+    except (InputError, NotAllowed, WorkspaceError) as error:
         print(json.dumps({"error": {"code": error.code, "message": str(error)}},
                          ensure_ascii=False))
+        print(f"{p.prog} {args.command}: {error}", file=sys.stderr)
         return error.exit_code
     print(json.dumps(result, ensure_ascii=False, default=str))
     return 0
-
 
 if __name__ == "__main__":
     sys.exit(main())

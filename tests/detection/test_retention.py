@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import insert, text
 
+from detection import clock
 from detection.store import engine as store_engine
 from detection.store import schema as t
 from tests.detection.conftest import make_workspace, role_user
@@ -87,7 +88,8 @@ def test_purge__canary_gone_from_the_database_files(url):
     assert len(log) == 2  # the dry run and the purge are both logged
 
 
-def test_purge__outcome_keeps_its_signal_until_the_outcome_expires(db_url):
+def test_purge__outcome_keeps_its_signal_until_the_outcome_expires(db_url, monkeypatch):
+    monkeypatch.setattr(clock, "today", lambda: date(2027, 2, 1))  # a purge date is never after today
     admin = make_workspace(db_url, n_signals=0)
     e = admin.entrances()["entrance_id"].iloc[0]
     with store_engine.write_tx(admin.engine) as conn:

@@ -143,8 +143,10 @@ def test_retention_page__preview_counts(app):
     at = _as(app, "admin")
     at.switch_page("ui/pages/retention.py").run()
     assert not at.exception
-    # four retention periods, the partner lapse in months, the idle timeout and the lockout
-    assert len(at.number_input) == 7
+    # seven retention periods, the partner lapse in months, the idle timeout and the lockout
+    assert len(at.number_input) == 10
+    audit = next(n for n in at.number_input if "Revisionslog" in n.label)
+    assert audit.min == 183  # the audit log's floor: the form can't offer less
     at.button(key="purge_preview").click().run()  # a dry run
     assert not at.exception
     assert "signals" in set(at.dataframe[0].value["Tabel"])

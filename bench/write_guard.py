@@ -19,7 +19,7 @@ import time
 import uuid
 from pathlib import Path
 
-from sqlalchemy import Column, MetaData, String, Table, create_engine, insert
+from sqlalchemy import Column, MetaData, Table, create_engine, insert
 from sqlalchemy.types import TypeDecorator
 
 from detection.store import schema as t

@@ -11,6 +11,7 @@ Nothing is dropped silently.
 
 from __future__ import annotations
 
+import csv
 import re
 import unicodedata
 import uuid
@@ -172,14 +173,38 @@ def _problem(file: str, row: int, field_: str, value: object, reason: str, messa
             "reason": reason, "message": message, "kept": kept}
 
 
+_DELIMITERS = (";", ",", "\t")
+
+
 def _read_csv(path: Path, what: str) -> pd.DataFrame:
+    """A register CSV (UTF-8, with or without BOM; ``;``, ``,`` or tab) as strings, or a
+    :class:`RegisterError` that says what to fix: missing, not a file, empty, not CSV."""
     if not path.exists():
         raise RegisterError(f"{what} file {path} does not exist; check the path")
+    if not path.is_file():
+        raise RegisterError(f"{what} file {path} is not a file; give the path of the CSV file")
     try:
-        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig",
-                           sep=None, engine="python")
-    except (UnicodeDecodeError, pd.errors.ParserError) as exc:
-        raise RegisterError(f"{what} file {path} can't be read as CSV (UTF-8): {exc}") from exc
+        with path.open("rb") as fh:
+            head = fh.read(65_536)
+    except OSError as exc:
+        raise RegisterError(f"{what} file {path} can't be opened ({exc.strerror}); check its permissions") from exc
+    if not head.lstrip(b"\xef\xbb\xbf \t\r\n"):
+        raise RegisterError(f"{what} file {path} is empty; export the extract again, with its header row")
+    if b"\x00" in head:
+        raise RegisterError(f"{what} file {path} is not a text (CSV) file (it holds NUL bytes); "
+                            "export the extract as CSV in UTF-8")
+    # the delimiter is the most frequent of ; , and tab in the header line (as detection.tabular)
+    first = head.split(b"\n", 1)[0].decode("utf-8", errors="replace")
+    counts = {d: first.count(d) for d in _DELIMITERS}
+    sep = max(counts, key=counts.get) if max(counts.values()) > 0 else ","
+    try:
+        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig", sep=sep)
+    except UnicodeDecodeError as exc:
+        raise RegisterError(f"{what} file {path} is not UTF-8 text; export the extract as CSV in UTF-8") from exc
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error, ValueError) as exc:
+        why = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise RegisterError(f"{what} file {path} can't be read as CSV ({why}); "
+                            "export the extract again as CSV with a header row") from exc
 
 
 def _require_columns(df: pd.DataFrame, path: Path, what: str, required: list[str]) -> None:
@@ -205,6 +230,12 @@ def _float(s: str) -> float:
         return float("nan")
 
 
+def _floats(col: pd.Series) -> np.ndarray:
+    """A column of numbers written as text (``,`` or ``.`` as decimal mark) as floats; NaN
+    where a cell is no number (also for an empty column)."""
+    return np.asarray(col.map(_float).to_numpy(), dtype=float)
+
+
 def read_dar_entrances(path: str | Path) -> RegisterRead:
     """Read a DAR entrance extract (the columns of ``dawa_test_adgangsadresser.csv``).
 
@@ -226,10 +257,13 @@ def read_dar_entrances(path: str | Path) -> RegisterRead:
             f"{what} file {path} has no coordinates; expected columns x_25832 and y_25832 "
             "(EPSG:25832 metres) or lon and lat (degrees)"
         )
-    x = df["x_25832"].map(_float).to_numpy() if has_xy else np.full(len(df), np.nan)
-    y = df["y_25832"].map(_float).to_numpy() if has_xy else np.full(len(df), np.nan)
+    if df.empty:
+        raise RegisterError(f"{what} file {path} has a header but no rows; export the extract "
+                            "again with the municipality's entrances in it")
+    x = _floats(df["x_25832"]) if has_xy else np.full(len(df), np.nan)
+    y = _floats(df["y_25832"]) if has_xy else np.full(len(df), np.nan)
     if has_ll:
-        lx, ly = lonlat_to_xy(df["lon"].map(_float).to_numpy(), df["lat"].map(_float).to_numpy())
+        lx, ly = lonlat_to_xy(_floats(df["lon"]), _floats(df["lat"]))
         use_ll = ~(np.isfinite(x) & np.isfinite(y))
         x = np.where(use_ll, lx, x)
         y = np.where(use_ll, ly, y)

@@ -16,9 +16,10 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+import shapely.errors
 from shapely.geometry import box
 
-from geo.crs import WORK_CRS, to_work_crs
+from geo.crs import WORK_CRS, in_denmark, to_work_crs
 from geo.errors import GeoInputError
 
 GRID_LAYERS: dict[str, int] = {"grid100": 100, "grid250": 250, "grid1km": 1000}
@@ -134,18 +135,52 @@ def read_vector(source: str | Path | bytes, what: str, *, file_name: str | None 
     return gdf
 
 
+def _in_work_crs(gdf: gpd.GeoDataFrame, what: str) -> gpd.GeoDataFrame:
+    """``gdf`` in EPSG:25832, or a :class:`GeoInputError` when a geometry's coordinates are
+    not finite numbers (NaN, infinite, or too large to transform) or lie outside Denmark."""
+    try:
+        out = to_work_crs(gdf, what=what)
+    except GeoInputError:
+        raise
+    except Exception as exc:  # pyproj/shapely refuse absurd coordinates in several ways
+        raise GeoInputError(f"{what}: its coordinates can't be transformed to EPSG:25832 ({exc}); "
+                            "check the file's CRS and coordinates") from exc
+    geoms = out.geometry.to_numpy()
+    present = np.array([g is not None and not g.is_empty for g in geoms], dtype=bool)
+    with np.errstate(invalid="ignore"):
+        coords = shapely.get_coordinates(geoms[present]) if present.any() else np.empty((0, 2))
+    if not np.isfinite(coords).all():
+        raise GeoInputError(f"{what}: some coordinates are not finite numbers (NaN, infinite or too "
+                            "large for its CRS); fix the geometry or the CRS the file names")
+    if len(coords):
+        x0, y0 = coords.min(axis=0)
+        x1, y1 = coords.max(axis=0)
+        if not in_denmark(x0, y0, x1, y1):
+            ext = ",".join(f"{v:.0f}" if abs(v) < 1e9 else f"{v:.3g}" for v in (x0, y0, x1, y1))
+            raise GeoInputError(f"{what} reaches outside Denmark (EPSG:25832 extent {ext}); "
+                                "check that the file names its true CRS and holds Danish areas")
+    return out
+
+
 def read_polygon(source: str | Path | bytes, what: str, *, file_name: str | None = None):  # noqa: ANN201
     """The union of the polygons in a vector file (see :func:`read_vector`), in EPSG:25832,
-    or a :class:`GeoInputError` when the file holds no polygon."""
-    gdf = to_work_crs(read_vector(source, what, file_name=file_name), what=what)
-    polys = [g for g in gdf.geometry if g is not None and g.geom_type in ("Polygon", "MultiPolygon")]
-    if not polys:
-        raise GeoInputError(f"{what} {file_name or source} holds no polygon")
-    return shapely.union_all(polys)
+    or a :class:`GeoInputError` when the file holds no polygon, or coordinates that are not
+    finite or lie outside Denmark."""
+    label = f"{what} {file_name or ('upload' if isinstance(source, bytes | bytearray) else source)}"
+    gdf = read_vector(source, what, file_name=file_name)
+    gdf = gdf[[g is not None and not g.is_empty and g.geom_type in ("Polygon", "MultiPolygon")
+               for g in gdf.geometry]]
+    if gdf.empty:
+        raise GeoInputError(f"{label} holds no polygon; draw or export the area as a Polygon")
+    polys = shapely.make_valid(_in_work_crs(gdf, label).geometry.to_numpy())
+    try:
+        return shapely.union_all(polys)
+    except shapely.errors.GEOSException as exc:
+        raise GeoInputError(f"{label}: its polygons can't be combined ({exc}); repair them in QGIS") from exc
 
 
 def read_area_layer(path: str | Path, *, id_field: str | None = None,
-                    name_field: str | None = None) -> gpd.GeoDataFrame:
+                    name_field: str | None = None, require_id: bool = True) -> gpd.GeoDataFrame:
     """Read planning-area polygons (GeoJSON, GeoPackage, Shapefile) into EPSG:25832.
 
     The id field is ``id_field`` or the first of ``area_id, SOGNEKODE, KOMKODE, id, kode``
@@ -160,7 +195,12 @@ def read_area_layer(path: str | Path, *, id_field: str | None = None,
     """
     path = Path(path)
     gdf = read_vector(path, "area file")
+    if gdf.empty:
+        raise GeoInputError(f"area file {path} holds no feature; expected Polygon or MultiPolygon features")
     idf = id_field or next((c for c in _ID_FIELDS if c in gdf.columns), None)
+    if idf is None and not require_id:
+        gdf = gdf.assign(area_id=[f"feature-{i + 1}" for i in range(len(gdf))])
+        idf = "area_id"
     if idf is None or idf not in gdf.columns:
         raise GeoInputError(
             f"area file {path} has no id field; expected one of {', '.join(_ID_FIELDS)} "
@@ -182,8 +222,12 @@ def read_area_layer(path: str | Path, *, id_field: str | None = None,
     if errors:
         more = f" (and {len(errors) - 10} more)" if len(errors) > 10 else ""
         raise GeoInputError(f"area file {path}: " + "; ".join(errors[:10]) + more)
-    out = to_work_crs(gdf, what=f"area file {path}")
-    geoms = shapely.make_valid(out.geometry.to_numpy())
+    out = _in_work_crs(gdf, f"area file {path}")
+    try:
+        geoms = shapely.make_valid(out.geometry.to_numpy())
+    except shapely.errors.GEOSException as exc:
+        raise GeoInputError(f"area file {path}: its polygons can't be repaired ({exc}); "
+                            "repair them in QGIS (Fix geometries)") from exc
     return gpd.GeoDataFrame(
         {"area_id": out[idf].astype(str).to_numpy(), "name": out[nmf].astype(str).to_numpy()},
         geometry=geoms, crs=WORK_CRS,

@@ -1,8 +1,10 @@
 """Session state of the app: language, the database, the signed-in user and its repository.
 
 A demo workspace (invented data only) opens signed in as the demo planner, with a switch
-to the other demo roles; a real workspace always asks for sign-in first. Sessions expire
-after ``OPSPOR_SESSION_HOURS`` (default 8).
+to the other demo roles; a real workspace always asks for sign-in first. That open sign-in
+lasts only while the workspace is the demo: a session that opened on the demo is signed out
+as soon as the workspace is real (an import told ``allow_in_demo``, or ``opspor init`` over
+it; docs/privacy.md). Sessions expire after ``OPSPOR_SESSION_HOURS`` (default 8).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from detection.access import ROLE_NAMES
 from detection.errors import OpsporError
 from detection.register.demo import DEMO_USERS
 from detection.repository import Repository
-from detection.repository.accounts import SignInRefused
+from detection.repository.accounts import DemoPasswordRefused, SignInRefused
 from ui.i18n import t
 
 SESSION_MAX_S = float(os.environ.get("OPSPOR_SESSION_HOURS", "8")) * 3600
@@ -65,6 +67,10 @@ def signed_in_repo(*, synthetic: bool) -> Repository | None:
     url = db_url()
     _migrated(db_key())
     lg = lang()
+    if not synthetic and st.session_state.get("demo_session"):
+        # the session opened on the demo without signing in; the workspace is real now
+        _forget_user()
+        st.warning(t("demo_left", lg))
     started = st.session_state.get("signed_in_at")
     now = time.time()
     if started is not None and now - started > SESSION_MAX_S:
@@ -86,6 +92,7 @@ def signed_in_repo(*, synthetic: bool) -> Repository | None:
             t("demo_role", lg), names, index=names.index(default) if default in names else 0,
             format_func=lambda n: f"{ROLE_NAMES[roles[n]][lg]} ({n})", key="demo_user")
         st.session_state["user"] = user
+        st.session_state["demo_session"] = True  # signed in by the demo, not by a password
         st.session_state.setdefault("signed_in_at", time.time())
         return Repository.open(url, user, migrate=False)
     user = st.session_state.get("user") or _sso_user()
@@ -103,7 +110,7 @@ def signed_in_repo(*, synthetic: bool) -> Repository | None:
 
 
 def _forget_user() -> None:
-    for k in ("user", "signed_in_at", "last_active_at"):
+    for k in ("user", "signed_in_at", "last_active_at", "demo_session"):
         st.session_state.pop(k, None)
 
 
@@ -136,7 +143,7 @@ def _change_password_form(repo: Repository, lg: str) -> None:
 
 
 #: the password rule's refusals (detection.passwords, accounts) → the user's words
-_PASSWORD_ERRORS = (("at least", "pw_err_short"), ("common passwords", "pw_err_common"),
+_PASSWORD_ERRORS = (("published for the demo", "pw_err_published"), ("at least", "pw_err_short"), ("common passwords", "pw_err_common"),
                     ("user name", "pw_err_name"), ("one character", "pw_err_repeat"),
                     ("current password", "pw_err_current"), ("must differ", "pw_err_same"))
 
@@ -195,12 +202,16 @@ def sign_in_form() -> None:
     if ok:
         try:
             actor = public_repo().sign_in(name, pw, client=_client())
+        except DemoPasswordRefused:
+            st.error(t("sign_in_demo_password", lg))
+            return
         except SignInRefused as exc:
             st.error(t("sign_in_locked", lg) if exc.locked else t("sign_in_refused", lg).format(wait=exc.wait_s))
             return
         if actor is None:
             st.error(t("sign_in_failed", lg))
         else:
+            st.session_state.pop("demo_session", None)
             st.session_state["user"] = actor.name
             st.session_state["signed_in_at"] = st.session_state["last_active_at"] = time.time()
             st.rerun()

@@ -57,11 +57,16 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--kommunekode", help="4-digit municipality code (else from the files)")
     sp.add_argument("--bbr-buildings", type=Path, dest="bbr_buildings")
     sp.add_argument("--bbr-units", type=Path, dest="bbr_units")
-    sp.add_argument("--force", action="store_true", help="replace a non-empty database")
+    sp.add_argument("--force", action="store_true",
+                    help="replace a non-empty database; over the demo, its users and published "
+                         "passwords are removed too (set admin's with `opspor users passwd admin`)")
 
     sp = sub("demo", "(re)build the Samsø demo workspace with invented signals")
     sp.add_argument("--signals", type=int, default=320, help="number of generated signals")
     sp.add_argument("--seed", type=int, default=7)
+    sp.add_argument("--replace-real-workspace", action="store_true", dest="replace_real_workspace",
+                    help="replace a real (non-demo) workspace with the demo, deleting everything in it; "
+                         "without it `demo` refuses to")
 
     sub("summary", "counts of the workspace")
 
@@ -81,6 +86,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     sp = sub("purge", "delete for real what is past its retention period (administrator)")
     sp.add_argument("--dry-run", action="store_true", dest="dry_run", help="only count")
+    sp.formatter_class = argparse.RawDescriptionHelpFormatter
+    sp.epilog = (
+        "Each table's rows older than its retention setting (`opspor settings`) before --as-of\n"
+        "(default today; a later date is refused) are deleted, then the database files are\n"
+        "compacted so the bytes leave the disk. Runs as the app's database role on SQLite and\n"
+        "PostgreSQL (docs/deploy.md, section 7).\n\n"
+        "exit codes:\n"
+        "  0  done: deleted, and the bytes are gone from the database files\n"
+        "  1  unusable input (e.g. --as-of after today)\n"
+        "  3  not allowed (the acting user is not an administrator)\n"
+        f"  {PURGE_PENDING_EXIT}  deleted, but the bytes could not be reclaimed yet (the database was in\n"
+        "     use); `reclaimed: false` and `pending` in the JSON; the next purge finishes it")
 
     sp = sub("settings", "workspace settings (retention periods in days)")
     sp.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
@@ -128,19 +145,25 @@ def cmd_init(args) -> dict:
         kommunekode=args.kommunekode.zfill(4) if args.kommunekode else None)
     if repo.has_workspace() and not args.force:
         raise WorkspaceError("this database already holds a workspace; use --force to replace it")
+    was_demo = repo.has_workspace() and bool(repo.workspace_info()["synthetic"])
     data = build_workspace_data(spec)
     log.info("storing workspace %s (%d entrances) in one transaction …", data.name, len(data.entrances))
     batch = repo.replace_workspace(data, force=args.force)
     log.info("stored")
     out = repo.summary()
     out["batch_id"] = batch
+    if was_demo:
+        out["notice"] = ("the demo's users and published passwords were removed; set the "
+                         "administrator's password with `opspor users passwd admin` before signing in")
+        log.warning("opspor: %s", out["notice"])
     return out
 
 
 def cmd_demo(args) -> dict:
     repo = open_repo(args)
     log.info("building the Samsø demo workspace …")
-    install_demo(repo, as_of=args.as_of or clock.today(), n_signals=args.signals, seed=args.seed)
+    install_demo(repo, as_of=args.as_of or clock.today(), n_signals=args.signals, seed=args.seed,
+                 replace_real=args.replace_real_workspace)
     out = repo.summary()
     out["users"] = [name for name, _, _ in DEMO_USERS]
     return out
@@ -213,9 +236,24 @@ def cmd_audit(args) -> dict:
     return {"entrance_id": args.entrance, "entries": len(df), "rows": df.to_dict("records")}
 
 
+#: `opspor purge` exit code: deleted, but the freed bytes are still on disk (retried next run).
+PURGE_PENDING_EXIT = 4
+
+
 def cmd_purge(args) -> dict:
-    counts = open_repo(args).purge(as_of=args.as_of or clock.today(), dry_run=args.dry_run)
-    return {"dry_run": bool(args.dry_run), "as_of": str(args.as_of or clock.today()), "deleted": counts}
+    """``{"dry_run", "as_of", "deleted": {table: rows}, "cutoffs": {table: time}, "reclaimed",
+    "pending": [table]}``; exit code 4 (after printing) when the bytes are not reclaimed yet."""
+    res = open_repo(args).purge(as_of=args.as_of or clock.today(), dry_run=args.dry_run)
+    out = {"dry_run": bool(args.dry_run), "as_of": res.as_of.isoformat(), "deleted": dict(res),
+           "cutoffs": res.cutoffs, "reclaimed": res.reclaimed, "pending": res.pending}
+    if args.dry_run or res.reclaimed:
+        return out
+    print(json.dumps(out, ensure_ascii=False, default=str) if args.json
+          else json.dumps(out, ensure_ascii=False, indent=2, default=str))
+    print(f"opspor purge: deleted {sum(res.values())} rows, but their bytes are still in the database "
+          f"files ({res.reason}); pending: {', '.join(res.pending)}. The next purge finishes it "
+          f"(exit code {PURGE_PENDING_EXIT}).", file=sys.stderr)
+    raise SystemExit(PURGE_PENDING_EXIT)
 
 
 def cmd_settings(args) -> dict:

@@ -49,7 +49,9 @@ def add_commands(sub: Callable[[str, str], argparse.ArgumentParser], subs) -> No
     p = nested("import", "import partners and their coverage (CSV, GeoJSON, GeoPackage)")
     p.add_argument("file", type=Path)
     p.add_argument("--allow-in-demo", action="store_true", dest="allow_in_demo",
-                   help="allow importing a (test) file into the synthetic demo workspace")
+                   help="import into the demo anyway: the demo becomes a real workspace (its demo "
+                        "users and published passwords are removed, the app asks for "
+                        "sign-in; then `opspor users passwd admin`)")
     nested("list", "the partner registry with status")
     p = nested("add", "add a partner")
     p.add_argument("name")

@@ -32,7 +32,9 @@ def add_commands(sub: Callable[[str, str], argparse.ArgumentParser], subs) -> No
     sp.add_argument("file", type=Path)
     sp.add_argument("--source", help="partner name for rows without a Kilde/Afsender column value")
     sp.add_argument("--allow-in-demo", action="store_true", dest="allow_in_demo",
-                    help="allow importing a (test) file into the synthetic demo workspace")
+                    help="import into the demo anyway: the demo becomes a real workspace (its demo "
+                         "users and published passwords are removed, the app asks for "
+                         "sign-in; then `opspor users passwd admin`)")
 
     sp = sub("rejected", "list or export rejected import rows")
     sp.add_argument("rejected_command", choices=["list", "export"])

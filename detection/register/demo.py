@@ -38,6 +38,16 @@ DEMO_USERS: tuple[tuple[str, str, str], ...] = (
     ("analytiker", "analyst", "demo-analytiker"),
 )
 
+PUBLISHED_PASSWORDS: frozenset[str] = frozenset(pw for _, _, pw in DEMO_USERS)
+"""The demo's passwords, published in the README: valid only while the workspace is the demo
+(docs/privacy.md, "The demo and a real workspace"). A real workspace never holds one."""
+
+
+def is_published_password(password: object) -> bool:
+    """Whether ``password`` is one of the demo's published passwords (:data:`PUBLISHED_PASSWORDS`)."""
+    return isinstance(password, str) and password in PUBLISHED_PASSWORDS
+
+
 _DEMO_NS = uuid.UUID("0b4a3c1e-7d4f-4a9e-8c55-3e1f0f6a2d11")
 
 DEMO_PARTNERS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
@@ -299,13 +309,17 @@ def build_demo_data(*, as_of: date, n_signals: int = 320, seed: int = 7) -> Work
                                             "note": "invented (synthetic) signals and partners"}])
 
 
-def install_demo(repo, *, as_of: date, n_signals: int = 320, seed: int = 7) -> None:
-    """Build the demo into ``repo``'s database (replacing what was there) with its users.
+def install_demo(repo, *, as_of: date, n_signals: int = 320, seed: int = 7,
+                 replace_real: bool = False) -> None:
+    """Build the demo into ``repo``'s database (replacing a demo that was there) with its users.
 
-    ``repo`` must act as an administrator.
+    ``repo`` must act as an administrator. A real (non-synthetic) workspace is replaced only
+    with ``replace_real`` (``opspor demo --replace-real-workspace``); else
+    :class:`detection.errors.WorkspaceError`, before anything is built.
     """
+    repo.check_demo_may_replace(replace_real=replace_real)
     data = build_demo_data(as_of=as_of, n_signals=n_signals, seed=seed)
-    repo.replace_workspace(data, force=True)
+    repo.replace_workspace(data, force=True, replace_real=replace_real)
     coverage, contacts = generate_partner_network(data, as_of=as_of, seed=seed)
     repo.replace_partner_network(coverage, contacts)
     for name, role, password in DEMO_USERS:

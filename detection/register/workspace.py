@@ -98,7 +98,11 @@ def parse_area_option(value: str) -> tuple[str, Path]:
 
 
 def _boundary_from_file(path: Path, kommunekode: str | None) -> tuple[str | None, object]:
-    gdf = read_area_layer(path, id_field=None)
+    """The boundary polygon of ``--boundary`` and the kommunekode its id gives (if one)."""
+    try:
+        gdf = read_area_layer(path, id_field=None, require_id=False)
+    except GeoInputError as exc:
+        raise InputError(f"--boundary {path}: {exc}") from exc
     if kommunekode:
         match = gdf[gdf["area_id"].str.zfill(4) == kommunekode]
         if len(match):
@@ -196,6 +200,11 @@ def build_workspace_data(spec: WorkspaceSpec) -> WorkspaceData:
             "kept": False}))
         log.info("%d entrances outside municipality %s skipped", int(outside.sum()), code)
     entr = entr[~outside].reset_index(drop=True)
+    if entr.empty:
+        given = f"--boundary {spec.boundary.name}" if spec.boundary is not None else \
+            f"municipality {code}"
+        raise InputError(f"no entrance of the address register lies inside {given}; give the boundary "
+                         "(or --kommunekode) of the municipality the addresses are in")
     entr["kommunekode"] = code
     entr["address_key"] = [reg.address_key(s, h, p) for s, h, p in
                            entr[["street", "house_number", "postcode"]].itertuples(index=False)]

@@ -38,6 +38,7 @@ from detection.partners.feedback import feedback_table
 from detection.privacy import MIN_DWELLINGS, publication_date
 from detection.repository.base import frame_rows, insert_many, operation
 from detection.repository.priorities import PriorityOps
+from detection.repository.workspace import LEFT_DEMO_NOTICE
 from detection.store import engine as store_engine
 from detection.store import schema as t
 from geo.areas import GRID_LAYERS, assign_areas, grid_layer
@@ -327,7 +328,11 @@ class PartnerOps(PriorityOps):
                 raise WorkspaceError("this database holds no workspace yet; run `opspor init` or `opspor demo`")
             if ws.synthetic and not allow_in_demo:
                 raise DemoWorkspaceRefused("this is the synthetic demo workspace: it refuses real partner "
-                                           "files. Use --allow-in-demo to import a test file into it anyway")
+                                           "files. --allow-in-demo imports the file anyway and makes the demo "
+                                           "a real workspace (its demo users and passwords are removed; "
+                                           "sign-in from then on)")
+            if ws.synthetic:  # allow_in_demo: real partners make the demo a real workspace
+                self._leave_demo(conn, f"partners imported from {path.name} (allow_in_demo)")
             boundary = shapely.from_wkb(ws.boundary_wkb) if ws.boundary_wkb else None
             existing = self._partners_frame(conn)
             ecov = pd.read_sql(select(t.partner_coverage.c.partner_id, t.partner_coverage.c.kind,
@@ -344,7 +349,7 @@ class PartnerOps(PriorityOps):
                 vals = {k: v.get(k) for k in _PARTNER_COLS}
                 vals["notes"] = vals["notes"] or ""
                 if pid in imp.new_partner_ids:
-                    conn.execute(insert(t.partners).values(partner_id=pid, synthetic=bool(ws.synthetic), **vals))
+                    conn.execute(insert(t.partners).values(partner_id=pid, synthetic=False, **vals))
                 else:
                     conn.execute(update(t.partners).where(t.partners.c.partner_id == pid).values(**vals))
             insert_many(conn, t.partner_coverage, [
@@ -362,7 +367,8 @@ class PartnerOps(PriorityOps):
                 "partners_updated": len(set(imp.partners) - imp.new_partner_ids),
                 "coverage_added": len(imp.coverage),
                 "rejected_rows": [{k: r[k] for k in ("row", "field", "value", "reason", "message")}
-                                  for r in imp.rejected]}
+                                  for r in imp.rejected]} | (
+            {"left_demo": True, "notice": LEFT_DEMO_NOTICE} if ws.synthetic else {})
 
     @operation("workspace.build")
     def replace_partner_network(self, coverage: pd.DataFrame, contacts: pd.DataFrame) -> None:

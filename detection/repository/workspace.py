@@ -9,19 +9,31 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from sqlalchemy import Connection, delete, func, insert, select
+from sqlalchemy import Connection, delete, func, insert, select, update
 
 from detection import clock
 from detection.access import SEES_ADDRESSES
 from detection.errors import InputError, WorkspaceError
 from detection.privacy import cell_keys, publication_date, record_keys, round_keyed, shown
 from detection.register.workspace import WorkspaceData
+from detection.repository.accounts import retire_demo_accounts
 from detection.repository.base import RepositoryBase, frame_rows, insert_many, operation
 from detection.store import engine as store_engine
 from detection.store import schema as t
 from geo.crs import WORK_CRS
 from geo.geocode import AddressIndex
 from geo.network import WalkingNetwork
+
+REPLACE_REAL_MESSAGE = (
+    "this database holds a real workspace ({name!r}, not the demo); `opspor demo` replaces it only "
+    "when told so in words: --replace-real-workspace (--force is not enough). Everything in it, "
+    "reports included, is then deleted")
+
+LEFT_DEMO_NOTICE = (
+    "this workspace is no longer the demo: real data was imported into it (--allow-in-demo). Its "
+    "demo users and their published passwords are gone and the app asks for sign-in from now on; "
+    "set the administrator's password with `opspor users passwd admin` and add users with "
+    "`opspor users add NAME --role ROLE`")
 
 
 class WorkspaceOps(RepositoryBase):
@@ -52,18 +64,41 @@ class WorkspaceOps(RepositoryBase):
         return gpd.GeoDataFrame(geometry=geoms, crs=WORK_CRS)
 
     @operation("workspace.build")
-    def replace_workspace(self, data: WorkspaceData, *, force: bool) -> str:
+    def check_demo_may_replace(self, *, replace_real: bool) -> None:
+        """Raise :class:`WorkspaceError` when the demo may not replace what is stored: a real
+        workspace, without ``replace_real`` (``--replace-real-workspace``)."""
+        with store_engine.read_tx(self.engine) as conn:
+            row = conn.execute(select(t.workspace.c.name, t.workspace.c.synthetic)).first()
+        if row is not None and not row.synthetic and not replace_real:
+            raise WorkspaceError(REPLACE_REAL_MESSAGE.format(name=row.name))
+
+    @operation("workspace.build")
+    def replace_workspace(self, data: WorkspaceData, *, force: bool, replace_real: bool = False) -> str:
         """Store a whole workspace in one transaction, replacing what was there.
 
-        Refuses a non-empty database unless ``force``. Returns the register batch id.
+        Refuses a non-empty database unless ``force``, and a real workspace replaced by the
+        demo (``data.synthetic``) unless also ``replace_real``. A real workspace never keeps
+        anything of the demo's accounts (docs/privacy.md, "The demo and a real workspace"):
+        replacing the demo by a real workspace removes every user but ``admin`` and
+        ``admin``'s password; replacing a real one removes any demo user still holding its
+        published password (:func:`detection.repository.accounts.retire_demo_accounts`).
+        Returns the register batch id.
         """
         batch_id = str(uuid.uuid4())
         with store_engine.write_tx(self.engine) as conn:
-            exists = conn.execute(select(func.count()).select_from(t.workspace)).scalar_one() > 0
+            old = conn.execute(select(t.workspace.c.name, t.workspace.c.synthetic)).first()
+            exists = old is not None
             if exists and not force:
                 raise WorkspaceError(
                     "this database already holds a workspace; use --force to replace it "
                     "(everything in it, signals included, is deleted)")
+            if exists and not old.synthetic and data.synthetic and not replace_real:
+                raise WorkspaceError(REPLACE_REAL_MESSAGE.format(name=old.name))
+            if not data.synthetic:
+                retired = retire_demo_accounts(conn, demo_era=bool(exists and old.synthetic))
+                if retired:
+                    self._audit(conn, "users.retire_demo", ", ".join(retired),
+                                "a real workspace keeps no demo account or published password")
             for table in (t.signals, t.register_problems, t.import_batches, t.partners,
                           t.bbr_units, t.buildings, t.units, t.entrances, t.network_edges,
                           t.network_nodes, t.areas, t.area_layers, t.workspace):
@@ -106,6 +141,21 @@ class WorkspaceOps(RepositoryBase):
                             "build demo workspace")
             self._audit(conn, "workspace.build", data.name, "build workspace")
         return batch_id
+
+    def _leave_demo(self, conn: Connection, why: str) -> None:
+        """The demo becomes a real workspace, in ``conn``'s transaction: not synthetic from now
+        on (the app asks for sign-in), every demo-era user removed and ``admin`` without a
+        password (:func:`detection.repository.accounts.retire_demo_accounts`), a line in the
+        sources and the audit log. Called by an import told ``allow_in_demo``."""
+        sources = json.loads(conn.execute(select(t.workspace.c.sources)).scalar() or "[]")
+        sources.append({"kind": "left_demo", "at": clock.now_utc().isoformat(timespec="seconds"),
+                        "note": why})
+        conn.execute(update(t.workspace).values(synthetic=False,
+                                                sources=json.dumps(sources, ensure_ascii=False)))
+        retired = retire_demo_accounts(conn, demo_era=True)
+        self._bump_version(conn)
+        self._audit(conn, "workspace.left_demo", why,
+                    f"real data in the demo: it is a real workspace now; users retired: {', '.join(retired)}")
 
     @operation("summary.read")
     def summary(self) -> dict:

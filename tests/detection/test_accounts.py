@@ -144,3 +144,13 @@ def test_cli__users_passwd_and_unlock(admin, db_url, capsys):
     assert main(["--db", db_url, "--json", "users", "unlock", "lone"]) == 0
     assert main(["--db", db_url, "--json", "users", "add", "bob", "--role", "analyst", "--password", GOOD,
                  "--email", " "]) == 1
+
+
+def test_sign_in__a_cpr_number_typed_as_the_name_is_an_unknown_name_and_never_stored(db_url):
+    repo = Repository.open(db_url, None)
+    assert repo.sign_in("150324-1234", "some wrong password", client="test") is None
+    with store_engine.read_tx(repo.engine) as conn:
+        subjects = list(conn.execute(select(t.sign_in_failures.c.subject)).scalars())
+        names = list(conn.execute(select(t.audit_log.c.user_name, t.audit_log.c.object)).all())
+    assert "user:[cpr fjernet]" in subjects
+    assert not any("1503241234" in "".join(filter(str.isdigit, str(v))) for v in subjects + names)

@@ -18,6 +18,24 @@ TEXTS: dict[str, dict[str, str]] = {
     "page_signin": {"da": "Log ind", "en": "Sign in"},
     "signed_in_as": {"da": "Logget ind som", "en": "Signed in as"},
     "demo_role": {"da": "Demo-rolle", "en": "Demo role"},
+    # the demo and a real workspace (docs/privacy.md)
+    "demo_left": {
+        "da": "Arbejdsområdet er ikke længere demoen, så du skal logge ind. Demoens brugere og deres "
+              "offentliggjorte adgangskoder er fjernet. En administrator giver administratoren en ny "
+              "adgangskode på serveren med `opspor users passwd admin` og opretter brugere med "
+              "`opspor users add`.",
+        "en": "The workspace is no longer the demo, so you must sign in. The demo's users and their "
+              "published passwords are removed. An administrator sets the administrator's new password "
+              "on the server with `opspor users passwd admin` and adds users with `opspor users add`."},
+    "sign_in_demo_password": {
+        "da": "Den adgangskode er offentliggjort til demoen og virker kun dér; dette er et rigtigt "
+              "arbejdsområde. Bed en administrator om at give dig en ny adgangskode "
+              "(`opspor users passwd BRUGERNAVN`).",
+        "en": "That password is published for the demo and works only there; this is a real workspace. "
+              "Ask an administrator to set a new password for you (`opspor users passwd NAME`)."},
+    "pw_err_published": {
+        "da": "Den adgangskode er offentliggjort til demoen. Vælg en anden.",
+        "en": "That password is published for the demo. Choose another."},
     "sign_out": {"da": "Log ud", "en": "Sign out"},
     "username": {"da": "Brugernavn", "en": "User name"},
     "password": {"da": "Adgangskode", "en": "Password"},
@@ -189,4 +207,10 @@ TEXTS.update({
               "anden reference.",
         "en": "The value looks like a CPR number. Opspor never stores CPR numbers: remove it and use "
               "another reference."},
+    "settings_refused": {"da": "Indstillingen blev ikke gemt: {detail}", "en": "The setting was not saved: {detail}"},
+    "purge_pending": {
+        "da": "Rækkerne er slettet, men databasen var i brug, så de gamle data ligger stadig i filen ({tables}). "
+              "Næste sletning (natlig kørsel) gør arbejdet færdigt.",
+        "en": "The rows are deleted, but the database was in use, so the old data is still in the file "
+              "({tables}). The next purge (nightly run) finishes the job."},
 })

@@ -144,7 +144,16 @@ TEXTS_PARTNERS: dict[str, dict[str, str]] = {
               "coverage: coverage (polygon / entrances / radius), entrance_id, x, y, radius_m, wkt "
               "(EPSG:25832). Every row is accounted for: imported, duplicate or rejected with a reason.",
     },
-    "par_allow_demo": {"da": "Tillad indlæsning i demoen (testfil)", "en": "Allow importing into the demo (test file)"},
+    "par_demo_refused": {
+        "da": "Ikke tilladt: dette er demoen, og den tager ikke imod rigtige samarbejdspartnere. Sæt kryds "
+              "i feltet for at indlæse alligevel; så bliver demoen et rigtigt arbejdsområde, hvor alle "
+              "skal logge ind.",
+        "en": "Not allowed: this is the demo, and it takes no real partners. Tick the box to import anyway; "
+              "the demo then becomes a real workspace where everyone must sign in."},
+    "par_allow_demo": {"da": "Indlæs alligevel: demoen bliver et rigtigt arbejdsområde (demoens brugere og "
+                             "adgangskoder fjernes, og alle skal logge ind bagefter)",
+                       "en": "Import anyway: the demo becomes a real workspace (the demo's users and "
+                             "passwords are removed, and everyone must sign in afterwards)"},
     "par_import_btn": {"da": "Indlæs", "en": "Import"},
     "par_import_result": {"da": "{rows} rækker: {imported} indlæst, {duplicates} dubletter, {rejected} afvist.",
                           "en": "{rows} rows: {imported} imported, {duplicates} duplicates, {rejected} rejected."},

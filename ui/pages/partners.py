@@ -215,11 +215,13 @@ with tab_import:
                 try:
                     out = repo.import_partners(path, allow_in_demo=allow)
                     st.success(t("par_import_result", lg).format(**out))
+                    if out.get("left_demo"):  # the demo is a real workspace now (docs/privacy.md)
+                        st.warning(t("demo_left", lg))
                     if out["rejected_rows"]:
                         st.subheader(t("par_rejected", lg))
                         st.dataframe(pd.DataFrame(out["rejected_rows"]), hide_index=True)
                 except OpsporError as exc:
-                    st.error(md_escape(exc))
+                    st.error(t("par_demo_refused", lg) if exc.code == "demo_workspace" else md_escape(exc))
     else:
         st.info(t("par_read_only", lg))
 

@@ -16,6 +16,7 @@ import io
 import json
 import re
 import shutil
+import uuid
 from datetime import date
 from pathlib import Path
 
@@ -24,7 +25,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from detection.cpr import REPLACEMENT
+from detection.cpr import REPLACEMENT, is_cpr_digits
 from detection.errors import InputError
 from detection.partners.network import read_partner_file, validate_partner_rows
 from detection.repository import Repository
@@ -34,6 +35,7 @@ from detection.store import engine as store_engine
 from detection.store import schema as t
 from detection.tabular import CsvQuotingError, read_csv_rows
 from tests.detection.conftest import NORDBY
+from tests.detection.test_cpr import SEPARATOR_RUNS, cpr_numbers
 
 AS_OF = date(2026, 11, 1)
 PLANNER = "lifecycle_planner"
@@ -457,3 +459,97 @@ def test_check_rows_refuses_a_cpr_source_before_any_row():
     with pytest.raises(ImportFileError) as exc:
         check_rows(table, None, as_of=AS_OF, source=_cpr("0101901", "234"))  # type: ignore[arg-type]
     assert exc.value.code == "cpr_in_source"
+
+
+# ------------------------------------------------------------------------------ property: CPR spellings and other numbers
+#
+# Rows carry, at random, a CPR number spelled with any separator run between any digits in
+# the note, an Excel cell of nine digits, or a number that is *not* a CPR number (a case
+# number, a phone number, an invalid date) in the note or the reference: every record is
+# accounted for, a non-CPR reference is never rejected for a CPR reason, a non-CPR note comes
+# back exactly as written, and no stored value (nor, on SQLite, any byte of the database
+# files) holds the ten digits.
+
+NOT_CPR = ["sag 2024-0012345", "tlf 86 92 12 34", "konto 1234 5678901234", "321190-1234",
+           "999999-9999", "12345678901", "ref 4512-77", "beløb 1.500.000 kr"]
+
+
+@st.composite
+def spelled(draw) -> tuple[str, str]:
+    digits = draw(cpr_numbers()).replace("-", "").replace(" ", "")
+    out = digits[0]
+    for ch in digits[1:]:
+        if draw(st.booleans()):
+            out += draw(st.sampled_from(SEPARATOR_RUNS))
+        out += ch
+    return digits, out
+
+
+@st.composite
+def rows(draw) -> tuple[list[list[str]], list[str], list[tuple[str, str]], list[str]]:
+    n = draw(st.integers(1, 6))
+    lines: list[list[str]] = []
+    cprs: list[str] = []
+    plain_notes: list[tuple[str, str]] = []
+    plain_refs: list[str] = []
+    for i in range(n):
+        note, ref = "ok", f"R-{i}"
+        what = draw(st.sampled_from(["cpr_note", "excel_nine", "not_cpr_note", "not_cpr_ref"]))
+        if what == "cpr_note":
+            digits, s = draw(spelled())
+            note = f"{draw(st.sampled_from(['', 'borger ', 'CPR:']))}{s}{draw(st.sampled_from(['', ' ringede', '.']))}"
+            cprs.append(digits)
+        elif what == "excel_nine":
+            digits = draw(cpr_numbers()).replace("-", "").replace(" ", "")
+            if digits[0] != "0":
+                digits = "0" + digits[1:]
+                if not is_cpr_digits(digits):
+                    digits = "0102034512"
+            note = digits[1:]
+            cprs.append(digits)
+        elif what == "not_cpr_note":
+            note = draw(st.sampled_from(NOT_CPR))
+            plain_notes.append((ref, note))
+        else:
+            ref = draw(st.sampled_from(NOT_CPR)) + f" #{i}"
+            plain_refs.append(ref)
+        lines.append(["01-10-2026", "Udlejer", ADDRS[i % len(ADDRS)], note, ref])
+    return lines, cprs, plain_notes, plain_refs
+
+
+def _csv(lines: list[list[str]], tag: str) -> bytes:
+    """The rows as a CSV, each reference prefixed with ``tag`` (the workspace lives on
+    between examples: a fresh tag keeps one example's references from another's)."""
+    buf = io.StringIO()
+    w = csv.writer(buf, delimiter=";", lineterminator="\n")
+    w.writerow(HEADER)
+    for cells in lines:
+        w.writerow(cells[:4] + [tag + cells[4]])
+    return buf.getvalue().encode("utf-8")
+
+
+@settings(max_examples=30, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(case=rows())
+def test_property__cpr_spellings_and_other_numbers__no_row_lost_no_cpr_stored(ws, case):
+    lines, cprs, plain_notes, plain_refs = case
+    tag = uuid.uuid4().hex[:8] + ":"
+    n = len(lines)
+    out = _import(ws, _csv(lines, tag), source="Boligselskab")
+    assert out["rows"] == n
+    assert out["imported"] + out["rejected"] + out["duplicates"] == n
+    cpr_reasons = {r["reason"] for r in out["rejected_rows"]} & {"cpr_in_reference", "cpr_in_source"}
+    assert not cpr_reasons, out["rejected_rows"]  # no reference here is CPR-shaped
+    with store_engine.read_tx(ws.engine) as conn:
+        stored = dict(conn.execute(select(t.signals.c.external_ref, t.signals.c.note)).all())
+    for ref, note in plain_notes:  # a number that is no CPR number comes back as written
+        assert stored.get(tag + ref) == note, (ref, note, stored.get(tag + ref))
+    for ref in plain_refs:
+        assert tag + ref in stored
+    blobs = _stored_values(ws)
+    if str(ws.engine.url).startswith("sqlite"):
+        db = Path(ws.engine.url.database)
+        blobs += [p.read_bytes() for p in db.parent.iterdir() if p.name.startswith(db.name)]
+    for digits in cprs:
+        for needle in {digits, digits[1:] if digits[0] == "0" else digits, digits[:6] + "-" + digits[6:]}:
+            assert not any(needle.encode() in b for b in blobs), needle

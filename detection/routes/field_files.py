@@ -11,6 +11,7 @@ words (no report kinds, no notes): paper gets lost.
 
 from __future__ import annotations
 
+import math
 import re
 import tempfile
 import zlib
@@ -62,76 +63,181 @@ def _hhmm(iso: str) -> str:
 # --------------------------------------------------------------------------- PDF
 
 
+def _km(metres: float, lang: str) -> str:
+    """``4600`` → ``"4,6 km"`` in Danish, ``"4.6 km"`` in English."""
+    txt = f"{metres / 1000:.1f}"
+    return (txt.replace(".", ",") if lang == "da" else txt) + " km"
+
+
+def route_title(route: dict, lang: str = "da") -> str:
+    """The name a person reads for a route: ``"Hold 1, mandag 2. november 2026"``."""
+    return (f"Hold {route['team']}, {day_text(route['day'], 'da')}" if lang == "da"
+            else f"Team {route['team']}, {day_text(route['day'], 'en')}")
+
+
 def walk_list_pdf(route: dict, *, area: str = "", lang: str = "da") -> bytes:
-    """An A4 walk list for one route (one pair, one day), as PDF bytes."""
+    """An A4 walk list for one route (one pair, one day), as PDF bytes.
+
+    Every page carries the pair, the day and the area in its header and "Side n af m" in
+    its footer; page 1 has a small overview map of the route (path and numbered stops,
+    numbers left out where they would overlap). Each entrance takes one line (number, time,
+    address, task, fields for the time of the visit and initials) and each dwelling one
+    line of outcome boxes, so a page holds 10 or more single-dwelling doors. Distances in
+    Danish decimals. No reason for the visit and no health word (``HEALTH_WORDS``).
+    """
     from fpdf import FPDF
 
     da = lang == "da"
-    pdf = FPDF(orientation="P", unit="mm", format="A4")
+    title = route_title(route, lang)
+    head_text = _latin1(("Gåliste - " if da else "Walk list - ") + title + (f" - {area}" if area else ""))
+
+    class _Pdf(FPDF):
+        def header(self) -> None:
+            self.set_font("Helvetica", "B", 10)
+            self.cell(0, 6, head_text, new_x="LMARGIN", new_y="NEXT")
+            self.set_draw_color(120, 120, 120)
+            self.line(self.l_margin, self.get_y(), self.w - self.r_margin, self.get_y())
+            self.set_draw_color(0, 0, 0)
+            self.ln(2)
+
+        def footer(self) -> None:
+            self.set_y(-12)
+            self.set_font("Helvetica", "", 8)
+            page = (f"Side {self.page_no()} af {{nb}}" if da else f"Page {self.page_no()} of {{nb}}")
+            self.cell(0, 5, _latin1(f"{page}    ({route['route_id']})"), align="C")
+
+    pdf = _Pdf(orientation="P", unit="mm", format="A4")
+    pdf.alias_nb_pages()
     pdf.set_auto_page_break(auto=True, margin=15)
-    pdf.set_title(_latin1(f"Gåliste {route['route_id']}" if da else f"Walk list {route['route_id']}"))
+    pdf.set_title(_latin1(("Gåliste " if da else "Walk list ") + title))
     pdf.add_page()
-    pdf.set_font("Helvetica", "B", 20)
-    head = (f"Gåliste - hold {route['team']}, {day_text(route['day'], 'da')}" if da
-            else f"Walk list - team {route['team']}, {day_text(route['day'], 'en')}")
-    pdf.multi_cell(0, 10, _latin1(head), new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", "", 13)
-    km = route["walk_m"] / 1000
-    sub = (f"{area}  |  Rute {route['route_id']}  |  Start {_hhmm(route['start'])}, slut {_hhmm(route['end'])}"
-           f"  |  {len(route['stops'])} opgange, {km:.1f} km gang" if da else
-           f"{area}  |  Route {route['route_id']}  |  Start {_hhmm(route['start'])}, end {_hhmm(route['end'])}"
-           f"  |  {len(route['stops'])} entrances, {km:.1f} km walking")
-    pdf.multi_cell(0, 7, _latin1(sub), new_x="LMARGIN", new_y="NEXT")
+    width = pdf.w - pdf.l_margin - pdf.r_margin
+    map_w, map_h = 62.0, 48.0
+    top = pdf.get_y()
+    text_w = width - map_w - 4
+    pdf.set_font("Helvetica", "B", 16)
+    pdf.multi_cell(text_w, 8, _latin1(("Gåliste - " if da else "Walk list - ") + title),
+                   new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", "", 11)
+    facts = ([area] if area else []) + [
+        (f"Start kl. {_hhmm(route['start'])}, slut kl. {_hhmm(route['end'])}" if da
+         else f"Start {_hhmm(route['start'])}, end {_hhmm(route['end'])}"),
+        (f"{len(route['stops'])} opgange, {_km(route['walk_m'], lang)} gang" if da
+         else f"{len(route['stops'])} entrances, {_km(route['walk_m'], lang)} walking")]
     if route.get("members"):
-        pdf.multi_cell(0, 7, _latin1(("Hold: " if da else "Pair: ") + ", ".join(route["members"])),
-                       new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", "I", 11)
-    pdf.multi_cell(0, 6, _latin1(
-        "Sæt kryds ved udfaldet for hver bolig. Skriv ikke andet på papiret; noter føres i Opspor."
-        if da else "Tick the outcome for each dwelling. Write nothing else on paper; notes go into Opspor."),
-        new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(2)
+        facts.append(("Par: " if da else "Pair: ") + ", ".join(route["members"]))
+    for line in facts:
+        pdf.multi_cell(text_w, 6, _latin1(line), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", "I", 9)
+    pdf.multi_cell(text_w, 5, _latin1(
+        "Sæt kryds ved udfaldet for hver bolig, og skriv tidspunkt og initialer ved opgangen. "
+        "Skriv ikke andet på papiret; noter føres i Opspor." if da else
+        "Tick the outcome for each dwelling and write the time and your initials at the entrance. "
+        "Write nothing else on paper; notes go into Opspor."), new_x="LMARGIN", new_y="NEXT")
+    _overview_map(pdf, route, pdf.l_margin + width - map_w, top, map_w, map_h, lang)
+    pdf.set_y(max(pdf.get_y(), top + map_h) + 3)
+
     names = [o.name(lang) for o in OUTCOMES]
     tasks = TASK_NAMES.get(lang, TASK_NAMES["da"])
+    label_w = 30.0
+    col_w = (width - label_w) / 4
+    line_h = 4.6
     for s in route["stops"]:
-        labels = s.get("unit_labels") or s.get("units") or []
-        rows = labels or [("hele opgangen" if da else "whole entrance")]
-        need = 14 + 16 * len(rows)
-        if pdf.get_y() + min(need, 60) > pdf.h - 15:
+        labels = [("Bolig " if da else "Dwelling ") + str(v) for v in (s.get("unit_labels") or s.get("units") or [])]
+        rows = labels or [("Hele opgangen" if da else "Whole entrance")]
+        task = tasks.get(s["task"], s["task"])
+        letters = (("Brev til: " if da else "Letter to: ") + ", ".join(s["letter_units"])
+                   if s.get("letter_units") else "")
+        block = 6.5 + (4.5 if letters else 0) + len(rows) * (2 * line_h + 1) + 1.5
+        if pdf.get_y() + min(block, 60) > pdf.h - pdf.b_margin:  # an entrance stays on one page
             pdf.add_page()
-        pdf.set_font("Helvetica", "B", 15)
-        pdf.multi_cell(0, 8, _latin1(f"{s['seq']}.  kl. {_hhmm(s['arrive'])}   {s['address']}"),
+        y0 = pdf.get_y()
+        right_w = 62.0
+        pdf.set_font("Helvetica", "B", 11)
+        pdf.multi_cell(width - right_w, 6.5, _latin1(f"{s['seq']}.  kl. {_hhmm(s['arrive'])}   {s['address']}"),
                        new_x="LMARGIN", new_y="NEXT")
-        pdf.set_font("Helvetica", "", 13)
-        extra = ""
-        if s.get("letter_units"):
-            extra = (" - brev til: " if da else " - letter to: ") + ", ".join(
-                s["letter_units"])
-        pdf.multi_cell(0, 7, _latin1(f"{tasks.get(s['task'], s['task'])}{extra}"),
-                       new_x="LMARGIN", new_y="NEXT")
+        after_addr = pdf.get_y()
+        pdf.set_font("Helvetica", "", 9)
+        pdf.set_xy(pdf.l_margin + width - right_w, y0)
+        fields = "Kl. ______  Init. ______" if da else "Time ______  Init. ______"
+        pdf.cell(right_w, 6.5, _latin1(f"{task}   {fields}"), align="R")
+        pdf.set_xy(pdf.l_margin, after_addr)
+        if letters:
+            pdf.set_font("Helvetica", "I", 9)
+            pdf.multi_cell(width, 4.5, _latin1(letters), new_x="LMARGIN", new_y="NEXT")
         for lab in rows:
-            if pdf.get_y() + 16 > pdf.h - 15:
+            if pdf.get_y() + 2 * line_h + 1 > pdf.h - pdf.b_margin:
                 pdf.add_page()
-            pdf.set_font("Helvetica", "B", 13)
-            pdf.cell(0, 7, _latin1(("Bolig: " if da else "Dwelling: ") + str(lab)),
-                     new_x="LMARGIN", new_y="NEXT")
-            pdf.set_font("Helvetica", "", 11)
-            x0 = pdf.l_margin
-            col_w = (pdf.w - pdf.l_margin - pdf.r_margin) / 4
+            y = pdf.get_y()
+            size = 9.0
+            pdf.set_font("Helvetica", "B", size)
+            while pdf.get_string_width(_latin1(lab)) > label_w - 2 and size > 6:
+                size -= 0.5
+                pdf.set_font("Helvetica", "B", size)
+            pdf.set_xy(pdf.l_margin, y)
+            pdf.cell(label_w - 1, line_h, _latin1(lab))
             for k, name in enumerate(names):
-                if k == 4:
-                    pdf.ln(6)
-                x = x0 + (k % 4) * col_w
-                y = pdf.get_y()
-                pdf.rect(x, y + 1, 4, 4)
-                pdf.set_xy(x + 5.5, y)
-                pdf.cell(col_w - 6, 6, _latin1(name))
-            pdf.ln(8)
-        pdf.set_draw_color(160, 160, 160)
+                x = pdf.l_margin + label_w + (k % 4) * col_w
+                yy = y + (k // 4) * line_h
+                pdf.rect(x, yy + 0.8, 3.2, 3.2)
+                size = 8.0
+                pdf.set_font("Helvetica", "", size)
+                while pdf.get_string_width(_latin1(name)) > col_w - 5.5 and size > 5.5:
+                    size -= 0.5
+                    pdf.set_font("Helvetica", "", size)
+                pdf.set_xy(x + 4.3, yy)
+                pdf.cell(col_w - 5, line_h, _latin1(name))
+            pdf.set_xy(pdf.l_margin, y + 2 * line_h + 1)
+        pdf.set_draw_color(170, 170, 170)
         pdf.line(pdf.l_margin, pdf.get_y(), pdf.w - pdf.r_margin, pdf.get_y())
         pdf.set_draw_color(0, 0, 0)
-        pdf.ln(2)
+        pdf.ln(1.5)
     return bytes(pdf.output())
+
+
+def _overview_map(pdf, route: dict, x0: float, y0: float, w: float, h: float, lang: str) -> None:  # noqa: ANN001
+    """The route drawn into the box (x0, y0, w, h): the path, the stops as dots, and stop
+    numbers wherever one fits without touching another (first and last always)."""
+    pdf.set_draw_color(150, 150, 150)
+    pdf.rect(x0, y0, w, h)
+    raw = [(p[0], p[1]) for p in route.get("path") or []]
+    stops = [(s["seq"], s["lon"], s["lat"]) for s in route["stops"] if "lon" in s]
+    if not raw and not stops:
+        return
+    lats = [p[1] for p in raw] + [lat for _, _, lat in stops]
+    k = math.cos(math.radians(sum(lats) / len(lats)))  # lon scaled so the map is not stretched
+    path = [(lon * k, lat) for lon, lat in raw] or [(lon * k, lat) for _, lon, lat in stops]
+    pts = path + [(lon * k, lat) for _, lon, lat in stops]
+    minx, maxx = min(p[0] for p in pts), max(p[0] for p in pts)
+    miny, maxy = min(p[1] for p in pts), max(p[1] for p in pts)
+    pad = 4.0
+    scale = min((w - 2 * pad) / max(maxx - minx, 1e-9), (h - 2 * pad) / max(maxy - miny, 1e-9))
+
+    def to_pdf(px: float, py: float) -> tuple[float, float]:
+        cx = x0 + w / 2 + (px - (minx + maxx) / 2) * scale
+        cy = y0 + h / 2 - (py - (miny + maxy) / 2) * scale
+        return cx, cy
+
+    pdf.set_draw_color(40, 90, 160)
+    pdf.set_line_width(0.5)
+    for a, b in zip(path, path[1:], strict=False):
+        pdf.line(*to_pdf(*a), *to_pdf(*b))
+    pdf.set_line_width(0.2)
+    pdf.set_draw_color(0, 0, 0)
+    pdf.set_fill_color(0, 0, 0)
+    placed: list[tuple[float, float]] = []
+    pdf.set_font("Helvetica", "B", 6.5)
+    last = len(stops) - 1
+    for i, (seq, lon, lat) in enumerate(stops):
+        cx, cy = to_pdf(lon * k, lat)
+        pdf.ellipse(cx - 0.7, cy - 0.7, 1.4, 1.4, style="F")
+        if i in (0, last) or all((cx - px) ** 2 + (cy - py) ** 2 > 4.0 ** 2 for px, py in placed):
+            pdf.set_xy(cx + 0.8, cy - 3.2)
+            pdf.cell(6, 3, str(seq))
+            placed.append((cx, cy))
+    pdf.set_font("Helvetica", "", 6.5)
+    pdf.set_xy(x0 + 1, y0 + h - 4)
+    pdf.cell(w - 2, 3.5, _latin1("Oversigt over ruten" if lang == "da" else "Route overview"))
 
 
 def pdf_text(data: bytes) -> str:

@@ -127,3 +127,43 @@ def test_write_plan_files_writes_pdf_and_gpx_per_route_and_one_gpkg(planned, tmp
     assert sum(p.suffix == ".gpx" for p in files) == n
     assert sum(p.suffix == ".gpkg" for p in files) == 1
     assert all(p.stat().st_size > 0 for p in files)
+
+
+def _synthetic_route(n: int) -> dict:
+    """A route of ``n`` single-dwelling stops along a street in Nordby."""
+    stops = [{"seq": i + 1, "arrive": f"2026-11-02T{9 + i // 12:02d}:{(i * 5) % 60:02d}:00+01:00",
+              "address": f"Nordby Hovedgade {i + 1}, 8305 Samsø", "task": "visit", "units": [],
+              "unit_labels": [], "letter_units": [], "lon": 10.55 + i * 0.0004, "lat": 55.96 + (i % 5) * 0.0002,
+              "entrance_id": f"e{i}", "walk_m": 60} for i in range(n)]
+    return {"route_id": "abc123-t1-d20261102", "team": 1, "day": "2026-11-02",
+            "start": "2026-11-02T09:00:00+01:00", "end": "2026-11-02T15:00:00+01:00", "walk_m": 4_630,
+            "stops": stops, "members": ["anne", "bo"], "path": [[s["lon"], s["lat"]] for s in stops]}
+
+
+def test_walk_list_pdf__pages_numbered_header_on_every_page_ten_doors_a_page():
+    import re
+
+    route = _synthetic_route(40)
+    data = walk_list_pdf(route, area="Nordby centrum")
+    n_pages = len(re.findall(rb"/Type /Page\b(?!s)", data))
+    assert 2 <= n_pages <= 4  # 40 doors: at least 10 a page, the first page has the map too
+    text = pdf_text(data)
+    # the pair and the day in every page's header (and once more in page 1's title)
+    assert text.count("Gåliste - Hold 1, mandag 2. november 2026 - Nordby centrum") == n_pages
+    # "Side 1 af 4": fpdf writes the page total as its own piece of text
+    numbers = [(int(a), int(b)) for a, b in re.findall(r"Side (\d+) af \n?(\d+)", text)]
+    assert numbers == [(i, n_pages) for i in range(1, n_pages + 1)]
+    assert text.count("Kl. ______  Init. ______") == 40  # time and initials at every door
+    assert "4,6 km" in text and "4.6 km" not in text  # Danish decimals
+    for s in route["stops"]:
+        assert s["address"] in text
+    assert "Oversigt over ruten" in text
+    assert "abc123" not in text.split("Side 1")[0]  # the title is words, not the route id
+
+
+def test_walk_list_pdf__the_overview_map_numbers_first_and_last_and_never_piles_labels():
+    route = _synthetic_route(30)
+    text = pdf_text(walk_list_pdf(route))
+    labels = [s for s in text.splitlines() if s.strip().isdigit()]  # the map's stop numbers
+    assert "1" in labels and "30" in labels
+    assert 2 <= len(labels) < 30  # stops closer than 4 mm on the map share one label

@@ -21,13 +21,12 @@ import pandas as pd
 from branca.element import MacroElement, Template
 from folium.plugins import Draw, FastMarkerCluster
 
+from geo.basemap import BASEMAP_ATTRIBUTION
 from geo.crs import DENMARK_BOUNDS_LONLAT, require_crs, to_display_crs, xy_to_lonlat
 
-DATA_ATTRIBUTION = (
-    "Adresser og stier: © OpenStreetMap-bidragydere (ODbL 1.0) · "
-    "Kommune- og sognegrænser: indeholder data fra Styrelsen for Dataforsyning og "
-    "Infrastruktur, DAGI 1:500.000, 2014 (CC BY 4.0)"
-)
+DATA_ATTRIBUTION = BASEMAP_ATTRIBUTION
+"""One line (issue 15): roads and addresses © OSM contributors (ODbL 1.0), boundaries and parishes
+from SDFI's DAGI 1:500.000 (CC BY 4.0); the full credits are in data/README.md."""
 
 
 @dataclass(frozen=True)
@@ -59,6 +58,8 @@ _CSS = """
   border: 2px solid #fff; box-shadow: 0 0 0 1px #333; }
 .leaflet-container { background: #eef2f4; }
 .leaflet-control-layers label { font-size: 14px; }
+.opspor-sig.opspor-key { width: 18px; height: 18px; font: bold 11px/18px sans-serif; border-width: 1px;
+  vertical-align: middle; margin: 0 2px; }
 </style>
 {% endmacro %}
 {% macro script(this, kwargs) %}
@@ -155,7 +156,10 @@ def build_map(
         data = [[round(float(a), 6), round(float(o), 6), escape_html(style.symbol),
                  escape_html(style.colour), t]
                 for a, o, t in zip(lat, lon, tip, strict=True)]
-        name = f"{escape_html(style.symbol)} · {escape_html(style.label)} ({len(sub)})"
+        # the layer control is the legend: a swatch as drawn (colour and letter) and the words
+        name = (f'<span class="opspor-sig opspor-key" style="background:{escape_html(style.colour)}" '
+                f'aria-hidden="true">{escape_html(style.symbol)}</span> '
+                f"{escape_html(style.symbol)} · {escape_html(style.label)} ({len(sub)})")
         FastMarkerCluster(data, callback=_MARKER_JS, name=name, overlay=True, control=True,
                           show=True, options={"maxClusterRadius": 40}).add_to(m)
     _StyleAndAttribution(attribution).add_to(m)

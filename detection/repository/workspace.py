@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
+import threading
 import uuid
+from collections import OrderedDict
+from collections.abc import Callable
 
 import geopandas as gpd
 import numpy as np
@@ -20,6 +24,7 @@ from detection.repository.accounts import retire_demo_accounts
 from detection.repository.base import RepositoryBase, frame_rows, insert_many, operation
 from detection.store import engine as store_engine
 from detection.store import schema as t
+from geo.basemap import BaseLayers, TileService, build_base_layers
 from geo.crs import WORK_CRS
 from geo.geocode import AddressIndex
 from geo.network import WalkingNetwork
@@ -276,3 +281,66 @@ class WorkspaceOps(RepositoryBase):
         units = pd.read_sql(select(t.units.c.unit_id, t.units.c.entrance_id, t.units.c.floor, t.units.c.door), conn)
         wkb = conn.execute(select(t.workspace.c.boundary_wkb)).scalar()
         return AddressIndex(ent, units, shapely.from_wkb(wkb) if wkb else None)
+
+    @operation("areas.read")
+    def base_map_layers(self) -> BaseLayers:
+        """The offline base map of this workspace version (:func:`geo.basemap.build_base_layers`).
+
+        Roads from the walking network, land from the boundary, built-up areas from the
+        buildings (else the entrances) as 50 m cells, place names from the first area layer and
+        street names. Nothing in it names an address or a person, so every role may read it.
+        Built once per workspace version and process (≈ 0.5 s for Samsø), then shared. With
+        ``OPSPOR_TILE_URL`` set (docs/deploy.md) a web tile service is drawn above it.
+        """
+        with store_engine.read_tx(self.engine) as conn:
+            dv = conn.execute(select(t.workspace.c.data_version)).scalar()
+            n_e = conn.execute(select(func.count()).select_from(t.entrances)).scalar_one()
+        key = ("base_map", self.engine.url.render_as_string(hide_password=True), dv, n_e)
+
+        def load() -> BaseLayers:
+            e = t.network_edges
+            with store_engine.read_tx(self.engine) as conn:
+                edges = pd.read_sql(select(e.c.highway, e.c.geometry_wkb).where(e.c.geometry_wkb.is_not(None)), conn)
+                bld = pd.read_sql(select(t.buildings.c.x, t.buildings.c.y).where(t.buildings.c.x.is_not(None)), conn)
+                ent = pd.read_sql(select(t.entrances.c.street, t.entrances.c.x, t.entrances.c.y), conn)
+                first = conn.execute(select(t.area_layers.c.layer).where(t.area_layers.c.layer.not_like("grid%"))
+                                     .order_by(t.area_layers.c.layer)).scalar()
+            lines = gpd.GeoDataFrame({"highway": edges["highway"]},
+                                     geometry=shapely.from_wkb(edges["geometry_wkb"].to_numpy()), crs=WORK_CRS)
+            areas = self.areas(first) if first else None
+            return build_base_layers(boundary=self.boundary(), edges=lines, points=bld if len(bld) else ent,
+                                     areas=areas, streets=ent)
+
+        return _base_map_cached(key, load).with_tiles(tile_service_from_env())
+
+
+_BASE_MAP_LOCK = threading.Lock()
+_BASE_MAP_CACHE: OrderedDict[tuple, BaseLayers] = OrderedDict()
+_BASE_MAP_MAX = 8
+
+
+def _base_map_cached(key: tuple, make: Callable[[], BaseLayers]) -> BaseLayers:
+    with _BASE_MAP_LOCK:
+        if key in _BASE_MAP_CACHE:
+            _BASE_MAP_CACHE.move_to_end(key)
+            return _BASE_MAP_CACHE[key]
+    value = make()
+    with _BASE_MAP_LOCK:
+        _BASE_MAP_CACHE[key] = value
+        while len(_BASE_MAP_CACHE) > _BASE_MAP_MAX:
+            _BASE_MAP_CACHE.popitem(last=False)
+    return value
+
+
+TILE_URL_ENV = "OPSPOR_TILE_URL"
+TILE_ATTRIBUTION_ENV = "OPSPOR_TILE_ATTRIBUTION"
+
+
+def tile_service_from_env() -> TileService | None:
+    """The web tile service configured in ``OPSPOR_TILE_URL`` (and ``OPSPOR_TILE_ATTRIBUTION``),
+    or ``None`` (the default: the offline base map only). A malformed URL raises ``ValueError``."""
+    url = (os.environ.get(TILE_URL_ENV) or "").strip()
+    if not url:
+        return None
+    attribution = (os.environ.get(TILE_ATTRIBUTION_ENV) or "").strip() or "© SDFI/GeoDanmark"
+    return TileService(url=url, attribution=attribution)

@@ -28,6 +28,8 @@ PAGES = {
     "priorities": ("ui/pages/priorities.py", "page_priorities", "prioritering", ":material/leaderboard:"),
     "focus_areas": ("ui/pages/focus_areas.py", "page_focus_areas", "fokusomraader", ":material/target:"),
     "routes": ("ui/pages/routes.py", "page_routes", "ruter", ":material/route:"),
+    "progress": ("ui/pages/progress.py", "page_progress", "fremdrift", ":material/insights:"),
+    "address": ("ui/pages/address.py", "page_address", "adressesoegning", ":material/search:"),
     "partners": ("ui/pages/partners.py", "page_partners", "samarbejdspartnere", ":material/handshake:"),
     "coverage": ("ui/pages/coverage.py", "page_coverage", "daekning", ":material/layers:"),
     "users": ("ui/pages/users.py", "page_users", "brugere", ":material/group:"),

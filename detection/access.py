@@ -72,6 +72,8 @@ ACCESS: dict[str, frozenset[str]] = {
     "partners.read": frozenset({"planner", "team_lead"}),
     "partners.write": frozenset({"planner"}),
     "coverage.read": frozenset({"planner", "team_lead", "analyst"}),
+    # issue 15: one address's history (audited per address shown)
+    "address.search": frozenset({"planner", "team_lead"}),
 }
 
 #: roles that may see addresses; everyone else gets small-count-suppressed aggregates.
@@ -100,6 +102,8 @@ PAGES: dict[str, str] = {
     "priorities": "priorities.read",
     "focus_areas": "focus.read",
     "routes": "routes.plan",
+    "progress": "routes.read",
+    "address": "address.search",
     "partners": "partners.read",
     "coverage": "coverage.read",
     "users": "users.manage",

@@ -28,6 +28,29 @@ def now_utc() -> datetime:
     return datetime.now(UTC)
 
 
+def to_utc(when: datetime) -> datetime:
+    """``when`` as an aware UTC time, as the store keeps it; a time without a zone is
+    Copenhagen time (what a person in the field writes).
+
+    SQLite keeps no zone: a Copenhagen time stored as it is comes back as if it were UTC,
+    an hour or two late (23:54 on 30 November read as 00:54 on 1 December).
+
+    >>> to_utc(datetime(2026, 11, 30, 23, 54)).isoformat()
+    '2026-11-30T22:54:00+00:00'
+    """
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=COPENHAGEN)
+    return when.astimezone(UTC)
+
+
+def from_store(value: datetime) -> datetime:
+    """A time read from the store as Copenhagen time (aware); a time without a zone is UTC
+    (SQLite's)."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(COPENHAGEN)
+
+
 def local_midnight_utc(day: date) -> datetime:
     """Midnight at the start of ``day`` in Copenhagen, as a UTC time."""
     return datetime(day.year, day.month, day.day, tzinfo=COPENHAGEN).astimezone(UTC)

@@ -257,3 +257,45 @@ def write_csv(df: pd.DataFrame, path: str | Path) -> Path:
     with open_private(path, encoding="utf-8-sig") as f:
         out.to_csv(f, sep=";", index=False)
     return path
+
+
+def danish_number(value: float, *, decimals: int = 1) -> str:
+    """A number as Danish readers and Danish Excel read it: ``.`` between thousands, a
+    decimal comma, rounded to ``decimals`` (a whole number without decimals).
+
+    >>> danish_number(1816), danish_number(55.54), danish_number(4.0, decimals=2), danish_number(-1234.5)
+    ('1.816', '55,5', '4', '-1.234,5')
+    """
+    if float(value).is_integer():
+        return f"{int(value):,}".replace(",", ".")
+    text = f"{float(value):,.{decimals}f}".rstrip("0").rstrip(".")
+    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+
+def danish_excel_csv(df: pd.DataFrame, *, decimals: int = 1, yes: str = "Ja", no: str = "Nej") -> bytes:
+    """``df`` as a CSV for people who open it in Danish Excel: UTF-8 with BOM, ``;``,
+    decimal comma and no thousands separator in numbers (Excel reads ``1234,5`` as a
+    number), rounded to ``decimals``, ``Ja``/``Nej`` for booleans, empty cells for missing
+    values, formulas neutralised. The headers are the frame's (give it Danish ones).
+
+    Machine-readable exports (the CLI's, conventions.md) keep :func:`write_csv`.
+
+    >>> danish_excel_csv(pd.DataFrame({"Rate": [55.54, None], "Aktiv": [True, False]})).decode("utf-8-sig")
+    'Rate;Aktiv\\r\\n55,5;Ja\\r\\n;Nej\\r\\n'
+    """
+    out = pd.DataFrame(index=df.index)
+    for c in df.columns:
+        col = df[c]
+        if pd.api.types.is_bool_dtype(col):
+            out[c] = [yes if v else no for v in col]
+        elif pd.api.types.is_integer_dtype(col):
+            out[c] = col.astype(str)
+        elif pd.api.types.is_float_dtype(col):
+            out[c] = ["" if pd.isna(v) else (str(int(round(v, decimals))) if float(round(v, decimals)).is_integer()
+                                             else f"{round(v, decimals):.{decimals}f}".rstrip("0").replace(".", ","))
+                      for v in col]
+        else:
+            out[c] = [("" if v is None or (isinstance(v, float) and pd.isna(v)) else
+                       (yes if v else no) if isinstance(v, bool) else neutralise(str(v)) if isinstance(v, str)
+                       else str(v)) for v in col]
+    return out.to_csv(sep=";", index=False, lineterminator="\r\n").encode("utf-8-sig")

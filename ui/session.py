@@ -154,6 +154,23 @@ def _password_error(exc: Exception, lg: str) -> str:
     return t(key, lg) if key else text
 
 
+#: the account rules' refusals (detection.repository.accounts) → the user's words
+_ACCOUNT_ERRORS = (("exists already", "err_user_exists"), ("must be 1–100", "err_user_name"),
+                   ("is not an e-mail", "err_email"), ("belongs to another user", "err_email_taken"),
+                   ("does not exist", "err_unknown_user"))
+
+
+def account_error(exc: Exception, lg: str) -> str | None:
+    """A refusal of the user administration (add a user, change a role, set a password) in the
+    UI's language; ``None`` when it is none of those."""
+    text = str(exc)
+    key = next((k for needle, k in _ACCOUNT_ERRORS if needle in text), None)
+    if key:
+        return t(key, lg)
+    password = _password_error(exc, lg)
+    return password if password != text else None
+
+
 def sso_configured() -> bool:
     """True when ``.streamlit/secrets.toml`` has an ``[auth]`` section (OpenID Connect)."""
     try:

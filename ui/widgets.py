@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import re
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import pandas as pd
+
 from detection import clock
-from detection.errors import CprInIdentifier, HealthWordInLabel
+from detection.access import ROLE_NAMES
+from detection.errors import CprInIdentifier, HealthWordInLabel, NotAllowed
 from detection.privacy import publication_date
-from ui.i18n import t
+from detection.tabular import danish_excel_csv, danish_number
+from ui.i18n import AUDIT_ACTIONS, AUDIT_PURPOSES, t
 
 
 @contextmanager
@@ -31,9 +36,161 @@ def publication_label(lang: str) -> str:
 
 def input_error_text(exc: Exception, lang: str) -> str:
     """What the user reads for an input error: the store guard's refusals in the UI's
-    language; other errors as their message (issue 15 translates the rest)."""
+    language, and every error whose ``code`` the app knows (:func:`error_text` adds a Danish
+    frame around the rest)."""
     if isinstance(exc, HealthWordInLabel):
         return t("err_health_word", lang).format(words=", ".join(exc.words))
     if isinstance(exc, CprInIdentifier):
         return t("err_cpr_in_identifier", lang)
-    return str(exc)
+    coded = _error_code_text(exc, lang)  # issue 15: every code the app can meet, translated
+    return coded if coded is not None else str(exc)
+
+
+# ---------------------------------------------------------------- issue 15: Danish throughout
+
+#: area layers as people say them (a stored layer the app doesn't know keeps its name)
+_LAYER_KEYS = {"parishes": "lyr_parishes", "grid100": "lyr_grid100", "grid250": "lyr_grid250",
+               "grid1km": "lyr_grid1km"}
+
+
+def layer_label(layer: str, lang: str) -> str:
+    """An area layer's name for people: "Sogne", "250 m-felter" (not ``parishes``, ``grid250``)."""
+    key = _LAYER_KEYS.get(layer)
+    return t(key, lang) if key else str(layer)
+
+
+def number_text(value: object, lang: str, *, decimals: int = 1) -> str:
+    """A number as the UI's language writes it (``1.816``, ``55,5`` in Danish); a masked count
+    (``"<5"``) or any other text as it is; nothing (``None``/NaN) as ``–``."""
+    if value is None or isinstance(value, bool):
+        return "–" if value is None else t("yes" if value else "no", lang)
+    if isinstance(value, str):
+        return value
+    try:
+        if value != value:  # NaN
+            return "–"
+        x = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return str(value)
+    if lang == "da":
+        return danish_number(x, decimals=decimals)
+    return f"{int(x):,}" if x.is_integer() else f"{round(x, decimals):,.{decimals}f}"
+
+
+def date_text(value: object, lang: str, *, with_time: bool = False) -> str:
+    """A date or a time as people read it: ``30.11.2026`` (``30.11.2026 14:05``, Copenhagen
+    time) in Danish, ISO in English; nothing as ``–``. Stored times are UTC."""
+    if value is None or (isinstance(value, float) and value != value) or value is pd.NaT:
+        return "–"
+    stamp = pd.Timestamp(value)
+    if pd.isna(stamp):
+        return "–"
+    if with_time:
+        stamp = (stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp).tz_convert(clock.COPENHAGEN)
+        return stamp.strftime("%d.%m.%Y %H:%M") if lang == "da" else stamp.strftime("%Y-%m-%d %H:%M")
+    return stamp.strftime("%d.%m.%Y") if lang == "da" else stamp.strftime("%Y-%m-%d")
+
+
+def yes_no(value: object, lang: str) -> str:
+    """``Ja``/``Nej`` (``Yes``/``No``) for a truth value."""
+    return t("yes" if bool(value) else "no", lang)
+
+
+def excel_csv(df: pd.DataFrame, lang: str) -> bytes:
+    """A table as a CSV for people opening it in (Danish) Excel: ``;``, decimal comma,
+    ``Ja/Nej``, rounded values (:func:`detection.tabular.danish_excel_csv`)."""
+    return danish_excel_csv(df, yes=t("yes", lang), no=t("no", lang))
+
+
+_QUOTED = re.compile(r"'([^']{1,80})'")
+
+
+def _error_code_text(exc: Exception, lang: str) -> str | None:
+    code = getattr(exc, "code", "")
+    if code == "focus_name":
+        return t("err_focus_name", lang)
+    if code == "focus_name_taken":
+        return t("err_name_taken", lang)
+    if code == "demo_workspace":
+        return t("err_demo_workspace", lang)
+    if code == "bad_quoting":
+        return t("imp_bad_quoting", lang).format(line=getattr(exc, "line", "?"))
+    if code == "cpr_in_source":
+        return t("imp_cpr_in_source", lang)
+    if code == "header_unknown":
+        text = str(exc)
+        if " is empty" in text:
+            return t("imp_err_empty", lang)
+        names = ", ".join(dict.fromkeys(_QUOTED.findall(text)))
+        return t("imp_err_header", lang).format(columns=names or "–")
+    if code == "bad_encoding":
+        return t("imp_err_encoding", lang)
+    if code == "conflict":
+        return t("err_conflict", lang)
+    if isinstance(exc, NotAllowed):
+        return t("err_not_allowed", lang)
+    return None
+
+
+def error_text(exc: Exception, lang: str) -> str:
+    """What the user reads for any error of Opspor: a text in the UI's language chosen by
+    the error's ``code`` (detection.errors); an error without one as a Danish sentence with
+    the technical message for support."""
+    known = input_error_text(exc, lang)
+    if known != str(exc) or lang != "da":
+        return known
+    return t("err_generic", lang).format(detail=str(exc))
+
+
+def role_text(role: str, lang: str) -> str:
+    """A role as people say it (Planlægger, Teamleder …); the pseudo-role before sign-in too."""
+    if role in ROLE_NAMES:
+        return ROLE_NAMES[role][lang]
+    return t("role_anonymous", lang) if role == "anonymous" else str(role)
+
+
+def audit_action_text(action: str, lang: str) -> str:
+    """An audit-log action code (``signals.import``) as what it means ("indlæste henvendelser")."""
+    entry = AUDIT_ACTIONS.get(action)
+    return (entry.get(lang) or entry["da"]) if entry else str(action)
+
+
+def audit_purpose_text(purpose: str, lang: str) -> str:
+    """An audit-log purpose (written in English by the code) in Danish; a purpose that begins
+    with a known phrase keeps its tail (a role in it said as people say it)."""
+    text = str(purpose or "")
+    if lang != "da" or not text:
+        return text
+    if text in AUDIT_PURPOSES:
+        return AUDIT_PURPOSES[text]
+    for phrase, danish in sorted(AUDIT_PURPOSES.items(), key=lambda kv: -len(kv[0])):
+        if text.startswith(phrase):
+            tail = text[len(phrase):]
+            word = tail.strip()
+            if word in ROLE_NAMES:
+                tail = " " + ROLE_NAMES[word]["da"].lower()
+            for english, words in AUDIT_PURPOSES.items():  # a known English tail ("5 failed sign-ins")
+                if english.startswith(" ") and tail.endswith(english):
+                    tail = tail[: -len(english)] + words
+            return danish + tail
+    return text
+
+
+def cell_labels(places: pd.DataFrame, layer: str, lang: str) -> dict[str, str]:
+    """Grid cells by their place ("250 m-felt nær Langgade, Tranebjerg"), not their DDKN id;
+    ``places`` as :meth:`Repository.cell_places` gives them. A cell with no entrance is named
+    by its centre in kilometres; a repeated name gets a number."""
+    size = {"grid100": "100 m", "grid250": "250 m", "grid1km": "1 km"}.get(layer, "")
+    out: dict[str, str] = {}
+    seen: dict[str, int] = {}
+    for cell, street, city, x, y in zip(places["area_id"], places["street"], places["city"], places["x"],
+                                        places["y"], strict=True):
+        if street:
+            place = f"{street}, {city}" if city else str(street)
+            text = t("cell_near", lang).format(size=size, place=place)
+        else:  # by its centre in kilometres (EPSG:25832), as the DDKN name counts
+            text = t("cell_at", lang).format(size=size, n=number_text(round(y / 1000, 2), lang, decimals=2),
+                                             e=number_text(round(x / 1000, 2), lang, decimals=2))
+        seen[text] = seen.get(text, 0) + 1
+        out[str(cell)] = text if seen[text] == 1 else f"{text} ({seen[text]})"
+    return out

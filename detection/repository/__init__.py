@@ -15,6 +15,7 @@ One module per concept, each a subclass of :class:`~detection.repository.base.Re
 :mod:`.priorities`        area ranking, the planner's model, focus areas
 :mod:`.routes`            route plans, assignments, door outcomes
 :mod:`.partners`          partner registry, contacts, coverage, gaps, yield
+:mod:`.progress`          the team lead's progress overview; one address's history
 ========================  =====================================================
 """
 
@@ -29,6 +30,7 @@ from detection.errors import UnknownUser
 from detection.repository.accounts import AccountOps
 from detection.repository.base import Actor
 from detection.repository.partners import PartnerOps
+from detection.repository.progress import ProgressOps
 from detection.repository.rights import RightsOps
 from detection.repository.routes import RouteOps
 from detection.repository.signals import SignalOps
@@ -36,7 +38,7 @@ from detection.store import engine as store_engine
 from detection.store import schema as t
 
 
-class Repository(AccountOps, RightsOps, SignalOps, RouteOps, PartnerOps):
+class Repository(AccountOps, RightsOps, SignalOps, RouteOps, PartnerOps, ProgressOps):
     """Workspace store access for one acting user (see the module's table of concepts)."""
 
     @classmethod

@@ -288,7 +288,7 @@ class PriorityOps(WorkspaceOps):
         # scrubbed and checked before the uniqueness test: the stored name is what is compared
         name = check_label(scrub((name or "").strip())[0])
         if not name or len(name) > 200:
-            raise InputError("a focus area needs a name of 1–200 characters")
+            raise InputError("a focus area needs a name of 1–200 characters", code="focus_name")
         if origin not in ORIGINS:
             raise InputError(f"origin must be one of {', '.join(ORIGINS)}. Got {origin!r} instead.")
         if geometry is None and origin == "area":
@@ -300,7 +300,8 @@ class PriorityOps(WorkspaceOps):
         fid = str(uuid.uuid4())
         with store_engine.write_tx(self.engine) as conn:
             if conn.execute(select(t.focus_areas.c.focus_id).where(t.focus_areas.c.name == name)).first():
-                raise InputError(f"a focus area named {name!r} exists already; choose another name")
+                raise InputError(f"a focus area named {name!r} exists already; choose another name",
+                                 code="focus_name_taken")
             conn.execute(insert(t.focus_areas).values(
                 focus_id=fid, name=name, origin=origin, source_ref=str(source_ref or "")[:200],
                 geometry_wkb=shapely.to_wkb(geometry), stats=json.dumps(stats, ensure_ascii=False),

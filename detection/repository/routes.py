@@ -608,14 +608,63 @@ class RouteOps(PriorityOps):
             self._require_on_team(conn, entrance_id)
             conn.execute(insert(t.outcomes).values(
                 outcome_id=oid, entrance_id=entrance_id, unit_id=unit_id, outcome=code,
-                visited_at=visited_at, recorded_by=self.actor.name, recorded_at=clock.now_utc(), note=note))
+                visited_at=clock.to_utc(visited_at), recorded_by=self.actor.name, recorded_at=clock.now_utc(),
+                note=note))
             self._audit(conn, "outcomes.write", f"{entrance_id}: {code}", "record door outcome",
                         [entrance_id])
         return oid
 
+    def _correctable_outcome(self, conn: Connection, outcome_id: str):  # noqa: ANN202
+        """The stored outcome ``outcome_id`` if the acting user may undo or correct it: a field
+        worker only their own, recorded today (Copenhagen), at an entrance still theirs; a team
+        lead any."""
+        o = t.outcomes
+        row = conn.execute(select(o).where(o.c.outcome_id == str(outcome_id))).mappings().first()
+        if row is None:
+            raise InputError(f"outcome {outcome_id!r} does not exist")
+        if self.actor.role == "field_worker":
+            if row["recorded_by"] != self.actor.name:
+                raise NotAllowed(f"user {self.actor.name!r} may only change outcomes they recorded")
+            if clock.from_store(row["recorded_at"]).date() != clock.today():
+                raise NotAllowed(f"outcome {outcome_id!r} was recorded before today: ask a team lead to correct it")
+            self._require_on_team(conn, row["entrance_id"])
+        return row
+
+    @operation("outcomes.write")
+    def undo_outcome(self, outcome_id: str) -> None:
+        """Take back an outcome recorded by mistake (deleted; the audit log keeps that it was).
+
+        A field worker may undo only their own outcomes of today; a team lead any.
+        """
+        with store_engine.write_tx(self.engine) as conn:
+            row = self._correctable_outcome(conn, outcome_id)
+            conn.execute(delete(t.outcomes).where(t.outcomes.c.outcome_id == row["outcome_id"]))
+            self._audit(conn, "outcomes.write", f"{row['entrance_id']}: undo {row['outcome']}",
+                        "undo door outcome", [row["entrance_id"]])
+
+    @operation("outcomes.write")
+    def edit_outcome(self, outcome_id: str, outcome: str, *, note: str | None = None) -> None:
+        """Correct what an outcome says (and its note, when given); the visit time stays.
+
+        A field worker may correct only their own outcomes of today; a team lead any. The
+        note passes the store's guard like any other (CPR numbers scrubbed).
+        """
+        code = parse_outcome(outcome)
+        if note is not None and len(note) > MAX_FIELD:
+            raise InputError("note is longer than 2,000 characters")
+        with store_engine.write_tx(self.engine) as conn:
+            row = self._correctable_outcome(conn, outcome_id)
+            values = {"outcome": code} if note is None else {"outcome": code, "note": note}
+            conn.execute(update(t.outcomes).where(t.outcomes.c.outcome_id == row["outcome_id"]).values(**values))
+            self._audit(conn, "outcomes.write", f"{row['entrance_id']}: {row['outcome']} → {code}",
+                        "correct door outcome", [row["entrance_id"]])
+
     @operation("outcomes.read")
     def outcomes(self, entrance_id: str | None = None) -> pd.DataFrame:
-        """Outcomes (all for a team lead; a field worker only at their own entrances)."""
+        """Outcomes (all for a team lead; a field worker only at their own entrances).
+
+        ``visited_at`` and ``recorded_at`` are Copenhagen times (aware), on every backend.
+        """
         q = select(t.outcomes).order_by(t.outcomes.c.visited_at, t.outcomes.c.outcome_id)
         if entrance_id is not None:
             q = q.where(t.outcomes.c.entrance_id == entrance_id)
@@ -629,7 +678,10 @@ class RouteOps(PriorityOps):
                 df = df[df["entrance_id"].isin(own)]
             self._audit(conn, "outcomes.read", entrance_id or f"{len(df)} outcomes",
                         "review door outcomes", df["entrance_id"])
-        return df.reset_index(drop=True)
+        df = df.reset_index(drop=True)
+        for col in ("visited_at", "recorded_at"):  # SQLite gives naive UTC, PostgreSQL aware
+            df[col] = pd.to_datetime(df[col], utc=True).dt.tz_convert(COPENHAGEN)
+        return df
 
 
 def _check_team(conn, members: list[str]) -> None:  # noqa: ANN001

@@ -11,7 +11,7 @@ import hashlib
 import json
 import uuid
 from collections.abc import Callable, Iterable
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -38,7 +38,7 @@ from detection.store import engine as store_engine
 from detection.store import schema as t
 from detection.vocab import ASSESSMENTS
 from geo.addresses import format_address
-from geo.areas import GRID_LAYERS, ddkn_cell_ids
+from geo.areas import GRID_LAYERS, cell_polygon, ddkn_cell_ids
 from geo.geocode import QUALITIES
 
 #: assessment (vurdering) values of a signal; every signal starts as ``new``
@@ -358,6 +358,144 @@ class SignalOps(WorkspaceOps):
         with store_engine.read_tx(self.engine) as conn:
             rows = conn.execute(select(*cols, func.count().label("signals")).group_by(*cols)).all()
         return pd.DataFrame(rows, columns=[*by, "signals"])
+
+    # ------------------------------------------------------------------ assessment (issue 15)
+
+    @operation("signals.assess")
+    def assess_signals(self, signal_ids: Iterable[str], assessment: str) -> dict:
+        """Give every signal of ``signal_ids`` the same assessment, in one transaction (the
+        bulk assessment of a filtered list; one signal is a list of one).
+
+        Returns what :meth:`undo_assessment` needs to take it back: ``{"assessment", "at"
+        (UTC), "by", "before": [{"signal_id", "assessment", "assessed_by", "assessed_at"}]}``
+        (each signal as it was). Audited, one entry with every address concerned.
+        """
+        if assessment not in ASSESSMENTS or assessment == "new":
+            raise InputError(f"assessment {assessment!r} is not known; use one of: "
+                             f"{', '.join(a for a in ASSESSMENTS if a != 'new')}", code="assessment_unknown")
+        ids = sorted({str(i) for i in signal_ids})
+        if not ids:
+            raise InputError("no reports to assess; the list is empty", code="assess_empty")
+        s = t.signals
+        now = clock.now_utc()
+        with store_engine.write_tx(self.engine) as conn:
+            rows = []
+            for part in _chunks(ids):
+                rows += conn.execute(select(s.c.signal_id, s.c.assessment, s.c.assessed_by, s.c.assessed_at,
+                                            s.c.entrance_id).where(s.c.signal_id.in_(part))).all()
+            if len(rows) != len(ids):
+                missing = sorted(set(ids) - {r[0] for r in rows})
+                raise InputError(f"{len(missing)} report(s) do not exist (e.g. {missing[0]!r}); reload the list",
+                                 code="assess_missing")
+            for part in _chunks(ids):
+                conn.execute(update(s).where(s.c.signal_id.in_(part)).values(
+                    assessment=assessment, assessed_by=self.actor.name, assessed_at=now))
+            self._audit(conn, "signals.assess", f"{len(ids)} signals: {assessment}", "assess a partner report",
+                        [r[4] for r in rows])
+        return {"assessment": assessment, "at": now, "by": self.actor.name,
+                "before": [{"signal_id": r[0], "assessment": r[1], "assessed_by": r[2], "assessed_at": r[3]}
+                           for r in rows]}
+
+    @operation("signals.assess")
+    def undo_assessment(self, last: dict) -> int:
+        """Take back an assessment made by :meth:`assess_signals` (``last``: what it returned):
+        each signal still as that call left it (same assessment, by this user, at that time)
+        gets its earlier assessment back; a signal changed since is left alone. Returns how
+        many were restored. Audited."""
+        if last.get("by") != self.actor.name:
+            raise NotAllowed("only the user who made an assessment can undo it")
+        s = t.signals
+        at = last["at"]
+        before = {b["signal_id"]: b for b in last.get("before", [])}
+        window = (at - timedelta(seconds=1), at + timedelta(seconds=1))
+        with store_engine.write_tx(self.engine) as conn:
+            still: list[tuple[str, str]] = []
+            for part in _chunks(sorted(before)):
+                still += conn.execute(select(s.c.signal_id, s.c.entrance_id).where(
+                    s.c.signal_id.in_(part), s.c.assessment == last["assessment"],
+                    s.c.assessed_by == self.actor.name, s.c.assessed_at >= window[0],
+                    s.c.assessed_at <= window[1])).all()
+            for sid, _e in still:
+                b = before[sid]
+                conn.execute(update(s).where(s.c.signal_id == sid).values(
+                    assessment=b["assessment"], assessed_by=b["assessed_by"], assessed_at=b["assessed_at"]))
+            self._audit(conn, "signals.assess.undo", f"{len(still)} signals back from {last['assessment']}",
+                        "undo the last assessment", [e for _s, e in still])
+        return len(still)
+
+    # ------------------------------------------------------------------ the latest import (issue 15)
+
+    @operation("signals.read")
+    def latest_import(self) -> dict | None:
+        """The newest import batch of reports and the ids of the signals it added (so the map
+        can show new reports apart from old ones); ``None`` before the first import.
+
+        ``{"batch_id", "file_name", "created_at", "created_by", "imported", "signal_ids"}``.
+        """
+        b, s = t.import_batches, t.signals
+        with store_engine.read_tx(self.engine) as conn:
+            row = conn.execute(select(b.c.batch_id, b.c.file_name, b.c.created_at, b.c.created_by, b.c.imported)
+                               .where(b.c.kind == "signals").order_by(b.c.created_at.desc()).limit(1)).first()
+            if row is None:
+                return None
+            ids = set(conn.execute(select(s.c.signal_id).where(s.c.batch_id == row[0])).scalars())
+        return {"batch_id": row[0], "file_name": row[1], "created_at": row[2], "created_by": row[3],
+                "imported": int(row[4]), "signal_ids": ids}
+
+    # ------------------------------------------------------------------ grid cells in words (issue 15)
+    # a cell is shown by its place, never as its DDKN id (``250m_618850_59975``)
+
+    def _cell_places(self, conn: Connection, layer: str, area_ids: Iterable[str] | None,
+                     *, with_signals: bool) -> pd.DataFrame:
+        e = t.entrances
+        ent = pd.DataFrame(conn.execute(select(e.c.entrance_id, e.c.street, e.c.city, e.c.x, e.c.y)).all(),
+                           columns=["entrance_id", "street", "city", "x", "y"])
+        ent["cell"] = ddkn_cell_ids(ent["x"].to_numpy(), ent["y"].to_numpy(), size_m=GRID_LAYERS[layer]) \
+            if len(ent) else []
+        if with_signals:
+            sig = pd.DataFrame(conn.execute(select(t.signals.c.entrance_id)).all(), columns=["entrance_id"])
+            sig = sig[~sig["entrance_id"].isin(self._restricted_ids(conn))]  # as signals_to_assess
+            counts = sig.merge(ent[["entrance_id", "cell"]], on="entrance_id")["cell"].value_counts()
+            ids = sorted(counts.index)
+        else:
+            counts = pd.Series(dtype=int)
+            ids = sorted({str(a) for a in (area_ids or [])})
+        out = []
+        by_cell = {c: g for c, g in ent.groupby("cell")} if len(ent) else {}
+        for cell in ids:
+            g = by_cell.get(cell)
+            if g is not None and len(g):
+                street = g["street"].mode().iloc[0]
+                city = g.loc[g["street"] == street, "city"].mode()
+                out.append((cell, str(street), str(city.iloc[0]) if len(city) else "", int(counts.get(cell, 0))))
+            else:
+                out.append((cell, "", "", int(counts.get(cell, 0))))
+        df = pd.DataFrame(out, columns=["area_id", "street", "city", "signals"])
+        centre = [cell_polygon(c).centroid for c in df["area_id"]]
+        df["x"] = [p.x for p in centre]
+        df["y"] = [p.y for p in centre]
+        return df
+
+    @operation("areas.read")
+    def cell_places(self, layer: str, area_ids: Iterable[str]) -> pd.DataFrame:
+        """Where each grid cell of ``area_ids`` is: ``area_id, street, city`` (the most common
+        street among its entrances and that street's town; empty when none) and its centre
+        ``x, y`` (EPSG:25832). A street name is no address: every role may read this."""
+        if layer not in GRID_LAYERS:
+            raise InputError(f"{layer!r} is not a grid layer; use one of {', '.join(GRID_LAYERS)}",
+                             code="not_grid")
+        with store_engine.read_tx(self.engine) as conn:
+            return self._cell_places(conn, layer, area_ids, with_signals=False).drop(columns=["signals"])
+
+    @operation("signals.assess")
+    def report_cells(self, layer: str) -> pd.DataFrame:
+        """The grid cells of ``layer`` that hold reports, with their place (as
+        :meth:`cell_places`) and ``signals`` (how many), for the assessment filter."""
+        if layer not in GRID_LAYERS:
+            raise InputError(f"{layer!r} is not a grid layer; use one of {', '.join(GRID_LAYERS)}",
+                             code="not_grid")
+        with store_engine.read_tx(self.engine) as conn:
+            return self._cell_places(conn, layer, None, with_signals=True)
 
 
 def _raw_key(raw: str | None) -> str:

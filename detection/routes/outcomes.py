@@ -113,6 +113,25 @@ def check_outcome_rows(frame: pd.DataFrame, *, entrances: set[str], unit_entranc
     return good, rejected
 
 
+def outcomes_by_day(outcomes: pd.DataFrame) -> dict[tuple[str, date], list[str]]:
+    """``(entrance_id, Copenhagen date of the visit)`` → the outcomes recorded there that day,
+    oldest first: what a route of that day has done at each door.
+
+    ``visited_at`` may be aware (any zone) or naive; a naive time is UTC, as the store keeps
+    it. So a visit at 23:54 on 30 November (Copenhagen) counts on 30 November, not on the
+    1 December route.
+    """
+    if not len(outcomes):
+        return {}
+    when = pd.to_datetime(outcomes["visited_at"], utc=True).dt.tz_convert(COPENHAGEN)
+    out: dict[tuple[str, date], list[str]] = {}
+    order = when.argsort(kind="stable")
+    for i in order:
+        out.setdefault((str(outcomes["entrance_id"].iloc[i]), when.iloc[i].date()), []).append(
+            str(outcomes["outcome"].iloc[i]))
+    return out
+
+
 def _read_outcome_csv(path: Path) -> pd.DataFrame:
     # strictly: a broken quote refuses the file naming the line, a long cell reaches the row
     # check (field_too_long) — detection.tabular.read_csv_rows

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -358,3 +358,93 @@ def test_route_prizes_follow_the_planners_saved_model_like_the_ranking(nordby):
     planner.save_model(base.with_weight("neighbour_complaint", 0.0))
     _, prize2, n2 = measure()
     assert n2 == 30 and prize2 == pytest.approx(30 * 1.0)
+
+
+# --- issue 15: visit times keep their zone; an outcome of today can be undone or corrected ------
+
+
+def test_a_visit_at_23_54_on_30_november_counts_on_30_november__both_backends(db_url, tmp_path):
+    """Stored UTC-aware and read back as Copenhagen time, on SQLite (no zone in the column)
+    as on PostGIS: from the phone (aware or naive local time) and from an imported CSV."""
+    from detection.routes.outcomes import outcomes_by_day
+
+    admin = make_workspace(db_url, n_signals=12)
+    _add_focus_area(admin)
+    lead = admin.as_user(role_user("team_lead"))
+    plan = lead.plan_routes("Nordby centrum", teams=1, days=2, as_of=date(2026, 11, 27),
+                            from_date=date(2026, 11, 30), seconds=0.5)
+    assert [r["day"] for r in plan["routes"]] == ["2026-11-30", "2026-12-01"]
+    stops = [s for r in plan["routes"] for s in r["stops"]]
+    lead.assign_route(plan["routes"][0]["route_id"], [role_user("field_worker")])
+    lead.assign_route(plan["routes"][1]["route_id"], [role_user("field_worker")])
+    fw = admin.as_user(role_user("field_worker"))
+    late = datetime(2026, 11, 30, 23, 54, tzinfo=COPENHAGEN)
+    e1, e2, e3 = stops[0]["entrance_id"], stops[1]["entrance_id"], stops[2]["entrance_id"]
+    fw.record_outcome(e1, "not_home", visited_at=late)                      # the phone: aware
+    fw.record_outcome(e2, "not_home", visited_at=late.replace(tzinfo=None))  # naive = Copenhagen
+    f = tmp_path / "o.csv"
+    f.write_text(f"entrance_id,unit_id,outcome,visited_at,note\n{e3},,not_home,2026-11-30T23:54,\n",
+                 encoding="utf-8")
+    assert lead.import_outcomes(f, as_of=date(2026, 11, 30))["imported"] == 1
+    got = lead.outcomes()
+    assert len(got) == 3
+    for when in got["visited_at"]:
+        assert when.tzinfo is not None and when.to_pydatetime() == late
+        assert when.to_pydatetime().utcoffset().total_seconds() == 3600  # read as Copenhagen (CET)
+    by_day = outcomes_by_day(fw.outcomes())
+    for e in (e1, e2, e3):
+        assert by_day.get((e, date(2026, 11, 30))) == ["not_home"], by_day
+        assert (e, date(2026, 12, 1)) not in by_day
+    # in the store: UTC, 22:54
+    with store_engine.read_tx(admin.engine) as conn:
+        raw = conn.execute(select(t.outcomes.c.visited_at).where(t.outcomes.c.entrance_id == e1)).scalar()
+    raw = raw if raw.tzinfo is not None else raw.replace(tzinfo=UTC)
+    assert raw.astimezone(UTC) == datetime(2026, 11, 30, 22, 54, tzinfo=UTC)
+
+
+def test_undo_and_correct_an_outcome__own_and_today_only__audited__cpr_scrubbed(db_url, monkeypatch):
+    from detection import clock
+    from detection.store import schema as s
+
+    admin = make_workspace(db_url, n_signals=12)
+    _add_focus_area(admin)
+    lead = admin.as_user(role_user("team_lead"))
+    plan = lead.plan_routes("Nordby centrum", teams=1, days=1, as_of=AS_OF, seconds=0.5)
+    route = plan["routes"][0]
+    lead.assign_route(route["route_id"], [role_user("field_worker"), "u_field_worker2"])
+    fw, fw2 = admin.as_user(role_user("field_worker")), admin.as_user("u_field_worker2")
+    e1, e2 = route["stops"][0]["entrance_id"], route["stops"][1]["entrance_id"]
+    now = clock.now_local()
+    mine = fw.record_outcome(e1, "not_home", visited_at=now)
+    theirs = fw2.record_outcome(e2, "not_home", visited_at=now)
+
+    # correct: the outcome and the note; a CPR number in the note never reaches the store
+    fw.edit_outcome(mine, "letter_left", note="talte med 010190-1234 i opgangen")
+    row = fw.outcomes(e1).iloc[0]
+    assert row["outcome"] == "letter_left" and "010190" not in row["note"]
+    with pytest.raises(InputError):
+        fw.edit_outcome(mine, "no_such_outcome")
+    # a colleague's outcome, even on the same route: no
+    with pytest.raises(NotAllowed):
+        fw.undo_outcome(theirs)
+    with pytest.raises(NotAllowed):
+        fw.edit_outcome(theirs, "letter_left")
+    # an outcome recorded yesterday: no (a team lead corrects it)
+    monkeypatch.setattr(clock, "today", lambda: now.date() + timedelta(days=1))
+    with pytest.raises(NotAllowed, match="before today"):
+        fw.undo_outcome(mine)
+    monkeypatch.undo()
+    # undo: gone, and the audit log says who took it back
+    fw.undo_outcome(mine)
+    assert fw.outcomes(e1).empty
+    with pytest.raises(InputError, match="does not exist"):
+        fw.undo_outcome(mine)
+    lead.undo_outcome(theirs)  # a team lead may take back anyone's
+    assert lead.outcomes().empty
+    with store_engine.read_tx(admin.engine) as conn:
+        log = conn.execute(select(s.audit_log.c.user_name, s.audit_log.c.object).where(
+            s.audit_log.c.action == "outcomes.write")).all()
+    assert (role_user("field_worker"), f"{e1}: undo letter_left") in [tuple(x) for x in log]
+    assert (role_user("field_worker"), f"{e1}: not_home → letter_left") in [tuple(x) for x in log]
+    with pytest.raises(NotAllowed):
+        admin.as_user(role_user("analyst")).undo_outcome(theirs)

@@ -30,6 +30,7 @@ PAGE_FILE = {  # page id → the file app.py routes it to
     "my_routes": "ui/pages/my_routes.py", "import": "ui/pages/import_signals.py",
     "assess": "ui/pages/assess.py", "priorities": "ui/pages/priorities.py",
     "focus_areas": "ui/pages/focus_areas.py", "routes": "ui/pages/routes.py",
+    "progress": "ui/pages/progress.py", "address": "ui/pages/address.py",
     "partners": "ui/pages/partners.py", "coverage": "ui/pages/coverage.py",
     "users": "ui/pages/users.py", "audit": "ui/pages/audit.py", "retention": "ui/pages/retention.py",
 }

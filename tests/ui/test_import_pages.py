@@ -83,7 +83,8 @@ def test_import_page__upload_shows_every_row_accounted_for_then_reimport_is_all_
     assert m["Rækker med CPR-nummer fjernet"] == "1"
     rejected = at.dataframe[0].value
     assert len(rejected) == 12
-    assert "Adresse ikke fundet (address_not_found)" in set(rejected["Årsag"])
+    assert "Adresse ikke fundet" in set(rejected["Årsag"])  # in Danish, no reason code
+    assert all(m.startswith("Række ") for m in rejected["Besked"])
     assert {str(r) for r in rejected["Række"]} >= {"9", "20"}
     assert at.session_state["import_result"]["rejected_rows"][0]["reason"] == "date_missing"
     at = _sign_in_after_leaving_the_demo(at)
@@ -94,7 +95,7 @@ def test_import_page__upload_shows_every_row_accounted_for_then_reimport_is_all_
     assert at.session_state["workspace"]["data_version"] > version
     maps = [e for e in at.main if type(e).__name__ == "UnknownElement"]
     script = json.loads(maps[0].proto.json_args)["script"].encode("ascii", "backslashreplace").decode("unicode_escape")
-    assert "uncertain" in script and "corrected" in script
+    assert "usikker" in script and "rettet" in script
     # the same file again: nothing new
     at = _upload(at)
     m = _metrics(at)
@@ -130,20 +131,26 @@ def test_assess_page__filter_assess_and_html_shown_as_text(app):
     at.selectbox(key="as_quality").set_value("uncertain").run()
     table = at.dataframe[0].value
     assert len(table) == 1 and table["Match-kvalitet"].iloc[0] == "usikker"
+    planner = Repository.open(os.environ["OPSPOR_DB"], "planner")
+    sid = planner.signals_to_assess(match_quality="uncertain")["signal_id"].iloc[0]
+    at.selectbox(key="as_pick").set_value(sid).run()
     at.radio(key="as_value").set_value("in_target_group")
-    at.button[0].click().run()
+    next(b for b in at.button if b.label == "Gem vurdering").click().run()
     assert not at.exception
     assert any("gemt" in s.value for s in at.success)
     assert any("Ingen henvendelser" in i.value for i in at.info)  # no new uncertain report left
     at.selectbox(key="as_status").set_value("in_target_group").run()
     table = at.dataframe[0].value
     assert list(table["Vurdering"]) == ["i målgruppen"]
+    at.selectbox(key="as_pick").set_value(sid).run()
     assert any("Vurderet af planner" in c.value for c in at.caption)
     # a note with HTML: shown as text
     at.selectbox(key="as_status").set_value("new").run()
     at.selectbox(key="as_quality").set_value("__all__").run()
     at.selectbox(key="as_kind").set_value("other").run()
     at.selectbox(key="as_source").set_value("Lokalpolitiet (fiktiv)").run()
+    other = planner.signals_to_assess(kind="other", source="Lokalpolitiet (fiktiv)")["signal_id"].iloc[0]
+    at.selectbox(key="as_pick").set_value(other).run()
     notes = [m.value for m in at.markdown if "Bemærkning" in m.value]
     assert notes and "&lt;script&gt;" in notes[0] and "<script>" not in notes[0]
 
@@ -153,12 +160,13 @@ def test_assess_page__area_filter(app):
     at.switch_page(ASSESS_PAGE).run()
     at.selectbox(key="as_layer").set_value("parishes").run()
     assert not at.exception
-    areas = at.selectbox(key="as_area").options
-    assert areas
+    areas = at.selectbox(key="as_area_parishes").options
+    assert areas[0] == "Alle" and len(areas) > 1
+    assert not any(ch.isdigit() for ch in "".join(areas))  # parish names, not their codes
+    parishes = Repository.open(os.environ["OPSPOR_DB"], "planner").areas("parishes")["area_id"]
     total = 0
-    for i in range(len(areas)):
-        box = at.selectbox(key="as_area")
-        box.set_value(box.options[i]).run()  # parish ids are the options' values in the same order
+    for area_id in parishes:
+        at.selectbox(key="as_area_parishes").set_value(area_id).run()
         assert not at.exception
         total += len(at.dataframe[0].value) if at.dataframe else 0
     at.selectbox(key="as_layer").set_value("__all__").run()

@@ -89,7 +89,8 @@ def test_priorities__analyst_sees_protected_aggregates_under_the_saved_model_onl
     note = next(i.value for i in at.info if "afrundet til et multiplum af 5" in i.value)
     assert re.search(r"pr\. \d{2}\.\d{2}\.\d{4}", note), note
     table = _table(at, "Nr.")
-    assert (table["Boliger"] >= 20).all()
+    # counts in Danish form ("1.816"): read them back as numbers
+    assert all(int(str(v).replace(".", "")) >= 20 for v in table["Boliger"])
     assert all(v == "<5" or int(v) % 5 == 0 for v in table["Henvendelser"])
     # no sliders, no save: custom weights are the planner's
     assert not at.slider and not [b for b in at.button if b.key == "prio_save_model"]

@@ -92,7 +92,9 @@ def test_team_lead_plans_two_pairs_two_days_and_sees_map_timeline_and_downloads(
     # the field worker sees that route and records a whole entrance "not home"
     fw = _as(at, "feltarbejder", "ui/pages/my_routes.py")
     text = "\n".join(str(m.value) for m in fw.subheader)
-    assert first["route_id"] in text
+    # the route by its team and its day in Danish, never its internal id
+    day = ".".join(reversed(first["day"].split("-")))
+    assert f"hold {first['team']}, {day}" in text and first["route_id"] not in text
     stop = first["stops"][0]
     fw.button(key=f"nh_{first['route_id']}_1").click().run()
     assert not fw.exception, fw.exception

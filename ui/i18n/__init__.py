@@ -1,20 +1,21 @@
 """The app's words in Danish (default) and English.
 
 One table, :data:`TEXTS`, built from the core strings (:mod:`ui.i18n.core`) and one module
-per concept (signals, priorities, routes, partners); :func:`t` looks a key up in it.
+per concept (signals, priorities, routes, partners, progress); :func:`t` looks a key up in it.
 """
 
 from __future__ import annotations
 
-from ui.i18n.core import LICENCES
+from ui.i18n.core import AUDIT_ACTIONS, AUDIT_PURPOSES, LICENCES
 from ui.i18n.core import TEXTS as _CORE
 from ui.i18n.partners import TEXTS_PARTNERS
 from ui.i18n.priorities import TEXTS_PRIORITIES
+from ui.i18n.progress import TEXTS_PROGRESS
 from ui.i18n.routes import TEXTS_ROUTES
 from ui.i18n.signals import TEXTS_IMPORTS
 
 TEXTS: dict[str, dict[str, str]] = {**_CORE, **TEXTS_IMPORTS, **TEXTS_PRIORITIES, **TEXTS_ROUTES,
-                                    **TEXTS_PARTNERS}
+                                    **TEXTS_PARTNERS, **TEXTS_PROGRESS}
 
 
 def t(key: str, lang: str) -> str:
@@ -23,4 +24,4 @@ def t(key: str, lang: str) -> str:
     return entry.get(lang) or entry["da"]
 
 
-__all__ = ["LICENCES", "TEXTS", "t"]
+__all__ = ["AUDIT_ACTIONS", "AUDIT_PURPOSES", "LICENCES", "TEXTS", "t"]

@@ -10,11 +10,11 @@ TEXTS_PRIORITIES: dict[str, dict[str, str]] = {
         "da": "Områderne er rangeret efter en udjævnet rate pr. 1.000 boliger: nye, troværdige "
               "henvendelser fra flere uafhængige kilder vejer mest, og små områder trækkes mod "
               "gennemsnittet (empirisk Bayes), så én henvendelse i tre boliger ikke topper listen. "
-              "Kolonnen »Hvorfor« forklarer hver placering. Modellen er beskrevet i docs/model.md.",
+              "Kolonnen »Hvorfor« forklarer hver placering.",
         "en": "Areas are ranked by a smoothed rate per 1,000 dwellings: recent, credible reports "
               "from several independent sources weigh most, and small areas are pulled towards the "
               "average (empirical Bayes), so one report in three dwellings does not top the list. "
-              "The »Why« column explains each place. The model is described in docs/model.md.",
+              "The »Why« column explains each place.",
     },
     "prio_layer": {"da": "Områdeinddeling", "en": "Areas"},
     "layer_grid100": {"da": "Kvadratnet 100 m", "en": "Grid 100 m"},
@@ -32,6 +32,10 @@ TEXTS_PRIORITIES: dict[str, dict[str, str]] = {
                    "en": "Extra weight per additional independent source at one address"},
     "prio_save_model": {"da": "Gem modellen", "en": "Save the model"},
     "prio_reset_model": {"da": "Standardværdier", "en": "Defaults"},
+    "prio_zero_model": {"da": "Alle vægte er 0: så vejer ingen henvendelse noget, og alle områder får rate 0. "
+                               "Sæt mindst én vægt over 0, eller tryk »Standardværdier«, før du gemmer.",
+                         "en": "Every weight is 0: no report then weighs anything and every area gets rate 0. "
+                               "Set at least one weight above 0, or press »Defaults«, before saving."},
     "prio_model_saved": {"da": "Modellen er gemt og bruges nu i rangeringen for alle.",
                          "en": "The model is saved and now used in everyone's ranking."},
     "prio_masked": {
@@ -73,6 +77,11 @@ TEXTS_PRIORITIES: dict[str, dict[str, str]] = {
     "plegend_class": {"da": "Klasse", "en": "Class"},
     "plegend_range": {"da": "Rate pr. 1.000 boliger", "en": "Rate per 1,000 dwellings"},
     "plegend_colour": {"da": "Farve", "en": "Colour"},
+    "pshade_0": {"da": "lysest gul", "en": "lightest yellow"},
+    "pshade_1": {"da": "lysegrøn", "en": "light green"},
+    "pshade_2": {"da": "turkis", "en": "turquoise"},
+    "pshade_3": {"da": "mellemblå", "en": "mid blue"},
+    "pshade_4": {"da": "mørkeblå", "en": "dark blue"},
     "plegend_hotspot": {"da": "Tyk sort kant og »H« = signifikant hot spot (Gi*, FDR 5 %)",
                        "en": "Thick black outline and »H« = significant hot spot (Gi*, FDR 5%)"},
     "pclass_n": {"da": "klasse {i} af 5", "en": "class {i} of 5"},

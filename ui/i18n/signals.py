@@ -130,3 +130,86 @@ TEXTS_IMPORTS: dict[str, dict[str, str]] = {
         "en": "The source you gave holds a number shaped like a CPR number. Nothing was imported. Give the "
               "partner's name as the source, without a CPR number."},
 }
+
+# issue 15: Danish throughout, safe actions, new reports apart from old ones
+TEXTS_IMPORTS.update({
+    "imp_err_empty": {"da": "Filen er tom: der skal være en overskriftsrække og mindst én henvendelse.",
+                      "en": "The file is empty: it needs a header row and at least one report."},
+    "imp_err_header": {
+        "da": "Filens kolonneoverskrifter kan ikke bruges, og intet er gemt (overskrifter i filen, der drejer "
+              "sig om: {columns}). Hver kolonne skal have én af overskrifterne Dato, Type, Adresse, Etage, Dør, "
+              "Kilde, Bemærkning, Reference eller Troværdighed, hver højst én gang, og Dato, Type og Adresse "
+              "skal være der.",
+        "en": "The file's column headers can't be used; nothing was stored (headers concerned: {columns}). "
+              "Each column needs one of the headers Date, Kind, Address, Floor, Door, Source, Note, Reference "
+              "or Credibility, each at most once, and Date, Kind and Address must be there."},
+    "imp_err_encoding": {
+        "da": "Overskriftsrækken indeholder tegn, der ikke er gyldig tekst. Gem filen igen som CSV (UTF-8) "
+              "eller Excel, og prøv igen.",
+        "en": "The header row holds characters that are not valid text. Save the file again as CSV (UTF-8) "
+              "or Excel and try again."},
+    "imp_msg": {"da": "Række {row}: {reason}. {fix}", "en": "Row {row}: {reason}. {fix}"},
+    "imp_msg_value": {"da": "Række {row}: {reason} — feltet »{field}« har »{value}«. {fix}",
+                      "en": "Row {row}: {reason} — the field '{field}' holds '{value}'. {fix}"},
+    "imp_fix_date_missing": {"da": "Skriv datoen for henvendelsen.", "en": "Write the report's date."},
+    "imp_fix_date_invalid": {"da": "Skriv datoen som 30.11.2026, 30-11-2026 eller 2026-11-30.",
+                             "en": "Write the date as 30.11.2026, 30-11-2026 or 2026-11-30."},
+    "imp_fix_date_future": {"da": "Datoen ligger efter i dag; ret den.", "en": "The date is after today; fix it."},
+    "imp_fix_kind_unknown": {"da": "Skriv en af typerne: {kinds}.", "en": "Write one of the kinds: {kinds}."},
+    "imp_fix_address_missing": {"da": "Skriv adressen (vej, husnummer og gerne postnummer).",
+                                "en": "Write the address (street, house number and preferably postcode)."},
+    "imp_fix_address_not_found": {"da": "Tjek stavning og husnummer, eller tilføj postnummeret.",
+                                  "en": "Check the spelling and house number, or add the postcode."},
+    "imp_fix_address_ambiguous": {"da": "Tilføj husnummerets bogstav eller postnummeret.",
+                                  "en": "Add the house number's letter or the postcode."},
+    "imp_fix_outside_municipality": {"da": "Adressen hører til en anden kommune; send den videre dertil.",
+                                     "en": "The address belongs to another municipality; pass it on there."},
+    "imp_fix_field_too_long": {"da": "Gør teksten kortere.", "en": "Shorten the text."},
+    "imp_fix_bad_coordinates": {"da": "Ret koordinaterne, eller skriv adressen i stedet.",
+                                "en": "Fix the coordinates, or write the address instead."},
+    "imp_fix_bad_encoding": {"da": "Gem filen igen som CSV (UTF-8) eller Excel.",
+                             "en": "Save the file again as CSV (UTF-8) or Excel."},
+    "imp_fix_columns_mismatch": {
+        "da": "Rækken har flere celler end overskriften; sæt anførselstegn om cellen, eller fjern skilletegnet.",
+        "en": "The row has more cells than the header; quote the cell or remove the delimiter."},
+    "imp_fix_credibility_invalid": {"da": "Skriv 1, 2 eller 3 (lav, middel, høj).",
+                                    "en": "Write 1, 2 or 3 (low, medium, high)."},
+    "imp_fix_cpr_in_reference": {"da": "Brug partnerens sagsnummer som reference.",
+                                 "en": "Use the partner's case number as the reference."},
+    "imp_fix_cpr_in_source": {"da": "Skriv partnerens navn som kilde.", "en": "Write the partner's name as the source."},
+    "imp_reason_other": {"da": "Rækken kan ikke bruges", "en": "The row can't be used"},
+    "imp_fix_other": {"da": "Ret rækken, og indlæs den igen.", "en": "Fix the row and import it again."},
+    "imp_col_rows_file": {"da": "Fil", "en": "File"},
+    "imp_see_map": {"da": "Se de nye henvendelser på kortet", "en": "See the new reports on the map"},
+    # new reports apart from old ones (Kort)
+    "map_show": {"da": "Vis henvendelser", "en": "Show reports"},
+    "map_show_all": {"da": "Alle", "en": "All"},
+    "map_show_latest": {"da": "Kun fra seneste indlæsning", "en": "Only from the latest import"},
+    "map_latest_caption": {
+        "da": "Viser kun henvendelserne fra seneste indlæsning: {n} fra filen {file}, indlæst {when} af {who}.",
+        "en": "Showing only the reports of the latest import: {n} from the file {file}, imported {when} by {who}."},
+    "map_no_import": {"da": "Der er endnu ikke indlæst nogen fil med henvendelser; alle vises.",
+                      "en": "No file of reports has been imported yet; all are shown."},
+    "map_latest_tag": {"da": "ny", "en": "new"},
+    # assessment: no preselection, bulk, undo
+    "as_pick_none": {"da": "Vælg en henvendelse …", "en": "Choose a report …"},
+    "as_pick_first": {"da": "Vælg en henvendelse ovenfor for at vurdere den.", "en": "Choose a report above to assess it."},
+    "as_value_none": {"da": "Vælg vurdering …", "en": "Choose an assessment …"},
+    "as_need_value": {"da": "Vælg en vurdering først.", "en": "Choose an assessment first."},
+    "as_bulk_heading": {"da": "Vurdér alle {n} henvendelser i listen på én gang",
+                        "en": "Assess all {n} reports in the list at once"},
+    "as_bulk_confirm": {"da": "Ja, giv alle {n} henvendelser i listen denne vurdering",
+                        "en": "Yes, give all {n} reports in the list this assessment"},
+    "as_bulk_save": {"da": "Gem vurdering for alle", "en": "Save assessment for all"},
+    "as_bulk_need_confirm": {"da": "Sæt kryds for at bekræfte, at alle {n} skal have vurderingen.",
+                             "en": "Tick the box to confirm that all {n} get the assessment."},
+    "as_bulk_saved": {"da": "{n} henvendelser er vurderet.", "en": "{n} reports are assessed."},
+    "as_undo": {"da": "Fortryd seneste vurdering", "en": "Undo the last assessment"},
+    "as_undo_caption": {"da": "Seneste vurdering: {n} henvendelse(r) sat til »{value}« {when}.",
+                        "en": "Last assessment: {n} report(s) set to '{value}' {when}."},
+    "as_undone": {"da": "Vurderingen er fortrudt: {n} henvendelse(r) har fået deres tidligere vurdering igen.",
+                  "en": "The assessment is undone: {n} report(s) have their earlier assessment back."},
+    "as_nothing_to_undo": {"da": "Der er ingen vurdering at fortryde.", "en": "There is no assessment to undo."},
+    "as_cell_none": {"da": "Ingen felter med henvendelser", "en": "No cells with reports"},
+    "as_col_assessed": {"da": "Vurderet", "en": "Assessed"},
+})

@@ -97,6 +97,7 @@ def _coverage_view(db_key: str, data_version: int, user: str, layer: str, months
                                                                   if ent is not None else None),
                   kind_styles=styles if ent is not None else (), boundary_label=t("boundary", lang),
                   tiles_label=t("tiles", lang))
+    r.base_map_layers().add_to(m)
     g = to_display_crs(areas[["area_id", "name", "need", "need_class", "gap", "active_share", "lapsed_share",
                               "none_share", "dwellings", "geometry"]])
     g["label"] = [

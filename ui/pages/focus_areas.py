@@ -16,7 +16,7 @@ from detection.access import SEES_ADDRESSES, allowed
 from detection.errors import InputError
 from detection.repository import Repository
 from detection.vocab import KIND_BY_ID
-from geo.areas import read_polygon
+from geo.areas import GRID_LAYERS, read_polygon
 from geo.assets import use_local_assets
 from geo.crs import to_display_crs
 from geo.drawn import last_drawn_polygon
@@ -25,7 +25,14 @@ from geo.maps import escape_html
 from ui import session
 from ui.i18n import t
 from ui.text import md_escape
-from ui.widgets import input_error_text, publication_label
+from ui.widgets import (
+    cell_labels,
+    date_text,
+    error_text,
+    layer_label,
+    number_text,
+    publication_label,
+)
 
 repo: Repository = st.session_state["repo"]
 lg = session.lang()
@@ -56,6 +63,7 @@ def _focus_map(db_key: str, version: str, user: str, eps_m: float, min_samples: 
     minx, miny, maxx, maxy = b.total_bounds if len(b) else (10.5, 55.8, 10.7, 56.0)
     m = folium.Map(location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=11, tiles=None,
                    maxZoom=19, control_scale=True)
+    r.base_map_layers().add_to(m)
     if len(b):
         folium.GeoJson(b.__geo_interface__, name=escape_html(t("boundary", lang)),
                        style_function=lambda _f: {"color": "#1b1b1b", "weight": 2, "fill": False}).add_to(m)
@@ -89,10 +97,10 @@ def _focus_map(db_key: str, version: str, user: str, eps_m: float, min_samples: 
     m = use_local_assets(m)
     table = pd.DataFrame({
         t("pcol_cluster", lang): cands["cluster"].astype(int) if len(cands) else [],
-        t("pcol_concerned", lang): cands["concerned_entrances"].astype(str) if len(cands) else [],
-        t("pcol_signals", lang): cands["signals"].astype(str) if len(cands) else [],
-        t("pcol_dwellings", lang): cands["dwellings"].astype(int) if len(cands) else [],
-        t("pcol_score", lang): cands["score"].astype(str) if len(cands) else [],
+        t("pcol_concerned", lang): [number_text(v, lang) for v in cands["concerned_entrances"]] if len(cands) else [],
+        t("pcol_signals", lang): [number_text(v, lang) for v in cands["signals"]] if len(cands) else [],
+        t("pcol_dwellings", lang): [number_text(v, lang) for v in cands["dwellings"]] if len(cands) else [],
+        t("pcol_score", lang): [number_text(v, lang) for v in cands["score"]] if len(cands) else [],
         t("pcol_kinds", lang): [_kinds_text(d, lang) for d in cands["signals_by_kind"]] if len(cands) else [],
     })
     return m, table
@@ -150,9 +158,13 @@ if can_write:
         layers = ["parishes", "grid250", "grid100", "grid1km"]
         layers = [x for x in layers if x.startswith("grid") or x in repo.area_layer_names()] + [
             x for x in repo.area_layer_names() if x not in layers]
-        layer = st.selectbox(t("focus_pick_layer", lg), layers, key="focus_pick_layer")
+        layer = st.selectbox(t("focus_pick_layer", lg), layers, key="focus_pick_layer",
+                             format_func=lambda v: layer_label(v, lg))
         ranking = repo.priorities(layer, as_of=as_of, lang=lg)
-        labels = {a: f"{rk}. {n}" for a, rk, n in zip(ranking["area_id"], ranking["rank"], ranking["name"], strict=True)}
+        names = dict(zip(ranking["area_id"], ranking["name"], strict=True))
+        if layer in GRID_LAYERS:  # a cell by its place, not its DDKN id
+            names = cell_labels(repo.cell_places(layer, list(ranking["area_id"][:500])), layer, lg)
+        labels = {a: f"{rk}. {names.get(a, a)}" for a, rk in zip(ranking["area_id"], ranking["rank"], strict=True)}
         area_id = st.selectbox(t("focus_pick_area", lg), list(ranking["area_id"][:500]),
                                format_func=lambda a: labels.get(a, a), key="focus_pick_area")
         if area_id is not None:
@@ -170,7 +182,7 @@ if can_write:
             try:
                 geometry = _uploaded_polygon(upload)
             except (InputError, GeoInputError) as exc:
-                st.error(str(exc))
+                st.error(md_escape(error_text(exc, lg)))
     name = st.text_input(t("focus_name", lg), key="focus_name", max_chars=200)
     if st.button(t("focus_save", lg), key="focus_save", type="primary"):
         if geometry is None and origin != "area":
@@ -179,7 +191,7 @@ if can_write:
             try:
                 repo.save_focus_area(name, geometry, origin=origin, source_ref=ref, as_of=as_of)
             except InputError as exc:
-                st.error(md_escape(input_error_text(exc, lg)))
+                st.error(md_escape(error_text(exc, lg)))
             else:
                 st.session_state["focus_msg"] = t("focus_saved", lg).format(name=md_escape(name.strip()))
                 st.rerun()
@@ -191,18 +203,39 @@ else:
     st.dataframe(pd.DataFrame({
         t("pcol_name", lg): saved["name"].astype(str),
         t("pcol_origin", lg): [t(f"porigin_{o}", lg) if o in ("cluster", "area", "drawn") else o for o in saved["origin"]],
-        t("pcol_dwellings", lg): [str(s.get("dwellings", "")) for s in saved["stats"]],
-        t("pcol_entrances", lg): [str(s.get("entrances", "")) for s in saved["stats"]],
-        t("pcol_concerned", lg): [str(s.get("concerned_entrances", "")) for s in saved["stats"]],
-        t("pcol_signals", lg): [str(s.get("signals", "")) for s in saved["stats"]],
+        t("pcol_dwellings", lg): [number_text(s.get("dwellings"), lg) for s in saved["stats"]],
+        t("pcol_entrances", lg): [number_text(s.get("entrances"), lg) for s in saved["stats"]],
+        t("pcol_concerned", lg): [number_text(s.get("concerned_entrances"), lg) for s in saved["stats"]],
+        t("pcol_signals", lg): [number_text(s.get("signals"), lg) for s in saved["stats"]],
         t("pcol_kinds", lg): [_kinds_text(s.get("signals_by_kind", {}), lg) for s in saved["stats"]],
-        t("pcol_created", lg): [str(c)[:16] for c in saved["created_at"]],
+        t("pcol_created", lg): [date_text(c, lg, with_time=True) for c in saved["created_at"]],
     }), hide_index=True, key="focus_saved_df")
     if can_write:
         names = dict(zip(saved["focus_id"], saved["name"], strict=True))
         c1, c2 = st.columns([3, 1])
-        victim = c1.selectbox(t("focus_delete_pick", lg), list(names), format_func=names.get, key="focus_delete_pick")
-        if c2.button(t("focus_delete", lg), key="focus_delete"):
-            repo.delete_focus_area(victim)
-            st.session_state["focus_msg"] = t("focus_deleted", lg)
-            st.rerun()
+        victim = c1.selectbox(t("focus_delete_pick", lg), list(names), format_func=names.get, key="focus_delete_pick",
+                              index=None, placeholder=t("focus_del_none", lg))
+        if c2.button(t("focus_delete", lg), key="focus_delete", disabled=victim is None):
+            st.session_state["focus_delete_asked"] = victim
+        asked = st.session_state.get("focus_delete_asked")
+        if asked is not None and asked == victim:
+            # say what goes, and ask a second time
+            stats = dict(zip(saved["focus_id"], saved["stats"], strict=True)).get(asked, {})
+            st.warning(t("focus_del_what", lg).format(
+                name=md_escape(names[asked]), dwellings=number_text(stats.get("dwellings"), lg),
+                signals=number_text(stats.get("signals"), lg)))
+            d1, d2 = st.columns(2)
+            if d1.button(t("focus_del_yes", lg).format(name=md_escape(names[asked])), key="focus_delete_confirm",
+                         type="primary"):
+                try:
+                    repo.delete_focus_area(asked)
+                except InputError as exc:
+                    st.error(md_escape(error_text(exc, lg)))
+                else:
+                    st.session_state.pop("focus_delete_asked", None)
+                    st.session_state.pop("focus_delete_pick", None)
+                    st.session_state["focus_msg"] = t("focus_deleted", lg)
+                    st.rerun()
+            if d2.button(t("focus_del_no", lg), key="focus_delete_cancel"):
+                st.session_state.pop("focus_delete_asked", None)
+                st.rerun()

@@ -3,19 +3,16 @@ accounted for — imported (with match quality) or rejected with a reason to act
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
 import pandas as pd
 import streamlit as st
 
 from detection import clock
 from detection.errors import InputError, NotAllowed
 from detection.repository import Repository
-from detection.tabular import write_csv
+from detection.vocab import KINDS
 from ui import session
 from ui.i18n import t
-from ui.text import md_escape
+from ui.widgets import date_text, error_text, excel_csv, number_text
 
 repo: Repository = st.session_state["repo"]
 info = st.session_state["workspace"]
@@ -23,25 +20,49 @@ lg = session.lang()
 
 
 def _reason(code: str) -> str:
-    key = f"imp_reason_{code}"
+    """A reason code (``date_invalid``) as the user reads it ("Dato kan ikke læses")."""
     try:
-        return f"{t(key, lg)} ({code})"
+        return t(f"imp_reason_{code}", lg)
     except KeyError:
-        return code
+        return t("imp_reason_other", lg)
+
+
+def _message(row: object, field: str, value: object, code: str) -> str:
+    """The rejected row's message in the UI's language, built from its reason, field and value."""
+    try:
+        fix = t(f"imp_fix_{code}", lg)
+    except KeyError:
+        fix = t("imp_fix_other", lg)
+    fix = fix.replace("{kinds}", ", ".join(k.name(lg) for k in KINDS))
+    value = "" if value is None or (isinstance(value, float) and value != value) else str(value)
+    key = "imp_msg_value" if value and field else "imp_msg"
+    return t(key, lg).format(row=row, reason=_reason(code), field=field, value=value, fix=fix)
 
 
 def _rejected_table(rows: list[dict] | pd.DataFrame) -> pd.DataFrame:
     df = pd.DataFrame(rows, columns=["row", "field", "value", "reason", "message"]) if isinstance(rows, list) \
         else rows[["row", "field", "value", "reason", "message"]]
-    df = df.assign(reason=[_reason(c) for c in df["reason"]])
-    return df.rename(columns={"row": t("col_row", lg), "field": t("col_field", lg), "value": t("col_value", lg),
-                              "reason": t("col_reason", lg), "message": t("col_message", lg)})
+    return pd.DataFrame({
+        t("col_row", lg): [str(r) for r in df["row"]],
+        t("col_field", lg): df["field"].fillna("").astype(str).to_numpy(),
+        t("col_value", lg): df["value"].fillna("").astype(str).to_numpy(),
+        t("col_reason", lg): [_reason(c) for c in df["reason"]],
+        t("col_message", lg): [_message(r, f, v, c) for r, f, v, c in
+                               zip(df["row"], df["field"].fillna(""), df["value"], df["reason"], strict=True)],
+    })
 
 
-def _csv_bytes(df: pd.DataFrame) -> bytes:
-    """CSV for Danish Excel via :func:`detection.tabular.write_csv` (formula prefixes neutralised)."""
-    with tempfile.TemporaryDirectory() as d:
-        return write_csv(df, Path(d) / "afviste.csv").read_bytes()
+def _csv_bytes(sheet: pd.DataFrame, rejected: pd.DataFrame) -> bytes:
+    """The rejected rows as a sheet to fix in Danish Excel and import again: the cells as they
+    were, the reason and the message in the user's words (the importer ignores those two)."""
+    if len(sheet) != len(rejected):  # an import came in between the two reads: keep the stored words
+        return excel_csv(sheet, lg)
+    sheet = sheet.assign(**{
+        "Afvisningsårsag": [_reason(c) for c in rejected["reason"]],
+        "Besked": [_message(r, f, v, c) for r, f, v, c in
+                   zip(rejected["row"], rejected["field"].fillna(""), rejected["value"], rejected["reason"],
+                       strict=True)]})
+    return excel_csv(sheet, lg)
 
 
 st.title(t("imp_heading", lg))
@@ -66,30 +87,28 @@ if go and upload is not None:
     except NotAllowed as exc:
         st.session_state.pop("import_result", None)
         st.error(t("imp_demo_refused", lg) if getattr(exc, "code", "") == "demo_workspace"
-                 else f"{t('imp_not_allowed', lg)} {md_escape(exc)}")
+                 else error_text(exc, lg))
     except InputError as exc:
         st.session_state.pop("import_result", None)
-        code = getattr(exc, "code", "")
-        if code == "bad_quoting":
-            st.error(t("imp_bad_quoting", lg).format(line=getattr(exc, "line", "?")))
-        elif code == "cpr_in_source":
-            st.error(t("imp_cpr_in_source", lg))
-        else:
-            st.error(f"{t('imp_failed', lg)} {md_escape(exc)}")
+        st.error(error_text(exc, lg))
     bar.empty()
 
 result = st.session_state.get("import_result")
 if result:
-    st.success(t("imp_done", lg).format(**{k: result[k] for k in ("rows", "imported", "duplicates", "rejected")}))
+    st.success(t("imp_done", lg).format(**{k: number_text(result[k], lg)
+                                           for k in ("rows", "imported", "duplicates", "rejected")}))
     cols = st.columns(5)
     for col, key in zip(cols, ("rows", "imported", "duplicates", "rejected", "cpr_removed"), strict=True):
-        col.metric(t(f"imp_m_{key}", lg), result[key])
+        col.metric(t(f"imp_m_{key}", lg), number_text(result[key], lg))
+    if result["imported"]:  # the new reports apart from the old ones: Kort, "Kun fra seneste indlæsning"
+        st.page_link("ui/pages/map.py", label=t("imp_see_map", lg), icon=":material/map:")
     if result["rejected_rows"]:
         st.subheader(t("imp_rejected_heading", lg))
         st.dataframe(_rejected_table(result["rejected_rows"]), hide_index=True, key="import_rejected_table")
         sheet = repo.rejected_export_frame(batch_id=result["batch_id"])
-        st.download_button(t("imp_download", lg), _csv_bytes(sheet), file_name=f"afviste-{result['batch_id'][:8]}.csv",
-                           mime="text/csv", key="download_batch_rejected")
+        st.download_button(t("imp_download", lg),
+                           _csv_bytes(sheet, repo.rejected_rows(batch_id=result["batch_id"])),
+                           file_name="afviste-raekker-denne-fil.csv", mime="text/csv", key="download_batch_rejected")
 
 st.subheader(t("imp_open_heading", lg))
 open_rows = repo.rejected_rows()
@@ -99,15 +118,16 @@ else:
     st.caption(t("imp_open_caption", lg))
     table = _rejected_table(open_rows).assign(**{t("col_file", lg): open_rows["file"].to_numpy()})
     st.dataframe(table, hide_index=True, key="open_rejected_table")
-    st.download_button(t("imp_download", lg), _csv_bytes(repo.rejected_export_frame()),
+    st.download_button(t("imp_download", lg), _csv_bytes(repo.rejected_export_frame(), open_rows),
                        file_name="afviste-raekker.csv", mime="text/csv", key="download_all_rejected")
 
 batches = repo.import_batches()
 if not batches.empty:
     st.subheader(t("imp_batches_heading", lg))
-    st.dataframe(batches[["created_at", "created_by", "file_name", "rows", "imported", "duplicates", "rejected",
-                          "cpr_removed"]].rename(columns={
-        "created_at": t("imp_col_when", lg), "created_by": t("imp_col_by", lg), "file_name": t("col_file", lg),
-        "rows": t("imp_m_rows", lg), "imported": t("imp_m_imported", lg), "duplicates": t("imp_m_duplicates", lg),
-        "rejected": t("imp_m_rejected", lg), "cpr_removed": t("imp_m_cpr_removed", lg)}),
-        hide_index=True, key="batches_table")
+    table = pd.DataFrame({
+        t("imp_col_when", lg): [date_text(a, lg, with_time=True) for a in batches["created_at"]],
+        t("imp_col_by", lg): batches["created_by"].astype(str).to_numpy(),
+        t("col_file", lg): batches["file_name"].astype(str).to_numpy()})
+    for key in ("rows", "imported", "duplicates", "rejected", "cpr_removed"):
+        table[t(f"imp_m_{key}", lg)] = [number_text(int(v), lg) for v in batches[key]]
+    st.dataframe(table, hide_index=True, key="batches_table")

@@ -10,6 +10,7 @@ from detection.vocab import KIND_BY_ID
 from ui import session
 from ui.i18n import t
 from ui.text import md_escape
+from ui.widgets import layer_label, number_text
 
 repo: Repository = st.session_state["repo"]
 lg = session.lang()
@@ -17,25 +18,25 @@ s = repo.summary()
 
 
 def _n(v: int | str) -> str:
-    """Danish thousands separator; a masked count ("<5") as it is."""
-    return f"{v:,}".replace(",", ".") if isinstance(v, int) else str(v)
+    """A count as the UI's language writes it (``1.816``); a masked count ("<5") as it is."""
+    return number_text(v, lg)
 
 
 st.title(t("overview_heading", lg))
 st.write(f"**{t('workspace', lg)}:** {md_escape(s['name'])} · **{t('kommune', lg)}:** {s['kommunekode']}")
 cols = st.columns(4)
-cols[0].metric(t("m_entrances", lg), f"{s['entrances']:,}".replace(",", "."))
-cols[1].metric(t("m_dwellings", lg), f"{s['dwellings']:,}".replace(",", "."))
+cols[0].metric(t("m_entrances", lg), _n(s["entrances"]))
+cols[1].metric(t("m_dwellings", lg), _n(s["dwellings"]))
 cols[2].metric(t("m_signals", lg), _n(s["signals"]))
-cols[3].metric(t("m_partners", lg), f"{s['partners']:,}".replace(",", "."))
+cols[3].metric(t("m_partners", lg), _n(s["partners"]))
 cols = st.columns(4)
-cols[0].metric(t("m_units", lg), f"{s['units']:,}".replace(",", "."))
-cols[1].metric(t("m_nodes", lg), f"{s['network_nodes']:,}".replace(",", "."))
-cols[2].metric(t("m_edges", lg), f"{s['network_edges']:,}".replace(",", "."))
+cols[0].metric(t("m_units", lg), _n(s["units"]))
+cols[1].metric(t("m_nodes", lg), _n(s["network_nodes"]))
+cols[2].metric(t("m_edges", lg), _n(s["network_edges"]))
 
 st.subheader(t("areas_heading", lg))
-st.dataframe(pd.DataFrame({t("col_layer", lg): list(s["areas"]), t("col_areas", lg): list(s["areas"].values())}),
-             hide_index=True)
+st.dataframe(pd.DataFrame({t("col_layer", lg): [layer_label(x, lg) for x in s["areas"]],
+                           t("col_areas", lg): [_n(v) for v in s["areas"].values()]}), hide_index=True)
 st.caption(t("grid_note", lg))
 
 st.subheader(t("kinds_heading", lg))
@@ -43,5 +44,5 @@ by_kind = s["signals_by_kind"]
 st.dataframe(pd.DataFrame({
     t("col_symbol", lg): [KIND_BY_ID[k].symbol for k in by_kind],
     t("col_kind", lg): [KIND_BY_ID[k].name(lg) for k in by_kind],
-    t("col_count", lg): list(by_kind.values()),
+    t("col_count", lg): [_n(v) for v in by_kind.values()],
 }), hide_index=True)

@@ -8,8 +8,11 @@ import tempfile
 from datetime import timedelta
 from pathlib import Path
 
+import folium
 import pandas as pd
 import streamlit as st
+from branca.element import MacroElement
+from folium.template import Template
 from streamlit_folium import st_folium
 
 from detection import clock
@@ -109,6 +112,45 @@ def _kind_word(k: str) -> str:
     return t(f"par_cov_kind_{k}", lg)
 
 
+class _FitWhenShown(MacroElement):
+    """Fits the map to its bounds again the first time it gets a size.
+
+    A map in a tab that is not open is drawn in a box of width 0: Leaflet's fitBounds then
+    picks the highest zoom, and on opening the tab the user sees one beige square of a
+    coverage circle at zoom 19. This waits for the box to get a size, then fits.
+    """
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function () {
+            var map = {{ this._parent.get_name() }};
+            var bounds = {{ this.bounds|tojson }};
+            var fitted = map.getSize().x > 0;
+            new ResizeObserver(function () {
+                map.invalidateSize();
+                if (!fitted && map.getContainer().clientWidth > 0) {
+                    fitted = true;
+                    map.fitBounds(bounds, {padding: [30, 30]});
+                }
+            }).observe(map.getContainer());
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self, bounds: list) -> None:
+        super().__init__()
+        self._name = "OpsporFitWhenShown"
+        self.bounds = bounds
+
+
+def _fit_when_shown(m: folium.Map) -> folium.Map:
+    """Add :class:`_FitWhenShown` with the bounds the map was fitted to (if any)."""
+    fits = [c for c in m._children.values() if isinstance(c, folium.FitBounds)]
+    if fits:
+        _FitWhenShown([list(map(float, p)) for p in fits[-1].bounds]).add_to(m)
+    return m
+
+
 @st.cache_resource(max_entries=16, show_spinner=False)
 def _coverage_tab_map(db_key: str, data_version: int, user: str, partner_id: str, lang: str, draw: bool):
     """One partner's coverage items and their map, built once per stored version (adding or
@@ -119,7 +161,8 @@ def _coverage_tab_map(db_key: str, data_version: int, user: str, partner_id: str
         boundary=r.boundary(), items=items, draw=draw,
         labels={"boundary": t("boundary", lang), "polygon": t("par_cov_kind_polygon", lang),
                 "radius": t("par_cov_kind_radius", lang), "entrances": t("par_cov_kind_entrances", lang)})
-    return use_local_assets(m), items
+    r.base_map_layers().add_to(m)
+    return use_local_assets(_fit_when_shown(m)), items
 
 
 with tab_coverage:

@@ -22,23 +22,36 @@ from geo.crs import to_display_crs
 from geo.maps import escape_html
 from ui import session
 from ui.i18n import t
-from ui.widgets import publication_label
+from ui.widgets import cell_labels, layer_label, number_text, publication_label
 
 repo: Repository = st.session_state["repo"]
 lg = session.lang()
 as_of = clock.today()
 
+# five sequential classes, light to dark and colour-blind safe (ColorBrewer YlGnBu); the
+# class is also written in words. A comment, not a string: Streamlit shows a bare string.
 PALETTE = ("#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494")
-"""ColorBrewer YlGnBu, 5 classes (colour-blind safe); the class is also written in words."""
 LABELLED = 15
+SLIDER_KEYS = tuple(f"prio_w_{k.id}" for k in KINDS) + ("prio_cred", "prio_half_life", "prio_bonus")
+# Streamlit forgets the state of a widget key on a run of another page, so the sliders come
+# back at their minimum (every weight 0.00, half-life 14). Their values live on in this
+# plain key, which no widget owns and Streamlit keeps for the whole session.
+KEPT = "prio_model_kept"
 
 
 def _model_defaults() -> None:
-    """Slider values for this session, from the saved model (once)."""
-    if "prio_model_loaded" in st.session_state:
+    """Slider values for this run: the session's last values, else the saved model."""
+    kept = st.session_state.get(KEPT)
+    if kept is None:
+        _set_sliders(repo.model())
         return
-    _set_sliders(repo.model())
-    st.session_state["prio_model_loaded"] = True
+    for key, value in kept.items():
+        if key not in st.session_state:
+            st.session_state[key] = value
+
+
+def _keep_sliders() -> None:
+    st.session_state[KEPT] = {key: st.session_state[key] for key in SLIDER_KEYS if key in st.session_state}
 
 
 def _set_sliders(p: ModelParams) -> None:
@@ -47,6 +60,7 @@ def _set_sliders(p: ModelParams) -> None:
     st.session_state["prio_cred"] = float(p.credibility_spread)
     st.session_state["prio_half_life"] = int(p.half_life_days)
     st.session_state["prio_bonus"] = float(p.source_bonus)
+    _keep_sliders()
 
 
 def _params_from_sliders() -> ModelParams:
@@ -58,9 +72,7 @@ def _params_from_sliders() -> ModelParams:
 
 
 def _layer_label(layer: str) -> str:
-    key = {"parishes": "layer_parishes", "grid100": "layer_grid100", "grid250": "layer_grid250",
-           "grid1km": "layer_grid1km"}.get(layer)
-    return t(key, lg) if key else layer
+    return layer_label(layer, lg)
 
 
 def _classes(rates: np.ndarray) -> tuple[np.ndarray, list[tuple[float, float]]]:
@@ -76,9 +88,23 @@ def _classes(rates: np.ndarray) -> tuple[np.ndarray, list[tuple[float, float]]]:
     return cls, ranges
 
 
-def _num(v: float) -> str:
-    s = f"{v:,.1f}"
-    return s.replace(",", "§").replace(".", ",").replace("§", ".") if lg == "da" else s
+def _num(v: float, lang: str | None = None) -> str:
+    return number_text(v, lang or lg, decimals=1)
+
+
+def _area_name(area_id: str, name: str, names: dict[str, str], lang: str) -> str:  # noqa: ARG001
+    """What the user reads for an area: a grid cell by its place, any other area by its name."""
+    return names.get(area_id) or name
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _area_names(db_key: str, version: str, user: str, layer: str, lang: str, ids: tuple[str, ...]) -> dict[str, str]:
+    """Grid cell id → a readable place ("250 m-felt nær Langgade, Tranebjerg") from the public
+    address register; other layers keep their own names (an empty mapping)."""
+    if layer not in ("grid100", "grid250", "grid1km"):
+        return {}
+    r = Repository.open(session.db_url(), user, migrate=False)
+    return cell_labels(r.cell_places(layer, ids), layer, lang)
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
@@ -91,17 +117,21 @@ def _ranking_map(db_key: str, version: str, user: str, layer: str, params_json: 
     gdf = geo.merge(df[["area_id", "rank", "rate", "rate_low", "rate_high", "hotspot", "signals", "dwellings"]],
                     on="area_id")
     cls, ranges = _classes(gdf["rate"].to_numpy(float))
+    places = _area_names(db_key, version, user, layer, lang, tuple(sorted(gdf["area_id"].astype(str))))
     gdf["cls"] = cls
     gdf["tip"] = [
-        f"{escape_html(n)} · {t('pcol_rank', lang)} {rk} · {_num(rt)} ({_num(lo)}–{_num(hi)}) "
+        f"{escape_html(_area_name(a, n, places, lang))} · {t('pcol_rank', lang)} {rk} · {_num(rt, lang)} "
+        f"({_num(lo, lang)}–{_num(hi, lang)}) "
         f"{t('pcol_rate', lang).lower()} · {t('pclass_n', lang).format(i=c + 1)}"
         + (f" · {t('pcol_hotspot', lang)}" if hs else "")
-        for n, rk, rt, lo, hi, c, hs in zip(gdf["name"], gdf["rank"], gdf["rate"], gdf["rate_low"],
-                                             gdf["rate_high"], gdf["cls"], gdf["hotspot"], strict=True)]
+        for a, n, rk, rt, lo, hi, c, hs in zip(gdf["area_id"], gdf["name"], gdf["rank"], gdf["rate"],
+                                                gdf["rate_low"], gdf["rate_high"], gdf["cls"], gdf["hotspot"],
+                                                strict=True)]
     d = to_display_crs(gdf[["area_id", "tip", "cls", "hotspot", "rank", "geometry"]])
     minx, miny, maxx, maxy = d.total_bounds if len(d) else (10.5, 55.8, 10.7, 56.0)
     m = folium.Map(location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=11, tiles=None,
                    maxZoom=19, control_scale=True)
+    r.base_map_layers().add_to(m)
     feats = json.loads(d[["tip", "cls", "hotspot", "geometry"]].assign(
         hotspot=d["hotspot"].astype(bool), cls=d["cls"].astype(int)).to_json())
     folium.GeoJson(
@@ -130,8 +160,9 @@ def _ranking_map(db_key: str, version: str, user: str, layer: str, params_json: 
     m = use_local_assets(m)
     legend = pd.DataFrame({
         t("plegend_class", lang): [t("pclass_n", lang).format(i=i + 1) for i in range(5)],
-        t("plegend_colour", lang): list(PALETTE),
-        t("plegend_range", lang): ["–" if np.isnan(lo) else f"{_num(lo)} – {_num(hi)}" for lo, hi in ranges],
+        t("plegend_colour", lang): [t(f"pshade_{i}", lang) for i in range(5)],
+        t("plegend_range", lang): ["–" if np.isnan(lo) else f"{_num(lo, lang)} – {_num(hi, lang)}"
+                                   for lo, hi in ranges],
     })
     return m, legend
 
@@ -160,9 +191,13 @@ if allowed(repo.actor.role, "focus.write"):  # custom weights are the planner's 
                        help=t("prio_cred_help", lg))
         cols[1].slider(t("prio_half_life", lg), min_value=14, max_value=720, step=7, key="prio_half_life")
         cols[0].slider(t("prio_bonus", lg), min_value=0.0, max_value=2.0, step=0.1, key="prio_bonus")
+        _keep_sliders()
+        zero = not any(st.session_state[f"prio_w_{k.id}"] > 0 for k in KINDS)
+        if zero:
+            st.warning(t("prio_zero_model", lg))
         b1, b2 = st.columns(2)
         b1.button(t("prio_reset_model", lg), key="prio_reset", on_click=_set_sliders, args=(ModelParams(),))
-        if b2.button(t("prio_save_model", lg), key="prio_save_model", type="primary"):
+        if b2.button(t("prio_save_model", lg), key="prio_save_model", type="primary", disabled=zero):
             repo.save_model(_params_from_sliders())
             st.success(t("prio_model_saved", lg))
     params = _params_from_sliders()
@@ -177,16 +212,19 @@ if ranking.empty:
     st.info(t("prio_no_areas", lg))
 else:
     top_options = [25, 50, 100, 0]
+    names = _area_names(session.db_key(), json.dumps(repo.data_version(), default=str), repo.actor.name,
+                        layer, lg, tuple(sorted(ranking["area_id"].astype(str))))
     top = st.selectbox(t("prio_top_n", lg), top_options, key="prio_top",
                        format_func=lambda n: str(n) if n else ("alle" if lg == "da" else "all"))
     shown = ranking if not top else ranking.head(top)
     table = pd.DataFrame({
         t("pcol_rank", lg): shown["rank"].astype(int),
-        t("pcol_area", lg): shown["name"].astype(str),
+        t("pcol_area", lg): [_area_name(a, n, names, lg) for a, n in zip(shown["area_id"],
+                                                                         shown["name"].astype(str), strict=True)],
         t("pcol_why", lg): shown["why"].astype(str),
-        t("pcol_signals", lg): shown["signals"].astype(str),
-        t("pcol_dwellings", lg): shown["dwellings"].astype(int),
-        t("pcol_rate", lg): shown["rate"].round(1),
+        t("pcol_signals", lg): [number_text(s, lg) for s in shown["signals"]],
+        t("pcol_dwellings", lg): [number_text(d, lg) for d in shown["dwellings"]],
+        t("pcol_rate", lg): [_num(r) for r in shown["rate"]],
         t("pcol_interval", lg): [f"{_num(lo)} – {_num(hi)}" for lo, hi in zip(shown["rate_low"], shown["rate_high"],
                                                                               strict=True)],
         t("pcol_hotspot", lg): [t("yes_hotspot", lg) if h else t("no_hotspot", lg) for h in shown["hotspot"]],
@@ -207,6 +245,6 @@ else:
     st_folium(copy.deepcopy(m), height=560, use_container_width=True, returned_objects=[], key=f"prio-map-{lg}")
     st.markdown(f"**{t('prio_legend', lg)}**")
     st.dataframe(legend.style.apply(
-        lambda c: [f"background-color: {v}; color: {'#000' if i < 3 else '#fff'}" for i, v in enumerate(c)]
+        lambda c: [f"background-color: {PALETTE[i]}; color: {'#000' if i < 3 else '#fff'}" for i in range(len(c))]
         if c.name == t("plegend_colour", lg) else ["" for _ in c]), hide_index=True, key="prio_legend_df")
     st.caption(t("plegend_hotspot", lg))

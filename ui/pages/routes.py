@@ -4,6 +4,7 @@ take them out (PDF, GPX, GeoPackage), assign them, and import outcomes."""
 from __future__ import annotations
 
 import copy
+import re
 from datetime import datetime, time
 
 import folium
@@ -23,7 +24,7 @@ from geo.maps import build_map, escape_html
 from ui import session
 from ui.i18n import t
 from ui.text import md_escape
-from ui.widgets import input_error_text, uploaded_path
+from ui.widgets import date_text, input_error_text, layer_label, number_text, uploaded_path
 
 repo: Repository = st.session_state["repo"]
 lg = session.lang()
@@ -38,6 +39,11 @@ def _hhmm(iso: str) -> str:
     return datetime.fromisoformat(iso).strftime("%H:%M")
 
 
+def _area_text(area: str) -> str:
+    """A plan's area as people say it: "Tranebjerg (Sogne)", not "Tranebjerg (parishes:7240)"."""
+    return re.sub(r"\((\w+):[^()]*\)$", lambda m: f"({layer_label(m.group(1), lg)})", str(area))
+
+
 def _units(stop: dict) -> str:
     return ", ".join(stop.get("unit_labels") or []) or t("rt_whole_entrance", lg)
 
@@ -49,13 +55,14 @@ def _route_map(db_key: str, plan_id: str, user: str, lang: str) -> folium.Map:
     pts = [[s["lat"], s["lon"]] for r in plan["routes"] for s in r["stops"]]
     sp = plan["start_point"]
     m = folium.Map(location=[sp["lat"], sp["lon"]], zoom_start=14, tiles=None, maxZoom=19, control_scale=True)
+    Repository.open(session.db_url(), user, migrate=False).base_map_layers().add_to(m)
     folium.TileLayer("OpenStreetMap", name=escape_html(t("tiles", lang)), overlay=True, show=False).add_to(m)
     folium.Marker([sp["lat"], sp["lon"]], tooltip=escape_html(t("rt_start_marker", lang)), icon=folium.DivIcon(
         html='<div style="font:bold 13px sans-serif;background:#000;color:#fff;border-radius:3px;'
              'padding:1px 4px;display:inline-block">S</div>', icon_size=(20, 18), icon_anchor=(10, 9))).add_to(m)
     for n, r in enumerate([r for r in plan["routes"] if r["stops"]], start=1):
         colour = COLOURS[(n - 1) % len(COLOURS)]
-        name = t("rt_route_label", lang).format(n=n, team=r["team"], day=r["day"])
+        name = t("rt_route_label", lang).format(n=n, team=r["team"], day=date_text(r["day"], lang))
         fg = folium.FeatureGroup(name=escape_html(name), show=True)
         if r["path"]:
             folium.PolyLine([[lat, lon] for lon, lat in r["path"]], color=colour, weight=4, opacity=0.8,
@@ -73,7 +80,8 @@ def _route_map(db_key: str, plan_id: str, user: str, lang: str) -> folium.Map:
     if pts:
         lats, lons = [p[0] for p in pts] + [sp["lat"]], [p[1] for p in pts] + [sp["lon"]]
         m.fit_bounds([[min(lats), min(lons)], [max(lats), max(lons)]])
-    return m
+    # Leaflet and its CSS from the app itself: from a CDN the map stays blank offline
+    return use_local_assets(m)
 
 
 st.title(t("rt_heading", lg))
@@ -83,7 +91,7 @@ areas = repo.planning_areas()
 
 
 def _area_label(a: dict) -> str:
-    kind = t("rt_kind_focus", lg) if a["kind"] == "focus" else a["kind"]
+    kind = t("rt_kind_focus", lg) if a["kind"] == "focus" else layer_label(a["kind"], lg)
     return f"{a['name']} ({kind})"
 
 
@@ -97,6 +105,7 @@ def _draw_map(db_key: str, version: str, user: str, lang: str) -> folium.Map:
     layers = {"focus": fa[["focus_id", "name", "geometry"]].rename(columns={"focus_id": "area_id"})} if len(fa) else {}
     m = build_map(boundary=r.boundary(), area_layers=layers, area_labels={"focus": t("rt_kind_focus", lang)},
                   boundary_label=t("boundary", lang), tiles_label=None)
+    r.base_map_layers().add_to(m)
     Draw(export=False, draw_options={"polyline": False, "circle": False, "marker": False,
                                      "circlemarker": False, "rectangle": True, "polygon": True}).add_to(m)
     return use_local_assets(m)
@@ -168,7 +177,9 @@ if submitted:
             st.error(md_escape(input_error_text(exc, lg)))
         else:
             bar.progress(1.0, text=t("rt_planned", lg).format(plan=plan["plan_id"]))
-            st.session_state["rt_plan_id"] = plan["plan_id"]
+            # the selector below shows the plan just saved: its widget state would keep the
+            # previous one (an index= is ignored once the key has a value)
+            st.session_state["rt_plan_pick"] = plan["plan_id"]
 
 plans = repo.route_plans()
 st.subheader(t("rt_plans", lg))
@@ -176,11 +187,11 @@ if not plans:
     st.write(t("rt_no_plans", lg))
     st.stop()
 ids = [p["plan_id"] for p in plans]
-chosen = st.session_state.get("rt_plan_id")
-idx = ids.index(chosen) if chosen in ids else 0
+if st.session_state.get("rt_plan_pick") not in ids:  # none yet, or deleted: the newest
+    st.session_state["rt_plan_pick"] = ids[0]
 plan_id = st.selectbox(
-    t("rt_plan_label", lg), ids, index=idx, key="rt_plan_pick",
-    format_func=lambda i: next(f"{p['plan_id']} · {p['area']} · {', '.join(p['days'])}" for p in plans
+    t("rt_plan_label", lg), ids, key="rt_plan_pick",
+    format_func=lambda i: next(f"{p['plan_id']} · {_area_text(p['area'])} · {', '.join(p['days'])}" for p in plans
                                if p["plan_id"] == i))
 plan = repo.route_plan(plan_id)
 routes = [r for r in plan["routes"] if r["stops"]]
@@ -190,14 +201,14 @@ tot = plan["totals"]
 c = st.columns(5)
 c[0].metric(t("rt_m_routes", lg), tot["routes"])
 c[1].metric(t("rt_m_stops", lg), tot["stops"])
-c[2].metric(t("rt_m_walk", lg), f"{tot['walk_m'] / 1000:.1f}")
-c[3].metric(t("rt_m_hours", lg), f"{tot['duration_s'] / 3600:.1f}")
+c[2].metric(t("rt_m_walk", lg), number_text(tot["walk_m"] / 1000, lg, decimals=1))
+c[3].metric(t("rt_m_hours", lg), number_text(tot["duration_s"] / 3600, lg, decimals=1))
 c[4].metric(t("rt_m_unplanned", lg), len(plan["unplanned"]))
 st.caption(t(f"rt_method_{plan['method']}", lg))
 q = plan.get("stats") or {}
 if q.get("balance_ratio") is not None:
-    st.caption(t("rt_quality", lg).format(balance=f"{q['balance_ratio']:.2f}".replace(".", "," if lg == "da" else "."),
-                                          overlap=f"{100 * q['turf_overlap']:.0f}"))
+    st.caption(t("rt_quality", lg).format(balance=number_text(q["balance_ratio"], lg, decimals=2),
+                                          overlap=number_text(100 * q["turf_overlap"], lg)))
 
 st.subheader(t("rt_map", lg))
 st.caption(t("rt_map_caption", lg))
@@ -205,8 +216,8 @@ m = _route_map(session.db_key(), plan_id, repo.actor.name, lg)
 st_folium(copy.deepcopy(m), height=560, use_container_width=True, returned_objects=[], key=f"rt-map-{plan_id}-{lg}")
 
 for n, r in enumerate(routes, start=1):
-    head = t("rt_route_label", lg).format(n=n, team=r["team"], day=r["day"])
-    summary = t("rt_route_summary", lg).format(stops=len(r["stops"]), km=f"{r['walk_m'] / 1000:.1f}",
+    head = t("rt_route_label", lg).format(n=n, team=r["team"], day=date_text(r["day"], lg))
+    summary = t("rt_route_summary", lg).format(stops=len(r["stops"]), km=number_text(r["walk_m"] / 1000, lg, decimals=1),
                                                start=_hhmm(r["start"]), end=_hhmm(r["end"]))
     with st.expander(f"{head} — {summary}", expanded=n == 1):
         st.dataframe(pd.DataFrame({
@@ -215,7 +226,7 @@ for n, r in enumerate(routes, start=1):
             t("col_address", lg): [s["address"] for s in r["stops"]],
             t("rt_col_units", lg): [_units(s) for s in r["stops"]],
             t("rt_col_task", lg): [t(f"rt_task_{s['task']}", lg) for s in r["stops"]],
-            t("rt_col_walk", lg): [s["walk_m"] for s in r["stops"]],
+            t("rt_col_walk", lg): [number_text(s["walk_m"], lg) for s in r["stops"]],
         }), hide_index=True)
         if r["members"]:
             st.write(t("rt_assigned", lg).format(n=n, who=md_escape(", ".join(r["members"]))))

@@ -10,6 +10,7 @@ from detection.errors import OpsporError
 from detection.repository import Repository
 from ui import session
 from ui.i18n import t
+from ui.widgets import error_text, yes_no
 
 repo: Repository = st.session_state["repo"]
 lg = session.lang()
@@ -28,7 +29,7 @@ with st.form("add_user", clear_on_submit=True):
             repo.add_user(name.strip(), role=role, password=pw or None, email=email.strip() or None)
             st.success(t("user_added", lg))
         except OpsporError as exc:
-            st.error(str(exc))
+            st.error(session.account_error(exc, lg) or error_text(exc, lg))
 
 names = [u["name"] for u in repo.list_users()]
 with st.form("change_role"):
@@ -36,16 +37,24 @@ with st.form("change_role"):
     who = st.selectbox(t("user", lg), names, key="role_user")
     new_role = st.selectbox(t("role", lg), ROLES, format_func=lambda r: ROLE_NAMES[r][lg], key="role_new")
     if st.form_submit_button(t("save", lg)):
-        repo.set_role(who, new_role)
-        st.success(t("done", lg))
+        try:
+            repo.set_role(who, new_role)
+        except OpsporError as exc:
+            st.error(session.account_error(exc, lg) or error_text(exc, lg))
+        else:
+            st.success(t("done", lg))
 
 with st.form("disable_user"):
     st.subheader(t("disable_user", lg))
     who = st.selectbox(t("user", lg), names, key="disable_who")
     if st.form_submit_button(t("disable_user", lg)):
-        repo.disable_user(who)
-        st.success(t("done", lg))
+        try:
+            repo.disable_user(who)
+        except OpsporError as exc:
+            st.error(session.account_error(exc, lg) or error_text(exc, lg))
+        else:
+            st.success(t("done", lg))
 
 table.dataframe(pd.DataFrame([{t("user", lg): u["name"], t("role", lg): ROLE_NAMES[u["role"]][lg],
-                               "disabled": bool(u["disabled"])} for u in repo.list_users()]),
+                               t("col_active", lg): yes_no(not u["disabled"], lg)} for u in repo.list_users()]),
                 hide_index=True)

@@ -72,6 +72,7 @@ PROBES = {
     "partners.read": lambda r, c: r.partners_list(as_of=date(2026, 11, 1)),
     "partners.write": lambda r, c: r.add_partner("Probe (test)", "forening"),
     "coverage.read": lambda r, c: r.coverage("grid1km", as_of=date(2026, 11, 1)),
+    "address.search": lambda r, c: r.address_history(c["e"]),
     "priorities.read": lambda r, c: r.priorities("grid250", as_of=date(2026, 11, 1)),
     "focus.read": lambda r, c: r.focus_areas(),
     "focus.write": lambda r, c: r.save_focus_area(

@@ -69,3 +69,19 @@ class HealthWordInLabel(InputError):
     def __init__(self, message: str, *, words: list[str] | None = None) -> None:
         super().__init__(message)
         self.words = list(words or [])
+
+
+class MemberBusy(InputError):
+    """A worker would walk two routes on the same day: ``member`` already has the route of
+    pair ``team`` on ``day`` (an ISO date), in a plan for ``area``. The message names them,
+    never a route id."""
+
+    code = "member_busy"
+
+    def __init__(self, member: str, day: str, team: int, area: str = "") -> None:
+        super().__init__(f"{member} already walks the route of team {team} on {day}; "
+                         "a worker walks one route a day")
+        self.member = member
+        self.day = day
+        self.team = int(team)
+        self.area = area  # the other plan's stored area label (detection.vocab.area_words says it)

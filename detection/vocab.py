@@ -116,6 +116,10 @@ SIGNAL_KINDS: CodeList[SignalKind] = CodeList("kind", (
     SignalKind("other", "andet", "other", (), 0.5, 120, "A", "#666666"),
 ))
 KINDS: tuple[SignalKind, ...] = SIGNAL_KINDS.codes
+COVERAGE_SYMBOLS: dict[str, str] = {"active": "✓", "lapsed": "!", "none": "○"}
+"""How *Dækning* marks a partner's coverage (aktiv, bortfaldet, ingen/uden): signs, not
+letters, so that no letter means one thing on *Kort* (a report kind above) and another
+there; every symbol differs from every kind's."""
 KIND_BY_ID: dict[str, SignalKind] = SIGNAL_KINDS.by_id
 CORE_KINDS: tuple[str, ...] = (
     "landlord_report", "neighbour_complaint", "eviction_risk", "housing_association_contact",
@@ -232,3 +236,74 @@ RESTRICTION_CODES: CodeList[Code] = CodeList("restriction reason", (
 
 ASSESSMENT_NAMES_DA = {"new": "ikke vurderet endnu", "in_target_group": "i målgruppen",
                        "not_in_target_group": "ikke i målgruppen", "unclear": "uafklaret"}
+
+
+# ------------------------------------------------------------------------ area layers
+
+
+@dataclass(frozen=True)
+class AreaKind(Code):
+    """A kind of area: a stored layer (``parishes``, ``grid250`` …), a saved focus area or an
+    area drawn on the map. ``name`` is the layer as a whole (*Sogne*), ``one`` one area of
+    it (*sogn*)."""
+
+    one_da: str = ""
+    one_en: str = ""
+
+    def one(self, lang: str = "da") -> str:
+        return self.one_da if lang == "da" else self.one_en
+
+
+AREA_KINDS: CodeList[AreaKind] = CodeList("area layer", (
+    AreaKind("parishes", "Sogne", "Parishes", (), "sogn", "parish"),
+    AreaKind("grid100", "100 m-felter", "100 m cells", (), "100 m-felt", "100 m cell"),
+    AreaKind("grid250", "250 m-felter", "250 m cells", (), "250 m-felt", "250 m cell"),
+    AreaKind("grid1km", "1 km-felter", "1 km cells", (), "1 km-felt", "1 km cell"),
+    AreaKind("focus", "Fokusområder", "Focus areas", (), "fokusområde", "focus area"),
+    AreaKind("drawn", "Tegnede områder", "Drawn areas", (), "tegnet område", "drawn area"),
+))
+LAYER_NAMES: dict[str, AreaKind] = AREA_KINDS.by_id
+"""Area layers as people say them: the one home of these words (the app's layer pickers,
+plan and area labels, walk lists)."""
+
+_LAYER_LABEL = re.compile(r"^(?P<name>.*?)\s*\((?P<layer>[A-Za-z0-9_.-]+):[^():]*\)\s*$")
+_DRAWN_DEFAULT = "drawn area"  # the repository's name for a drawn area given none
+
+
+def area_words(label: object, lang: str = "da") -> str:
+    """A stored area label (a route plan's area) as people say it: the name and, for an area
+    of a layer, what kind of area it is, never the layer's or the area's id.
+
+    A stored layer the app has no words for keeps its own name (chosen by whoever imported
+    it); a focus area's or a drawn area's name stays as it is.
+
+    >>> area_words("Tranebjerg (parishes:7240)"), area_words("Tranebjerg (parishes:7240)", "en")
+    ('Tranebjerg (sogn)', 'Tranebjerg (parish)')
+    >>> area_words("Langgade (grid250:250m_622375_57550)"), area_words("drawn:Havnen")
+    ('Langgade (250 m-felt)', 'Havnen (tegnet område)')
+    >>> area_words("Nordby centrum"), area_words("drawn area"), area_words("Vest (skoler:12)")
+    ('Nordby centrum', 'tegnet område', 'Vest (skoler)')
+    """
+    text = str(label or "").strip()
+    if text.startswith("drawn:"):
+        name = text.split(":", 1)[1].strip()
+        return f"{name} ({LAYER_NAMES['drawn'].one(lang)})" if name else LAYER_NAMES["drawn"].one(lang)
+    if text == _DRAWN_DEFAULT:
+        return LAYER_NAMES["drawn"].one(lang)
+    m = _LAYER_LABEL.match(text)
+    if m is None:
+        return text
+    kind = LAYER_NAMES.get(m["layer"])
+    word = kind.one(lang) if kind else m["layer"]
+    return f"{m['name']} ({word})" if m["name"] else word
+
+
+def layer_name(layer: object, lang: str = "da") -> str:
+    """An area layer as a whole, as people say it: ``parishes`` → *Sogne*, ``grid250`` →
+    *250 m-felter*; a layer the app has no words for keeps its own name.
+
+    >>> layer_name("grid1km"), layer_name("parishes", "en"), layer_name("skoledistrikter")
+    ('1 km-felter', 'Parishes', 'skoledistrikter')
+    """
+    kind = LAYER_NAMES.get(str(layer))
+    return kind.name(lang) if kind else str(layer)

@@ -11,7 +11,7 @@ reaches the map (folium renders popups and tooltips as raw HTML).
 from __future__ import annotations
 
 import html
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import folium
@@ -99,8 +99,9 @@ def build_map(
     signals: pd.DataFrame | None = None,
     kind_styles: Sequence[KindStyle] = (),
     boundary_label: str = "Kommunegrænse",
-    tiles_label: str | None = "Baggrundskort (OpenStreetMap, kræver internet)",
+    tiles_label: str | None = None,
     attribution: str = DATA_ATTRIBUTION,
+    count_text: Callable[[int], str] = str,
 ) -> folium.Map:
     """A map of the workspace: boundary, area layers and one signal layer per kind.
 
@@ -118,6 +119,8 @@ def build_map(
         One overlay per style, in this order, even when a kind has no signals.
     tiles_label : str or None
         Label of the optional web-tile overlay (off by default); ``None`` for none.
+    count_text : callable
+        Writes a layer's count in the UI's language (``1.816`` in Danish).
     """
     require_crs(boundary, what="boundary")
     b4326 = to_display_crs(boundary)
@@ -159,7 +162,7 @@ def build_map(
         # the layer control is the legend: a swatch as drawn (colour and letter) and the words
         name = (f'<span class="opspor-sig opspor-key" style="background:{escape_html(style.colour)}" '
                 f'aria-hidden="true">{escape_html(style.symbol)}</span> '
-                f"{escape_html(style.symbol)} · {escape_html(style.label)} ({len(sub)})")
+                f"{escape_html(style.symbol)} · {escape_html(style.label)} ({escape_html(count_text(len(sub)))})")
         FastMarkerCluster(data, callback=_MARKER_JS, name=name, overlay=True, control=True,
                           show=True, options={"maxClusterRadius": 40}).add_to(m)
     _StyleAndAttribution(attribution).add_to(m)

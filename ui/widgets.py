@@ -15,6 +15,7 @@ from detection.access import ROLE_NAMES
 from detection.errors import CprInIdentifier, HealthWordInLabel, NotAllowed
 from detection.privacy import publication_date
 from detection.tabular import danish_excel_csv, danish_number
+from detection.vocab import area_words, layer_name
 from ui.i18n import AUDIT_ACTIONS, AUDIT_PURPOSES, t
 
 
@@ -48,15 +49,11 @@ def input_error_text(exc: Exception, lang: str) -> str:
 
 # ---------------------------------------------------------------- issue 15: Danish throughout
 
-#: area layers as people say them (a stored layer the app doesn't know keeps its name)
-_LAYER_KEYS = {"parishes": "lyr_parishes", "grid100": "lyr_grid100", "grid250": "lyr_grid250",
-               "grid1km": "lyr_grid1km"}
-
-
 def layer_label(layer: str, lang: str) -> str:
-    """An area layer's name for people: "Sogne", "250 m-felter" (not ``parishes``, ``grid250``)."""
-    key = _LAYER_KEYS.get(layer)
-    return t(key, lang) if key else str(layer)
+    """An area layer's name for people: "Sogne", "250 m-felter" (not ``parishes``, ``grid250``);
+    the words live in :data:`detection.vocab.LAYER_NAMES` (a stored layer the app doesn't
+    know keeps its name)."""
+    return layer_name(layer, lang)
 
 
 def number_text(value: object, lang: str, *, decimals: int = 1) -> str:
@@ -127,6 +124,11 @@ def _error_code_text(exc: Exception, lang: str) -> str | None:
         return t("imp_err_encoding", lang)
     if code == "conflict":
         return t("err_conflict", lang)
+    if code == "member_busy":
+        area = area_words(getattr(exc, "area", ""), lang)
+        return t("err_member_busy", lang).format(
+            member=getattr(exc, "member", "?"), day=date_text(getattr(exc, "day", None), lang),
+            team=getattr(exc, "team", "?"), where=t("err_member_busy_where", lang).format(area=area) if area else "")
     if isinstance(exc, NotAllowed):
         return t("err_not_allowed", lang)
     return None

@@ -13,6 +13,7 @@ social housing (``enh045`` = 1, ``enh046`` = 10) — four times as likely.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
@@ -310,17 +311,66 @@ def build_demo_data(*, as_of: date, n_signals: int = 320, seed: int = 7) -> Work
 
 
 def install_demo(repo, *, as_of: date, n_signals: int = 320, seed: int = 7,
-                 replace_real: bool = False) -> None:
+                 replace_real: bool = False, progress: Callable[[float, str], None] | None = None) -> None:
     """Build the demo into ``repo``'s database (replacing a demo that was there) with its users.
 
-    ``repo`` must act as an administrator. A real (non-synthetic) workspace is replaced only
-    with ``replace_real`` (``opspor demo --replace-real-workspace``); else
-    :class:`detection.errors.WorkspaceError`, before anything is built.
+    Last, the demo team lead plans one day for one pair and assigns it to the demo field
+    worker (:func:`plan_demo_route`). ``repo`` must act as an administrator. A real
+    (non-synthetic) workspace is replaced only with ``replace_real`` (``opspor demo
+    --replace-real-workspace``); else :class:`detection.errors.WorkspaceError`, before
+    anything is built.
     """
     repo.check_demo_may_replace(replace_real=replace_real)
+    # ``progress(fraction, step)`` hears of each main step as it starts, for a progress bar:
+    # register, store, partners, users (route, if planned), and done at 1.0
+    step = progress or (lambda _f, _s: None)
+    step(0.0, "register")
     data = build_demo_data(as_of=as_of, n_signals=n_signals, seed=seed)
+    step(0.3, "store")
     repo.replace_workspace(data, force=True, replace_real=replace_real)
+    step(0.55, "partners")
     coverage, contacts = generate_partner_network(data, as_of=as_of, seed=seed)
     repo.replace_partner_network(coverage, contacts)
+    step(0.6, "users")
     for name, role, password in DEMO_USERS:
         repo.upsert_user(name, role=role, password=password)
+    step(0.75, "route")
+    plan_demo_route(repo, as_of=as_of)
+    step(1.0, "done")
+
+
+#: The demo's one planned route (issue 15): the team lead plans a day for one pair in this
+#: parish — the island's smallest number of reported doors, a few seconds to plan — and
+#: gives it to the demo field worker and herself, so the field worker's phone page shows a
+#: route from the start.
+DEMO_ROUTE_PARISH = "Besser"
+DEMO_ROUTE_TEAM: tuple[str, ...] = ("feltarbejder", "teamleder")
+
+
+def plan_demo_route(repo, *, as_of: date) -> dict | None:  # noqa: ANN001 - a Repository
+    """Plan and assign the demo's route through the repository, as the demo team lead.
+
+    Plans stored before (a demo built over the demo) are deleted first. One pair, one day:
+    ``as_of`` when it is a working day (so the field worker sees today's route), else the
+    next one; the reported doors of :data:`DEMO_ROUTE_PARISH`, searched for a fixed number
+    of iterations (the same demo each time). Returns the route, or ``None`` (and no plan
+    kept) when the parish has no reported door (a demo with very few signals).
+    """
+    lead = repo.as_user("teamleder")
+    # install_demo's replace_workspace has dropped older plans already; called on its own
+    # (tests), the demo's plans are replaced so its pair is not busy that day (one route a day)
+    for old in lead.route_plans():
+        lead.delete_route_plan(old["plan_id"])
+    area = next((a["key"] for a in lead.planning_areas()
+                 if a["kind"] == "parishes" and a["name"] == DEMO_ROUTE_PARISH), None)
+    if area is None:
+        return None
+    # from_date = as_of: a plan's first day is that date when it is a working day, else the next one
+    plan = lead.plan_routes(area, teams=1, days=1, from_date=as_of, as_of=as_of, doors="reported",
+                            seconds=5.0, iterations=300, seed=1)
+    route = next((r for r in plan["routes"] if r["stops"]), None)
+    if route is None:
+        lead.delete_route_plan(plan["plan_id"])
+        return None
+    lead.assign_route(route["route_id"], list(DEMO_ROUTE_TEAM))
+    return {**route, "members": list(DEMO_ROUTE_TEAM)}

@@ -185,6 +185,15 @@ class AccountOps(RepositoryBase):
                                        t.users.c.created_at).order_by(t.users.c.name)).mappings().all()
         return [{**dict(r), "created_at": r["created_at"].isoformat()} for r in rows]
 
+    @operation("routes.read_own")
+    def team_leads(self) -> list[str]:
+        """The names of the workspace's enabled team leads: whom a field worker without a
+        route asks for one. Names only; nothing else about any user."""
+        u = t.users
+        with store_engine.read_tx(self.engine) as conn:
+            return list(conn.execute(select(u.c.name).where(u.c.role == "team_lead", u.c.disabled.is_(False))
+                                     .order_by(u.c.name)).scalars())
+
     @operation("users.manage")
     def set_role(self, name: str, role: str) -> None:
         if role not in ROLES:

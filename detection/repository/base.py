@@ -10,7 +10,9 @@ concept's class by name, so the contract is in the class line, not implied.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -102,9 +104,39 @@ def frame_rows(df: pd.DataFrame) -> list[dict]:
     return clean.to_dict("records")
 
 
-def insert_many(conn: Connection, table, rows: list[dict]) -> None:
+class ProcessCache:
+    """A small least-recently-used cache shared by every repository of this process (one
+    Streamlit server serves many sessions): values built from the store once per data
+    version. ``functools.lru_cache`` does not fit: the key is built from the store's
+    version, and the value by a closure over the calling repository.
+    """
+
+    def __init__(self, maxsize: int) -> None:
+        self.maxsize = maxsize
+        self._lock = threading.Lock()
+        self._items: OrderedDict[Hashable, Any] = OrderedDict()
+
+    def get(self, key: Hashable, make: Callable[[], Any]) -> Any:
+        """The value kept for ``key``, else ``make()`` kept (the oldest goes beyond maxsize)."""
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+        value = make()  # outside the lock: a slow build does not block other keys
+        with self._lock:
+            self._items[key] = value
+            while len(self._items) > self.maxsize:
+                self._items.popitem(last=False)
+        return value
+
+
+def insert_many(conn: Connection, table, rows: list[dict],
+                progress: Callable[[float], None] | None = None) -> None:
+    """Insert ``rows`` in chunks; ``progress`` (if given) hears the share done after each."""
     for i in range(0, len(rows), _CHUNK):
         conn.execute(insert(table), rows[i:i + _CHUNK])
+        if progress is not None:
+            progress(min(1.0, (i + _CHUNK) / len(rows)))
 
 
 class RepositoryBase:

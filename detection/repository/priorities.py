@@ -15,9 +15,7 @@ only re-scores and re-ranks.
 from __future__ import annotations
 
 import json
-import threading
 import uuid
-from collections import OrderedDict
 from datetime import date
 from typing import Any
 
@@ -49,7 +47,7 @@ from detection.priorities.ranking import (
 )
 from detection.priorities.scoring import ModelParams, entrance_scores, signal_weights
 from detection.privacy import MIN_DWELLINGS, publication_date
-from detection.repository.base import operation
+from detection.repository.base import ProcessCache, operation
 from detection.repository.workspace import WorkspaceOps
 from detection.store import engine as store_engine
 from detection.store import schema as t
@@ -60,22 +58,11 @@ from geo.crs import WORK_CRS
 ORIGINS = ("cluster", "area", "drawn")
 """How a focus area came about: an accepted cluster, an area picked from a layer, drawn/uploaded."""
 
-_LOCK = threading.Lock()
-_CACHE: OrderedDict[tuple, Any] = OrderedDict()
-_CACHE_MAX = 32
+_CACHE = ProcessCache(32)  # model inputs, layers and prepared rankings per data version
 
 
-def _cached(key: tuple, make):
-    with _LOCK:
-        if key in _CACHE:
-            _CACHE.move_to_end(key)
-            return _CACHE[key]
-    value = make()
-    with _LOCK:
-        _CACHE[key] = value
-        while len(_CACHE) > _CACHE_MAX:
-            _CACHE.popitem(last=False)
-    return value
+def _cached(key: tuple, make):  # noqa: ANN001, ANN202
+    return _CACHE.get(key, make)
 
 
 class PriorityOps(WorkspaceOps):

@@ -31,7 +31,7 @@ from sqlalchemy.exc import IntegrityError
 from detection import clock
 from detection.clock import COPENHAGEN
 from detection.cpr import scrub
-from detection.errors import Conflict, InputError, NotAllowed
+from detection.errors import Conflict, InputError, MemberBusy, NotAllowed
 from detection.priorities.focus import valid_area_polygon
 from detection.repository.base import insert_many, operation
 from detection.repository.priorities import PriorityOps
@@ -398,8 +398,10 @@ class RouteOps(PriorityOps):
             raise InputError(f"--assign {route_id}=…: name at least one field worker")
         with store_engine.write_tx(self.engine) as conn:
             _check_team(conn, members)
-            if conn.execute(select(t.routes.c.route_id).where(t.routes.c.route_id == route_id)).first() is None:
+            day = conn.execute(select(t.routes.c.day).where(t.routes.c.route_id == route_id)).scalar()
+            if day is None:
                 raise InputError(f"route {route_id!r} does not exist")
+            _check_free(conn, route_id, day, members)
             team = ",".join(members)
             conn.execute(update(t.routes).where(t.routes.c.route_id == route_id).values(members=team))
             entr = [x for (x,) in conn.execute(select(t.route_stops.c.entrance_id)
@@ -682,6 +684,19 @@ class RouteOps(PriorityOps):
         for col in ("visited_at", "recorded_at"):  # SQLite gives naive UTC, PostgreSQL aware
             df[col] = pd.to_datetime(df[col], utc=True).dt.tz_convert(COPENHAGEN)
         return df
+
+
+def _check_free(conn, route_id: str, day: object, members: list[str]) -> None:  # noqa: ANN001
+    """Refuse a member who already walks another route on ``day`` (any plan): one route a
+    day per worker (:class:`MemberBusy` names the member, the day and the other pair)."""
+    r, p = t.routes, t.route_plans
+    others = conn.execute(select(r.c.members, r.c.team, p.c.area).join(p, p.c.plan_id == r.c.plan_id)
+                          .where(r.c.day == day, r.c.route_id != route_id, r.c.members.is_not(None))
+                          .order_by(r.c.team, r.c.route_id)).all()
+    for member in members:
+        for walkers, other_team, area in others:
+            if member in walkers.split(","):
+                raise MemberBusy(member, pd.Timestamp(day).date().isoformat(), int(other_team), str(area))
 
 
 def _check_team(conn, members: list[str]) -> None:  # noqa: ANN001

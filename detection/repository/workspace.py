@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-import threading
 import uuid
-from collections import OrderedDict
-from collections.abc import Callable
 
 import geopandas as gpd
 import numpy as np
@@ -21,7 +18,13 @@ from detection.errors import InputError, WorkspaceError
 from detection.privacy import cell_keys, publication_date, record_keys, round_keyed, shown
 from detection.register.workspace import WorkspaceData
 from detection.repository.accounts import retire_demo_accounts
-from detection.repository.base import RepositoryBase, frame_rows, insert_many, operation
+from detection.repository.base import (
+    ProcessCache,
+    RepositoryBase,
+    frame_rows,
+    insert_many,
+    operation,
+)
 from detection.store import engine as store_engine
 from detection.store import schema as t
 from geo.basemap import BaseLayers, TileService, build_base_layers
@@ -104,7 +107,9 @@ class WorkspaceOps(RepositoryBase):
                 if retired:
                     self._audit(conn, "users.retire_demo", ", ".join(retired),
                                 "a real workspace keeps no demo account or published password")
-            for table in (t.signals, t.register_problems, t.import_batches, t.partners,
+            # route plans name the old register's entrances: their stops go with the entrances
+            # (FK cascade), so the plans and routes go too, assignments with them
+            for table in (t.route_plans, t.signals, t.register_problems, t.import_batches, t.partners,
                           t.bbr_units, t.buildings, t.units, t.entrances, t.network_edges,
                           t.network_nodes, t.areas, t.area_layers, t.workspace):
                 conn.execute(delete(table))
@@ -311,25 +316,10 @@ class WorkspaceOps(RepositoryBase):
             return build_base_layers(boundary=self.boundary(), edges=lines, points=bld if len(bld) else ent,
                                      areas=areas, streets=ent)
 
-        return _base_map_cached(key, load).with_tiles(tile_service_from_env())
+        return _BASE_MAPS.get(key, load).with_tiles(tile_service_from_env())
 
 
-_BASE_MAP_LOCK = threading.Lock()
-_BASE_MAP_CACHE: OrderedDict[tuple, BaseLayers] = OrderedDict()
-_BASE_MAP_MAX = 8
-
-
-def _base_map_cached(key: tuple, make: Callable[[], BaseLayers]) -> BaseLayers:
-    with _BASE_MAP_LOCK:
-        if key in _BASE_MAP_CACHE:
-            _BASE_MAP_CACHE.move_to_end(key)
-            return _BASE_MAP_CACHE[key]
-    value = make()
-    with _BASE_MAP_LOCK:
-        _BASE_MAP_CACHE[key] = value
-        while len(_BASE_MAP_CACHE) > _BASE_MAP_MAX:
-            _BASE_MAP_CACHE.popitem(last=False)
-    return value
+_BASE_MAPS = ProcessCache(8)  # per database and data version
 
 
 TILE_URL_ENV = "OPSPOR_TILE_URL"

@@ -28,7 +28,7 @@ import shapely
 
 from detection.errors import InputError
 from detection.files import make_private, private_dir, write_private
-from detection.vocab import OUTCOMES
+from detection.vocab import OUTCOMES, area_words
 from detection.wording import HEALTH_WORDS  # noqa: F401  (the walk-list tests import it from here)
 from geo.crs import WORK_CRS, lonlat_to_xy
 
@@ -84,10 +84,13 @@ def walk_list_pdf(route: dict, *, area: str = "", lang: str = "da") -> bytes:
     address, task, fields for the time of the visit and initials) and each dwelling one
     line of outcome boxes, so a page holds 10 or more single-dwelling doors. Distances in
     Danish decimals. No reason for the visit and no health word (``HEALTH_WORDS``).
+    ``area`` is the plan's stored area label; the list says it in words ("Tranebjerg
+    (sogn)", :func:`detection.vocab.area_words`), never a layer's or an area's id.
     """
     from fpdf import FPDF
 
     da = lang == "da"
+    area = area_words(area, lang)
     title = route_title(route, lang)
     head_text = _latin1(("Gåliste - " if da else "Walk list - ") + title + (f" - {area}" if area else ""))
 
@@ -104,7 +107,7 @@ def walk_list_pdf(route: dict, *, area: str = "", lang: str = "da") -> bytes:
             self.set_y(-12)
             self.set_font("Helvetica", "", 8)
             page = (f"Side {self.page_no()} af {{nb}}" if da else f"Page {self.page_no()} of {{nb}}")
-            self.cell(0, 5, _latin1(f"{page}    ({route['route_id']})"), align="C")
+            self.cell(0, 5, _latin1(page), align="C")  # the pair and the day name the route, not its id
 
     pdf = _Pdf(orientation="P", unit="mm", format="A4")
     pdf.alias_nb_pages()
@@ -261,8 +264,10 @@ def pdf_text(data: bytes) -> str:
 # --------------------------------------------------------------------------- GPX
 
 
-def route_gpx(route: dict, *, lang: str = "da") -> str:
-    """GPX 1.1 of a route: a waypoint per stop (number and address) and the walked track."""
+def route_gpx(route: dict, *, area: str = "", lang: str = "da") -> str:
+    """GPX 1.1 of a route: a waypoint per stop (number and address) and the walked track,
+    named as the walk list names the route ("Hold 1, mandag 2. november 2026 - Tranebjerg
+    (sogn)"), not by its id."""
     g = gpxpy.gpx.GPX()
     g.creator = "Opspor"
     tasks = TASK_NAMES.get(lang, TASK_NAMES["da"])
@@ -272,7 +277,8 @@ def route_gpx(route: dict, *, lang: str = "da") -> str:
                                   description=f"{tasks.get(s['task'], s['task'])}: {units}",
                                   time=datetime.fromisoformat(s["arrive"]))
         g.waypoints.append(w)
-    trk = gpxpy.gpx.GPXTrack(name=f"Rute {route['route_id']}" if lang == "da" else f"Route {route['route_id']}")
+    words = area_words(area, lang)
+    trk = gpxpy.gpx.GPXTrack(name=route_title(route, lang) + (f" - {words}" if words else ""))
     seg = gpxpy.gpx.GPXTrackSegment()
     for lon, lat in route.get("path") or [[s["lon"], s["lat"]] for s in route["stops"]]:
         seg.points.append(gpxpy.gpx.GPXTrackPoint(latitude=lat, longitude=lon))
@@ -376,7 +382,7 @@ def write_plan_files(plan: dict, out_dir: str | Path, *, lang: str = "da") -> li
         files.append(write_private(out / f"walk_{r['route_id']}.pdf",
                                    walk_list_pdf(r, area=plan.get("area", ""), lang=lang)))
         files.append(write_private(out / f"route_{r['route_id']}.gpx",
-                                   route_gpx(r, lang=lang).encode("utf-8")))
+                                   route_gpx(r, area=plan.get("area", ""), lang=lang).encode("utf-8")))
     files.append(plan_gpkg(plan, out / f"plan_{plan['plan_id']}.gpkg"))
     return files
 

@@ -118,9 +118,14 @@ def test_demo_over_the_demo__needs_no_words(db_url, capsys):
 def test_init_force_over_the_demo__no_published_password_no_demo_user_no_open_sign_in(db_url, capsys, caplog):
     demo = _demo(db_url, capsys)
     demo.add_user("eve", role="administrator", password=GOOD)  # anyone could, in the open demo
+    with store_engine.read_tx(demo.engine) as conn:  # the demo's route for its field worker
+        assert len(conn.execute(select(t.route_plans.c.plan_id)).all()) == 1
     code, out, _ = run(capsys, "--db", db_url, "--json", "init", "--force", "--name", "Nordby",
                        "--osm", str(NORDBY))
     assert code == 0, out
+    with store_engine.read_tx(demo.engine) as conn:  # its plan named the demo's entrances: gone
+        assert conn.execute(select(t.route_plans.c.plan_id)).all() == []
+        assert conn.execute(select(t.routes.c.route_id)).all() == []
     assert out["synthetic"] is False and "opspor users passwd admin" in out["notice"]
     assert "opspor users passwd admin" in caplog.text  # said on stderr too
     repo = Repository.open(db_url, "admin")

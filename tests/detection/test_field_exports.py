@@ -49,6 +49,9 @@ def test_walk_list_pdf_lists_every_stop_and_no_health_words(planned):
     assert data[:5] == b"%PDF-"
     text = pdf_text(data)
     assert "Gåliste" in text
+    # the plan's area in words on every page, never the plan's or the route's id
+    assert text.count(f"Gåliste - Hold {r['team']}, ") >= 2 and "- Nordby centrum" in text
+    assert plan["plan_id"] not in text and r["route_id"] not in text
     for s in r["stops"]:
         assert s["address"] in text, s["address"]
     for o in OUTCOMES:  # a box per outcome, by its Danish name
@@ -69,8 +72,11 @@ def test_pdf_text_check_would_catch_a_health_word():
 def test_gpx_parses_with_a_waypoint_per_stop_and_the_walked_track(planned):
     _, plan, _ = planned
     r = _route(plan)
-    g = gpxpy.parse(route_gpx(r))
+    g = gpxpy.parse(route_gpx(r, area=plan["area"]))
     assert len(g.waypoints) == len(r["stops"])
+    # the track is named as the walk list names the route, never by its id or the plan's
+    assert g.tracks[0].name.startswith(f"Hold {r['team']}, ") and g.tracks[0].name.endswith(" - Nordby centrum")
+    assert r["route_id"] not in route_gpx(r, area=plan["area"]) and plan["plan_id"] not in g.tracks[0].name
     assert g.waypoints[0].name.startswith("1 ")
     assert g.tracks and len(g.tracks[0].segments[0].points) == len(r["path"]) >= 2
     assert abs(g.waypoints[0].latitude - r["stops"][0]["lat"]) < 1e-6
@@ -158,7 +164,20 @@ def test_walk_list_pdf__pages_numbered_header_on_every_page_ten_doors_a_page():
     for s in route["stops"]:
         assert s["address"] in text
     assert "Oversigt over ruten" in text
-    assert "abc123" not in text.split("Side 1")[0]  # the title is words, not the route id
+    assert "abc123" not in text  # the title is words, not the route id (nor is the footer)
+
+
+def test_walk_list_and_gpx__a_parish_plan_says_its_area_in_words_not_its_ids():
+    route = _synthetic_route(3)
+    for lang, words, title in (("da", "Tranebjerg (sogn)", "Hold 1, mandag 2. november 2026"),
+                               ("en", "Tranebjerg (parish)", "Team 1, Monday 02 November 2026")):
+        text = pdf_text(walk_list_pdf(route, area="Tranebjerg (parishes:7240)", lang=lang))
+        assert f"{title} - {words}" in text, text[:300]
+        assert "parishes" not in text and "7240" not in text
+        track = gpxpy.parse(route_gpx(route, area="Tranebjerg (parishes:7240)", lang=lang)).tracks[0]
+        assert track.name == f"{title} - {words}"
+    gpx = route_gpx(route, area="Tranebjerg (parishes:7240)")
+    assert "parishes" not in gpx and "abc123" not in gpx
 
 
 def test_walk_list_pdf__the_overview_map_numbers_first_and_last_and_never_piles_labels():

@@ -153,10 +153,18 @@ def test_retention_page__preview_counts(app):
 
 
 def test_my_routes_page__field_worker(app):
+    """The demo gives its field worker a route (detection.register.demo.plan_demo_route):
+    the page shows its map and its stops, not "no routes"."""
     at = _as(app, "feltarbejder")
     at.switch_page("ui/pages/my_routes.py").run()
     assert not at.exception
-    assert "ingen tildelte adresser" in _texts(at)
+    texts = _texts(at)
+    assert "ingen tildelte adresser" not in texts and "ingen ruter" not in texts
+    script = _map_script(at)
+    assert "L.polyline(" in script and "opspor-stop" in script
+    heads = [h.value for h in at.subheader]
+    assert heads[0].startswith(("Dagens rute", "Din næste rute", "Din seneste rute"))
+    assert any(h.startswith("Rute 1: hold 1, ") for h in heads) and len(at.expander) >= 1
 
 
 @pytest.mark.parametrize(("user", "page"), [("feltarbejder", "ui/pages/users.py"),

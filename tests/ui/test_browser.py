@@ -408,7 +408,7 @@ def test_team_lead_draws_an_area_in_chromium_and_plans_routes_in_it(fieldwork_pa
     page.get_by_text(re.compile(r"Et område på [\d.]+ km² er tegnet")).first.wait_for(timeout=30_000)
     before = len(Repository.open(str(fieldwork_db["db"]), "teamleder").route_plans())
     page.get_by_role("button", name="Planlæg ruter").click()
-    page.get_by_text(re.compile(r"Plan \w+ er gemt")).first.wait_for(timeout=60_000)
+    page.get_by_text(re.compile(r"Planen for Tegnet område er gemt: ")).first.wait_for(timeout=60_000)
     _wait_idle(page)
     assert not page.locator("[data-testid='stException']").count()
     plans = Repository.open(str(fieldwork_db["db"]), "teamleder").route_plans()

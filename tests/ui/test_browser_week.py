@@ -2,7 +2,8 @@
 the page ran.
 
 - *Ruteplanlægning*: the map of the routes draws its paths and stops from the app's own
-  scripts; a new plan is the plan on screen (selector, totals) right after "Plan … er gemt".
+  scripts; a new plan is the plan on screen (selector, totals) right after "Planen for … er
+  gemt", both in words (the area, the day it was made), never the plan's id.
 - *Prioritering*: the weights survive a visit to another page.
 - *Samarbejdspartnere* → *Dækning*: the coverage map opens fitted to the partner's
   coverage, not at the highest zoom.
@@ -109,7 +110,10 @@ def _map_frame(page, k: int = 0):
 
 
 def _slider_values(page) -> dict[str, str]:
-    """Each slider's label → the value written on its thumb (what the user reads)."""
+    """Each slider's label → the value written on its thumb (what the user reads), once the
+    model's sliders are on screen (a click in the menu may return before the page's run)."""
+    page.locator("[data-testid='stSlider']").nth(3).wait_for(state="visible", timeout=30_000)
+    _wait_idle(page)
     out = {}
     for s in page.locator("[data-testid='stSlider']").all():
         label = s.locator("label").first.inner_text().strip()
@@ -138,13 +142,26 @@ def test_a_new_plan_is_the_plan_on_screen(page, today_url, today_db):
     _go(page, "Ruteplanlægning")
     picker = page.get_by_role("combobox", name="Plan", exact=True)
     before = picker.input_value() if picker.count() else ""
+    from detection.vocab import area_words
+    from ui.widgets import date_text
+
     page.get_by_role("button", name="Planlæg ruter").click()
-    msg = page.get_by_text(re.compile(r"Plan \w{10} er gemt")).first
+    # the plan in words ("Planen for Tranebjerg (sogn) er gemt: 2 ruter, 31 opgange."), never its id
+    msg = page.get_by_text(re.compile(r"Planen for .+ er gemt: \d+ ruter?, [\d.]+ opgange?\.")).first
     msg.wait_for(timeout=90_000)
-    new_id = re.search(r"Plan (\w{10}) er gemt", msg.inner_text()).group(1)
     _wait_idle(page)
+    newest = Repository.open(str(today_db["db"]), "teamleder").route_plans()[0]
+    new_id, area = newest["plan_id"], area_words(newest["area"])
+    said = msg.inner_text()
+    assert said.startswith(f"Planen for {area} er gemt:"), said
     selected = picker.input_value()
-    assert new_id in selected, f"saved {new_id}, the selector shows {selected!r} (before: {before!r})"
+    day, hhmm = date_text(newest["created_at"], "da", with_time=True).split(" ")
+    assert selected.startswith(f"Plan af {day} kl. {hhmm} · {area} · "), (
+        f"saved {newest}, the selector shows {selected!r} (before: {before!r})")
+    assert selected != before
+    for text in (said, selected):
+        assert new_id not in text and not re.search(r"\b[0-9a-f]{10}\b", text), text
+        assert "parishes" not in text, text
     plan = Repository.open(str(today_db["db"]), "teamleder").route_plan(new_id)
     metric = page.locator("[data-testid='stMetric']").filter(has_text="Opgange").first.inner_text()
     assert re.search(rf"\b{plan['totals']['stops']}\b", metric), (metric, plan["totals"])

@@ -84,8 +84,10 @@ def test_coverage_page__analyst_sees_high_need_gaps_and_exports_the_list(app, me
     assert [g["name"] for g in repo_gaps["gaps"]] == csv["Område"].tolist()
     # the map: gaps labelled with a word, not colour alone; no address points for the analyst
     script = _map_script(at)
-    assert "HUL" in script and "A 0 %" in script
-    assert "A · aktiv partner" not in script
+    assert "HUL" in script and "✓ 0 %" in script
+    # the coverage signs, never a report kind's letter (A = andet, B = boligselskab, U = udlejer on Kort)
+    assert not re.search(r"\b[ABU] \d+ %", script)
+    assert "aktiv partner" not in script
     assert "url(#opspor-hatch)" in script and 'id="opspor-hatch"' in script  # gaps hatched, a pattern
     # every layer is defined before the layer control refers to it (else the map script
     # stops in the browser: "reading 'setZIndex'")
@@ -131,15 +133,23 @@ def test_partners_page__team_lead_reads_only(app):
     assert not [f for f in at.get("form")]
 
 
-def test_coverage_page__planner_also_sees_entrances_by_letter(app):
+def test_coverage_page__planner_also_sees_entrances_by_sign(app):
+    """Entrances as markers with ✓ ! ○ — signs no report kind on *Kort* uses as its letter."""
     at = app.run()  # planner
     at.switch_page("ui/pages/coverage.py").run()
     at.date_input(key="cov_as_of").set_value(DEMO_AS_OF).run()
     assert not at.exception
     assert not any("mindst 20 boliger" in i.value for i in at.info)
     script = _map_script(at)
-    for layer in ("A · aktiv partner", "B · bortfaldet (ingen nylig kontakt)", "U · uden partner"):
+    for layer in ("✓ · aktiv partner", "! · bortfaldet (ingen nylig kontakt)", "○ · uden partner"):
         assert layer in script, layer
+    for old in ("A · aktiv", "B · bortfaldet", "U · uden"):
+        assert old not in script, old
+    # the table's columns say the same signs, and the legend names them
+    areas = next(d.value for d in at.dataframe if "✓ aktiv" in d.value.columns)
+    assert {"! bortfaldet", "○ ingen"} <= set(areas.columns)
+    legend = next(m.value for m in at.markdown if "Etiketten" in m.value)
+    assert all(f"`{s}`" in legend for s in ("✓", "!", "○")) and "`A`" not in legend
 
 
 @pytest.fixture()
@@ -242,3 +252,21 @@ def test_partners_page__team_lead_sees_coverage_without_drawing_tools(app):
     assert not at.exception
     assert "L.Control.Draw" not in _map_script(at)
     assert not [b for b in at.button if b.key in ("par_cov_save_drawn", "par_cov_match", "par_cov_delete_btn")]
+
+
+def test_coverage_page__grid_cells_by_their_place_never_their_ddkn_id(app):
+    at = app.run()  # planner
+    at.switch_page("ui/pages/coverage.py").run()
+    layer = at.selectbox(key="cov_layer")
+    assert "250 m-felter" in layer.options and "grid250" not in layer.options
+    layer.set_value("grid250").run()
+    assert not at.exception, at.exception
+    ddkn = re.compile(r"\b250m_\d+_\d+\b")
+    texts = [m.value for m in at.markdown] + [c.value for c in at.caption]
+    for d in at.dataframe:
+        texts += [str(c) for c in d.value.columns] + d.value.astype(str).to_numpy().ravel().tolist()
+    assert not [x for x in texts if ddkn.search(x)], [x for x in texts if ddkn.search(x)][:3]
+    assert any("250 m-felt nær" in x for x in texts)
+    script = _map_script(at)
+    assert "250 m-felt nær" in script and "— HUL" in script
+    assert "prioriteringsmodellen" in " ".join(c.value for c in at.caption)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from datetime import datetime
 from pathlib import Path
@@ -56,6 +57,7 @@ def _map_script(at: AppTest) -> str:
 
 def test_team_lead_plans_two_pairs_two_days_and_sees_map_timeline_and_downloads(app, demo_copy):
     at = _as(app, "teamleder", "ui/pages/routes.py")
+    before = len(Repository.open(str(demo_copy), "teamleder", migrate=False).route_plans())  # the demo's own
     areas = at.selectbox(key="rt_area")
     nordby = next(i for i, a in enumerate(areas.options) if "Nordby" in a)
     areas.select_index(nordby)
@@ -66,9 +68,23 @@ def test_team_lead_plans_two_pairs_two_days_and_sees_map_timeline_and_downloads(
     assert not at.exception, at.exception
     repo = Repository.open(str(demo_copy), "teamleder", migrate=False)
     plans = repo.route_plans()
-    assert len(plans) == 1 and plans[0]["teams"] == 2 and len(plans[0]["days"]) == 2
+    assert len(plans) == before + 1 and plans[0]["teams"] == 2 and len(plans[0]["days"]) == 2
     plan = repo.route_plan(plans[0]["plan_id"])
     assert plan["method"] == "network"
+    # the plan in words, never its id: the saved message and the plan selector
+    tot = plan["totals"]
+    assert [m.value.replace("\\", "") for m in at.success] == [  # markdown-escaped on the page
+        f"Planen for Nordby (sogn) er gemt: {tot['routes']} ruter, {tot['stops']} opgange."]
+    shown = at.selectbox(key="rt_plan_pick")
+    assert shown.value == plan["plan_id"]
+    option = shown.options[shown.index]
+    assert re.fullmatch(r"Plan af \d\d\.\d\d\.\d{4} kl\. \d\d:\d\d · Nordby \(sogn\) · "
+                        r"\d\d\.\d\d\.(\d{4})?–\d\d\.\d\d\.\d{4}", option), option
+    first_day, last_day = (".".join(reversed(d.split("-"))) for d in (plans[0]["days"][0], plans[0]["days"][-1]))
+    assert option.endswith(last_day) and first_day[:6] in option
+    page_text = " ".join([option, *(m.value for m in at.success), *(c.value for c in at.caption),
+                          *(str(x.label) for x in at.expander)])
+    assert plan["plan_id"] not in page_text and "parishes" not in page_text and "7244" not in page_text
     # balance and turf overlap of the stored plan, in words on the page
     assert set(plan["stats"]) == {"balance_ratio", "turf_overlap"} and plan["stats"]["balance_ratio"] >= 1
     quality = [c.value for c in at.caption if c.value.startswith("Fordeling:")]
@@ -169,3 +185,26 @@ def test_field_worker_sees_what_is_done_on_the_route_day(app, demo_copy):
     assert labels[0].endswith("— ✓ ikke hjemme") and labels[1].endswith(f"— ✓ {talked}")
     assert "✓" not in labels[2]  # recorded the day before: not this route's
     assert any(f"2 af {len(route['stops'])} opgange" in c.value for c in at.caption)
+
+
+def test_a_worker_on_two_routes_the_same_day_is_refused_in_danish(app, demo_copy):
+    lead = Repository.open(str(demo_copy), "teamleder")
+    area = next(a["key"] for a in lead.planning_areas() if a["name"] == "Tranebjerg")
+    plan = lead.plan_routes(area, teams=2, days=1, seconds=1.0)
+    first, second = [r for r in plan["routes"] if r["stops"]][:2]
+    assert first["day"] == second["day"]
+    lead.assign_route(first["route_id"], ["feltarbejder"])
+    at = _as(app, "teamleder", "ui/pages/routes.py")
+    assert at.selectbox(key="rt_plan_pick").value == plan["plan_id"]  # the newest plan
+    at.multiselect(key=f"rt_who_{second['route_id']}").set_value(["feltarbejder"])
+    _button(at, "Tildel").click().run()
+    assert not at.exception, at.exception
+    day = ".".join(reversed(first["day"].split("-")))
+    errors = [e.value.replace("\\", "") for e in at.error]  # markdown-escaped on the page
+    assert errors == [f"feltarbejder er allerede sat på en anden rute den {day}: hold {first['team']} i "
+                      "Tranebjerg (sogn). En medarbejder går kun én rute om dagen – vælg en anden, eller "
+                      "flyt først feltarbejder fra den rute."], errors
+    assert plan["plan_id"] not in errors[0] and "parishes" not in errors[0]
+    assert not [m.value for m in at.success if "Rute" in m.value]
+    assert [r["members"] for r in lead.route_plan(plan["plan_id"])["routes"]
+            if r["route_id"] == second["route_id"]] == [[]]

@@ -4,6 +4,35 @@ English; domain words follow method.md. Each concept's texts live beside it in t
 from __future__ import annotations
 
 TEXTS: dict[str, dict[str, str]] = {
+    # issue 15: charts on Overblik and the demo build's progress bar
+    "month_abbr": {"da": "jan. feb. mar. apr. maj jun. jul. aug. sep. okt. nov. dec.",
+                   "en": "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec"},
+    "ov_month_heading": {"da": "Henvendelser pr. måned", "en": "Reports per month"},
+    "ov_month_caption": {
+        "da": "Henvendelser efter den måned, de er modtaget, fordelt på type. Hold musen over en søjle "
+              "for at se tallet.",
+        "en": "Reports by the month they were received, by kind. Hover over a bar to see the number."},
+    "ov_month_protected": {
+        "da": "Du ser samlede tal, beskyttet så ingen enkelt henvendelse kan udledes: opgjort pr. {date} "
+              "(sidste dag i seneste hele måned), hvert antal afrundet til et multiplum af 5. En måned og "
+              "type med »<5« (0–4) tegnes ikke.",
+        "en": "You see protected totals from which no single report can be derived: as of {date} (the last "
+              "day of the last complete month), every count rounded to a multiple of 5. A month and kind "
+              "reading “<5” (0–4) is not drawn."},
+    "ov_month_none": {"da": "Der er ingen henvendelser at vise endnu.", "en": "There are no reports to show yet."},
+    "ov_month_table": {"da": "Tallene bag diagrammet", "en": "The numbers behind the chart"},
+    "ch_month": {"da": "Måned", "en": "Month"},
+    "ch_reports": {"da": "Henvendelser", "en": "Reports"},
+    "demo_step_register": {"da": "Læser adresser, veje og sogne for Samsø …",
+                           "en": "Reading Samsø's addresses, roads and parishes …"},
+    "demo_step_store": {"da": "Gemmer arbejdsområdet og de opdigtede henvendelser …",
+                        "en": "Saving the workspace and the invented reports …"},
+    "demo_step_partners": {"da": "Opretter opdigtede samarbejdspartnere og deres dækning …",
+                           "en": "Adding invented partners and their coverage …"},
+    "demo_step_users": {"da": "Opretter demoens brugere …", "en": "Adding the demo's users …"},
+    "demo_step_route": {"da": "Planlægger en dagsrute til demoens opsøgende medarbejder …",
+                        "en": "Planning a day's route for the demo's field worker …"},
+    "demo_step_done": {"da": "Demoen er klar.", "en": "The demo is ready."},
     "app_title": {"da": "Opspor", "en": "Opspor"},
     "lang_label": {"da": "Sprog / Language", "en": "Sprog / Language"},
     "demo_banner": {
@@ -66,9 +95,6 @@ TEXTS: dict[str, dict[str, str]] = {
     "col_kind": {"da": "Type henvendelse", "en": "Kind of report"},
     "col_count": {"da": "Antal", "en": "Count"},
     "boundary": {"da": "Kommunegrænse", "en": "Municipal boundary"},
-    "tiles": {"da": "Baggrundskort (OpenStreetMap, kræver internet)",
-              "en": "Background map (OpenStreetMap, needs internet)"},
-    "layer_parishes": {"da": "Sogne", "en": "Parishes"},
     "overview_heading": {"da": "Overblik over arbejdsområdet", "en": "Workspace overview"},
     "m_entrances": {"da": "Adgangsadresser", "en": "Entrances"},
     "m_units": {"da": "Enhedsadresser", "en": "Units"},
@@ -218,10 +244,6 @@ TEXTS.update({
 
 # issue 15: Danish throughout (area layers, audit log, data sources, users, retention, errors)
 TEXTS.update({
-    "lyr_parishes": {"da": "Sogne", "en": "Parishes"},
-    "lyr_grid100": {"da": "100 m-felter", "en": "100 m cells"},
-    "lyr_grid250": {"da": "250 m-felter", "en": "250 m cells"},
-    "lyr_grid1km": {"da": "1 km-felter", "en": "1 km cells"},
     "cell_near": {"da": "{size}-felt nær {place}", "en": "{size} cell near {place}"},
     "cell_at": {"da": "{size}-felt ved {n} km N · {e} km Ø", "en": "{size} cell at {n} km N · {e} km E"},
     "yes": {"da": "Ja", "en": "Yes"},

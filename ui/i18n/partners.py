@@ -1,6 +1,15 @@
 """UI texts (Danish, English) of the partner and coverage pages (*kommunikationsstrategi*)."""
 
 TEXTS_PARTNERS: dict[str, dict[str, str]] = {
+    # issue 15: the partner yield as a chart
+    "par_yield_chart": {"da": "Henvendelser og hvad de førte til", "en": "Reports and what they led to"},
+    "par_yield_chart_caption": {
+        "da": "For hver samarbejdspartner: hvor mange henvendelser, hvor mange der er vurderet, og hvor "
+              "mange der var i målgruppen. Tallene står i tabellen ovenfor.",
+        "en": "For each partner: how many reports, how many were assessed and how many were in the target "
+              "group. The numbers are in the table above."},
+    "par_yield_measure": {"da": "Opgørelse", "en": "Measure"},
+    "par_yield_count": {"da": "Antal henvendelser", "en": "Number of reports"},
     "page_partners": {"da": "Samarbejdspartnere", "en": "Partners"},
     "page_coverage": {"da": "Dækning", "en": "Coverage"},
     # --- coverage page
@@ -17,6 +26,8 @@ TEXTS_PARTNERS: dict[str, dict[str, str]] = {
     "cov_months": {"da": "Aktiv ved kontakt inden for (måneder)", "en": "Active with a contact within (months)"},
     "cov_as_of": {"da": "Opgjort pr.", "en": "As of"},
     "cov_need_source": {"da": "Behov beregnet med", "en": "Need computed with"},
+    "cov_need_source_priorities": {"da": "prioriteringsmodellen (udglattet rate pr. 1.000 boliger)",
+                                   "en": "the priorities model (smoothed rate per 1,000 dwellings)"},
     "cov_aggregate_note": {
         "da": "Du ser kun samlede tal for områder med mindst 20 boliger, opgjort pr. {date} (sidste dag i "
               "seneste hele måned); behovet er beregnet af antal afrundet til et multiplum af 5.",
@@ -27,17 +38,21 @@ TEXTS_PARTNERS: dict[str, dict[str, str]] = {
     "cov_legend": {"da": "Sådan læses kortet", "en": "How to read the map"},
     "cov_legend_text": {
         "da": "- **Fyldfarve** = behov (lys → mørk: lavt → højt behov; tallet står også i etiketten).\n"
-              "- **Etiketten** i hvert område: `A` = andel boliger med aktiv dækning, `B` = bortfaldet, "
-              "`U` = uden dækning.\n"
+              "- **Etiketten** i hvert område: `✓` = andel boliger med aktiv dækning, `!` = bortfaldet "
+              "(ingen nylig kontakt), `○` = uden dækning.\n"
               "- **Skraveret område med tyk stiplet kant og mærket HUL** = behov, men ingen aktiv partner "
-              "(står på hullisten nedenfor).\n"
-              "- Adressepunkter (kun roller, der må se adresser): bogstav `A`, `B` eller `U` i hver markør.",
+              "(står på hullisten nedenfor). Hvor etiketterne ville ligge oven i hinanden, vises kun den "
+              "første; zoom ind for at se resten (alle områder har også en boks, når musen holdes over).\n"
+              "- Adressepunkter (kun roller, der må se adresser): tegnet `✓`, `!` eller `○` i hver markør. "
+              "Tegnene er valgt, så de ikke ligner bogstaverne for henvendelsernes art på *Kort*.",
         "en": "- **Fill colour** = need (light → dark: low → high need; the figure is also in the label).\n"
-              "- **The label** in each area: `A` = share of dwellings actively covered, `B` = lapsed, "
-              "`U` = not covered.\n"
+              "- **The label** in each area: `✓` = share of dwellings actively covered, `!` = lapsed "
+              "(no recent contact), `○` = not covered.\n"
               "- **Hatched area with a thick dashed border marked GAP** = need but no active partner "
-              "(on the gap list below).\n"
-              "- Address points (only roles that may see addresses): letter `A`, `B` or `U` in each marker.",
+              "(on the gap list below). Where labels would lie on top of each other only the first is "
+              "shown; zoom in to see the rest (every area also has a tooltip on hover).\n"
+              "- Address points (only roles that may see addresses): the sign `✓`, `!` or `○` in each "
+              "marker. The signs are chosen not to look like the letters of the report kinds on *Map*.",
     },
     "cov_gap_word": {"da": "HUL", "en": "GAP"},
     "cov_need_word": {"da": "behov", "en": "need"},
@@ -56,16 +71,16 @@ TEXTS_PARTNERS: dict[str, dict[str, str]] = {
                           "en": "Download the gap list (CSV) for the next partner meeting"},
     "cov_high_need_gaps": {"da": "Områder med højt behov og ingen aktiv partner",
                            "en": "Areas with high need and no active partner"},
-    "cov_status_active": {"da": "A · aktiv partner", "en": "A · active partner"},
-    "cov_status_lapsed": {"da": "B · bortfaldet (ingen nylig kontakt)", "en": "B · lapsed (no recent contact)"},
-    "cov_status_none": {"da": "U · uden partner", "en": "U · no partner"},
+    "cov_status_active": {"da": "aktiv partner", "en": "active partner"},
+    "cov_status_lapsed": {"da": "bortfaldet (ingen nylig kontakt)", "en": "lapsed (no recent contact)"},
+    "cov_status_none": {"da": "uden partner", "en": "no partner"},
     "cov_layer_areas": {"da": "Områder: behov og dækning", "en": "Areas: need and coverage"},
     "cov_col_area": {"da": "Område", "en": "Area"},
     "cov_col_dwellings": {"da": "Boliger", "en": "Dwellings"},
     "cov_col_need": {"da": "Behov (pr. 1.000 boliger)", "en": "Need (per 1,000 dwellings)"},
-    "cov_col_active": {"da": "A · aktiv", "en": "A · active"},
-    "cov_col_lapsed": {"da": "B · bortfaldet", "en": "B · lapsed"},
-    "cov_col_none": {"da": "U · ingen", "en": "U · none"},
+    "cov_col_active": {"da": "✓ aktiv", "en": "✓ active"},
+    "cov_col_lapsed": {"da": "! bortfaldet", "en": "! lapsed"},
+    "cov_col_none": {"da": "○ ingen", "en": "○ none"},
     "cov_col_partners_active": {"da": "Aktive partnere", "en": "Active partners"},
     "cov_col_partners_lapsed": {"da": "Partnere uden nylig kontakt", "en": "Partners without recent contact"},
     # --- partners page

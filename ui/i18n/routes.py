@@ -3,6 +3,22 @@
 TEXTS_ROUTES: dict[str, dict[str, str]] = {
     "page_routes": {"da": "Ruteplanlægning", "en": "Route planning"},
     "rt_heading": {"da": "Ruter til direkte opsporing", "en": "Door-to-door routes"},
+    # a plan in words, never its id (issue 15)
+    "rt_plan_option": {"da": "Plan af {date} kl. {time} · {area} · {days}",
+                       "en": "Plan of {date} at {time} · {area} · {days}"},
+    "rt_saved": {"da": "Planen for {area} er gemt: {routes}, {stops}.",
+                 "en": "The plan for {area} is saved: {routes}, {stops}."},
+    "rt_n_routes_1": {"da": "{n} rute", "en": "{n} route"},
+    "rt_n_routes": {"da": "{n} ruter", "en": "{n} routes"},
+    "rt_n_stops_1": {"da": "{n} opgang", "en": "{n} entrance"},
+    "rt_n_stops": {"da": "{n} opgange", "en": "{n} entrances"},
+    "err_member_busy": {
+        "da": "{member} er allerede sat på en anden rute den {day}: hold {team}{where}. En medarbejder går "
+              "kun én rute om dagen – vælg en anden, eller flyt først {member} fra den rute.",
+        "en": "{member} is already on another route on {day}: team {team}{where}. A worker walks one "
+              "route a day – pick someone else, or first move {member} off that route.",
+    },
+    "err_member_busy_where": {"da": " i {area}", "en": " in {area}"},
     "rt_caption": {
         "da": "Vælg et fokusområde og hvilke døre, sæt hold, dage og vagt op, og planlæg ruter på det "
               "rigtige gangnet. Hvert hold er to medarbejdere; ét hold går én rute om dagen.",
@@ -27,7 +43,6 @@ TEXTS_ROUTES: dict[str, dict[str, str]] = {
     "rt_drawn_default": {"da": "Tegnet område", "en": "Drawn area"},
     "rt_area": {"da": "Område (fokusområde eller sogn)", "en": "Area (focus area or parish)"},
     "rt_no_areas": {"da": "Der er ingen områder at planlægge i endnu.", "en": "There are no areas to plan in yet."},
-    "rt_kind_focus": {"da": "fokusområde", "en": "focus area"},
     "rt_doors": {"da": "Hvilke døre", "en": "Which doors"},
     "rt_doors_reported": {"da": "Adresser med henvendelser", "en": "Reported entrances"},
     "rt_doors_all": {"da": "Alle opgange i området", "en": "Every entrance in the area"},
@@ -47,7 +62,6 @@ TEXTS_ROUTES: dict[str, dict[str, str]] = {
     "rt_seconds": {"da": "Tidsgrænse for beregningen (sekunder)", "en": "Time limit for the solver (seconds)"},
     "rt_plan_button": {"da": "Planlæg ruter", "en": "Plan routes"},
     "rt_solving": {"da": "Beregner ruter …", "en": "Solving …"},
-    "rt_planned": {"da": "Plan {plan} er gemt.", "en": "Plan {plan} is saved."},
     "rt_bad_shift": {"da": "Vagten skal slutte efter den starter.", "en": "The shift must end after it starts."},
     "rt_plans": {"da": "Gemte planer", "en": "Saved plans"},
     "rt_no_plans": {"da": "Ingen planer endnu.", "en": "No plans yet."},
@@ -115,7 +129,23 @@ TEXTS_ROUTES: dict[str, dict[str, str]] = {
     "rt_unsafe_cleared": {"da": "Adressen kan komme med i næste plan.", "en": "The address can be in the next plan."},
     # field worker's page
     "mr_heading": {"da": "Mine ruter", "en": "My routes"},
-    "mr_none": {"da": "Du har ingen ruter.", "en": "You have no routes."},
+    "mr_ask_lead": {"da": "Du har ingen ruter endnu. Spørg din teamleder ({leads}) om at få tildelt en rute.",
+                    "en": "You have no routes yet. Ask your team lead ({leads}) to assign you a route."},
+    "mr_ask_lead_nobody": {"da": "Du har ingen ruter endnu. Spørg din teamleder om at få tildelt en rute.",
+                           "en": "You have no routes yet. Ask your team lead to assign you a route."},
+    "mr_map_today": {"da": "Dagens rute", "en": "Today's route"},
+    "mr_map_next": {"da": "Din næste rute, {day}", "en": "Your next route, {day}"},
+    "mr_map_last": {"da": "Din seneste rute, {day}", "en": "Your latest route, {day}"},
+    "mr_map_caption": {"da": "Stoppene er nummereret i den rækkefølge, I går dem, og linjen er vejen; "
+                             "✓ har fået et udfald på rutens dag.",
+                       "en": "The stops are numbered in the order you walk them and the line is the way; "
+                             "✓ has an outcome on the route's day."},
+    "mr_map_next_caption": {"da": "Næste stop er det store mærke med ordet »Næste«.",
+                            "en": "The next stop is the large marker with the word “Next”."},
+    "mr_map_all_done": {"da": "Alle opgange på ruten har fået et udfald i dag.",
+                        "en": "Every entrance on the route has an outcome today."},
+    "mr_map_path": {"da": "Gåruten", "en": "The walking route"},
+    "mr_next": {"da": "Næste", "en": "Next"},
     "mr_progress": {"da": "{done} af {total} opgange har fået et udfald på rutens dag.",
                     "en": "{done} of {total} entrances have an outcome on the route's day."},
     "mr_stop": {"da": "{seq}. kl. {time} – {address}", "en": "{seq}. at {time} – {address}"},

@@ -1,9 +1,12 @@
 """Dækning: where the partner network covers the need, and the gap list.
 
-Areas are filled by need (light → dark) and labelled with letters and shares (``A`` active,
-``B`` lapsed, ``U`` none) — never colour alone; gaps get a thick dashed border and the word
-HUL/GAP. Roles that may see addresses also get the entrances as letter markers. Analysts
-get areas with at least 20 dwellings only (the repository leaves the others out).
+Areas are filled by need (light → dark) and labelled with signs and shares (``✓`` active,
+``!`` lapsed, ``○`` none: :data:`detection.vocab.COVERAGE_SYMBOLS`, no letter of a report kind
+on *Kort*) — never colour alone; gaps get a thick dashed border and the word HUL/GAP. Labels
+never pile up: gaps first, by need, and one that would overlap a label already shown waits
+for a closer zoom (the base map's label hider, :mod:`geo.basemap`). Roles that may see
+addresses also get the entrances as markers with those signs. Analysts get areas with at
+least 20 dwellings only (the repository leaves the others out).
 """
 
 from __future__ import annotations
@@ -20,23 +23,26 @@ from streamlit_folium import st_folium
 
 from detection import clock
 from detection.access import SEES_ADDRESSES
-from detection.partners.network import gaps_table
+from detection.partners.network import GAP_COLUMNS, NEED_PRIORITIES, gaps_table
 from detection.repository import Repository
 from detection.tabular import neutralise
+from detection.vocab import COVERAGE_SYMBOLS
 from geo.assets import use_local_assets
 from geo.crs import to_display_crs
 from geo.maps import KindStyle, build_map, escape_html
 from ui import session
 from ui.i18n import t
 from ui.text import md_escape
-from ui.widgets import publication_label
+from ui.widgets import cell_labels, layer_label, number_text, publication_label
 
 repo: Repository = st.session_state["repo"]
 info = st.session_state["workspace"]
 lg = session.lang()
 
+GRID_LAYERS = ("grid100", "grid250", "grid1km")
 NEED_COLOURS = ("#f1eef6", "#bdc9e1", "#74a9cf", "#2b8cbe", "#045a8d")  # light → dark (sequential)
-STATUS_STYLE = {"active": ("A", "#007A5E"), "lapsed": ("B", "#B35C00"), "none": ("U", "#555555")}
+STATUS_COLOURS = {"active": "#007A5E", "lapsed": "#B35C00", "none": "#555555"}
+STATUS_STYLE = {s: (COVERAGE_SYMBOLS[s], colour) for s, colour in STATUS_COLOURS.items()}
 
 
 def _pct(v: float) -> str:
@@ -86,23 +92,29 @@ def _coverage_view(db_key: str, data_version: int, user: str, layer: str, months
     layers = r.coverage_layers(layer, as_of=as_of, months=months)
     gaps = r.coverage_gaps(layer, as_of=as_of, months=months)
     areas = layers["areas"].copy()
+    if layer in GRID_LAYERS:  # a cell by its place ("250 m-felt nær Langgade, Tranebjerg"), not its DDKN id
+        names = cell_labels(r.cell_places(layer, list(areas["area_id"].astype(str))), layer, lang)
+        areas["name"] = [names.get(str(a), n) for a, n in zip(areas["area_id"], areas["name"], strict=True)]
+        for gap in gaps["gaps"]:
+            gap["name"] = names.get(str(gap["area_id"]), gap["name"])
     gap_ids = {g["area_id"] for g in gaps["gaps"]}
     areas["need_class"] = _need_class(areas["need"].to_numpy(float))
     areas["gap"] = areas["area_id"].isin(gap_ids)
     ent = layers.get("entrances")
-    # layer names read "A · aktiv partner (n)": build_map puts the letter in front itself
-    styles = [KindStyle(s, t(f"cov_status_{s}", lang).split(" · ", 1)[-1], *STATUS_STYLE[s])
-              for s in ("active", "lapsed", "none")]
+    # layer names read "✓ · aktiv partner (n)": build_map puts the sign in front itself
+    styles = [KindStyle(s, t(f"cov_status_{s}", lang), *STATUS_STYLE[s]) for s in ("active", "lapsed", "none")]
     m = build_map(boundary=r.boundary(), area_layers={}, signals=(ent.rename(columns={"coverage": "kind"})
                                                                   if ent is not None else None),
                   kind_styles=styles if ent is not None else (), boundary_label=t("boundary", lang),
-                  tiles_label=t("tiles", lang))
+                  tiles_label=None, count_text=lambda n: number_text(n, lang))
     r.base_map_layers().add_to(m)
     g = to_display_crs(areas[["area_id", "name", "need", "need_class", "gap", "active_share", "lapsed_share",
                               "none_share", "dwellings", "geometry"]])
+    sym = {s: escape_html(c) for s, (c, _) in STATUS_STYLE.items()}
     g["label"] = [
         f"{escape_html(n)}" + (f" — {t('cov_gap_word', lang)}" if gp else "")
-        + f"<br>A {_pct(a)} · B {_pct(b)} · U {_pct(u)}<br>{t('cov_need_word', lang)} {float(nd):.1f}"
+        + f"<br>{sym['active']} {_pct(a)} · {sym['lapsed']} {_pct(b)} · {sym['none']} {_pct(u)}"
+        + f"<br>{t('cov_need_word', lang)} {number_text(float(nd), lang, decimals=1)}"
         for n, nd, a, b, u, gp in zip(g["name"], g["need"], g["active_share"], g["lapsed_share"], g["none_share"],
                                       g["gap"], strict=True)]
     g["name"] = g["name"].astype(str).map(escape_html)
@@ -124,7 +136,10 @@ def _coverage_view(db_key: str, data_version: int, user: str, layer: str, months
                                                   "fillOpacity": 0.7}).add_to(fg)
     _HatchPattern().add_to(m)
     few = len(g) <= 60
-    for geom, label, gap in zip(g.geometry, g["label"], g["gap"], strict=True):
+    # labels in order of importance (gaps, then need): the label hider keeps the first of
+    # any that would overlap and shows the others at a closer zoom
+    order = g.sort_values(["gap", "need"], ascending=[False, False], kind="stable")
+    for geom, label, gap in zip(order.geometry, order["label"], order["gap"], strict=True):
         if not (few or gap):
             continue
         p = geom.representative_point()
@@ -159,12 +174,14 @@ if repo.actor.role not in SEES_ADDRESSES:
     st.info(t("cov_aggregate_note", lg).format(date=publication_label(lg)))
 layer_names = repo.area_layer_names() + ["grid1km", "grid250"]
 c1, c2, c3 = st.columns(3)
-layer = c1.selectbox(t("cov_layer", lg), layer_names, index=0, key="cov_layer")
+layer = c1.selectbox(t("cov_layer", lg), layer_names, index=0, key="cov_layer",
+                     format_func=lambda v: layer_label(v, lg))
 months = int(c2.number_input(t("cov_months", lg), min_value=1, max_value=36,
                                 value=min(36, repo.active_months()), step=1, key="cov_months"))
 as_of = c3.date_input(t("cov_as_of", lg), value=clock.today(), key="cov_as_of", format="YYYY-MM-DD")
 view = _coverage_view(session.db_key(), int(info["data_version"]), repo.actor.name, layer, months, as_of, lg)
-st.caption(f"{t('cov_need_source', lg)}: {view['need_source']}")
+source = t("cov_need_source_priorities", lg) if view["need_source"] == NEED_PRIORITIES else view["need_source"]
+st.caption(f"{t('cov_need_source', lg)}: {source}")
 
 st.subheader(t("cov_gaps", lg))
 st.caption(t("cov_gaps_caption", lg).format(pct=round(100 * view["gaps"]["max_active_share"])))
@@ -175,7 +192,9 @@ else:
     high = [g["name"] for g in view["gaps"]["gaps"] if g["high_need"]]
     if high:
         st.markdown(f"**{t('cov_high_need_gaps', lg)}:** " + ", ".join(md_escape(h) for h in high))
-    st.dataframe(gap_df, hide_index=True, key="cov_gap_table")
+    # on screen a grid cell is its place; its DDKN id stays in the CSV, under "Område-id"
+    st.dataframe(gap_df.drop(columns=[GAP_COLUMNS["area_id"][lg]]) if layer in GRID_LAYERS else gap_df,
+                 hide_index=True, key="cov_gap_table")
     csv = gap_df.map(neutralise).to_csv(sep=";", index=False).encode("utf-8-sig")
     st.download_button(t("cov_download_gaps", lg), data=csv, file_name=f"hulliste_{layer}_{as_of}.csv",
                        mime="text/csv", key="cov_download_gaps")

@@ -50,7 +50,8 @@ def _map_for(db_key: str, data_version: int, user: str, lang: str, only: str) ->
     layers = {name: r.areas(name) for name in r.area_layer_names()}
     labels = {name: layer_label(name, lang) for name in layers}
     m = build_map(boundary=r.boundary(), area_layers=layers, area_labels=labels, signals=sig,
-                  kind_styles=styles, boundary_label=t("boundary", lang), tiles_label=t("tiles", lang))
+                  kind_styles=styles, boundary_label=t("boundary", lang), tiles_label=None,
+                  count_text=lambda n: number_text(n, lang))
     r.base_map_layers().add_to(m)
     m = use_local_assets(m)
     counts = pd.DataFrame({

@@ -2,16 +2,26 @@
 or for the whole entrance (phone-friendly: one column, large buttons). An outcome recorded
 today can be undone or corrected the same day.
 
+On top, a map of the route of the day (else the next coming one, else the latest): the stops
+numbered in walking order, the walked path, and the next stop — the first without an outcome
+on the route's day — larger and with the word *Næste*, not colour alone. It is drawn from the
+app's own scripts and the workspace's own base map, so it works without internet. Routes are
+listed in the same order: today's, the coming ones, then the past ones, newest first. A field
+worker without a route is told whom to ask: the workspace's team leads.
+
 Every save runs in a button callback, before the page is drawn again: the counter ("3 af
 36") and the ✓ on each stop then show the outcome just saved, not the state before it.
 """
 
 from __future__ import annotations
 
+import copy
 from datetime import date, datetime
 
+import folium
 import pandas as pd
 import streamlit as st
+from streamlit_folium import st_folium
 
 from detection import clock
 from detection.errors import InputError, NotAllowed
@@ -19,6 +29,8 @@ from detection.repository import Repository
 from detection.routes.outcomes import outcomes_by_day
 from detection.vocab import OUTCOMES
 from geo.addresses import format_address
+from geo.assets import use_local_assets
+from geo.maps import escape_html
 from ui import session
 from ui.i18n import t
 from ui.text import md_escape
@@ -82,20 +94,110 @@ def _edit(stop: str, outcome_id: str, old: str, widget: str) -> None:
         _flash(stop, "success", t("mr_edited", lg).format(old=names.get(old, old), what=names.get(new, new)))
 
 
+def _in_order(routes: list[dict], today: date) -> list[dict]:
+    """Today's routes first, then the coming ones (soonest first), then the past ones (newest
+    first): on a phone the route of the day is at the top."""
+    iso = today.isoformat()
+    now = [r for r in routes if r["day"] == iso]
+    coming = sorted((r for r in routes if r["day"] > iso), key=lambda r: r["day"])
+    past = sorted((r for r in routes if r["day"] < iso), key=lambda r: r["day"], reverse=True)
+    return now + coming + past
+
+
+def _stop_marker(text: str, *, kind: str) -> folium.DivIcon:
+    """A numbered stop: ``next`` larger, square, thick-bordered and with the word; ``done``
+    grey with a ✓; else a small white pill. ``text`` is escaped here.
+
+    Its class is not folium's ``empty``: the base map hides a DivIcon of that class that
+    overlaps another label, and a stop must never be hidden (neighbouring doors overlap until
+    one zooms in; the next stop stays on top)."""
+    if kind == "next":
+        html = ('<div style="font:bold 15px sans-serif;background:#b3261e;color:#fff;border:3px solid #000;'
+                'border-radius:3px;padding:1px 5px;white-space:nowrap;display:inline-block;'
+                f'box-shadow:0 0 0 2px #fff">{escape_html(text)}</div>')
+        return folium.DivIcon(html=html, icon_size=(80, 28), icon_anchor=(14, 14), class_name="opspor-stop")
+    colour, bg = ("#444", "#e8e8e8") if kind == "done" else ("#1f4e9c", "#fff")
+    html = (f'<div style="font:bold 12px sans-serif;background:{bg};color:{colour};border:2px solid {colour};'
+            f'border-radius:9px;padding:0 4px;white-space:nowrap;display:inline-block">{escape_html(text)}</div>')
+    return folium.DivIcon(html=html, icon_size=(34, 18), icon_anchor=(12, 9), class_name="opspor-stop")
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _route_map(db_key: str, user: str, route_id: str, day: str, done: tuple, next_seq: int | None,
+               lang: str, _route: dict) -> folium.Map:
+    """The folium map of one of ``user``'s routes as it stands: keyed on the route, its day,
+    the stops done that day (with their outcomes) and the next stop, so a save redraws it.
+    ``_route`` (not hashed) is that route as :meth:`Repository.my_routes` gives it."""
+    stops = _route["stops"]
+    pts = [[s["lat"], s["lon"]] for s in stops] + [[lat, lon] for lon, lat in _route["path"]]
+    # a phone's map: no scale bar over the route's corner, the page scrolls past it on a wheel
+    m = folium.Map(location=pts[0], zoom_start=15, tiles=None, maxZoom=19, control_scale=False,
+                   scrollWheelZoom=False)
+    Repository.open(session.db_url(), user, migrate=False).base_map_layers().add_to(m)
+    if len(_route["path"]) >= 2:
+        folium.PolyLine([[lat, lon] for lon, lat in _route["path"]], color="#1f4e9c", weight=4, opacity=0.8,
+                        tooltip=escape_html(t("mr_map_path", lang))).add_to(m)
+    got, words = dict(done), {o.id: o.name(lang) for o in OUTCOMES}
+    for s in sorted(stops, key=lambda s: s["seq"] == next_seq):  # the next stop last: on top
+        arrive = datetime.fromisoformat(s["arrive"]).strftime("%H:%M")
+        tip = t("mr_stop", lang).format(seq=s["seq"], time=arrive, address=s["address"])
+        if s["seq"] == next_seq:
+            kind, text, tip = "next", f"{s['seq']} {t('mr_next', lang)}", f"{t('mr_next', lang)}: {tip}"
+        elif s["seq"] in got:
+            kind, text = "done", f"{s['seq']} ✓"
+            tip += " — ✓ " + ", ".join(words.get(o, o) for o in got[s["seq"]])
+        else:
+            kind, text = "stop", str(s["seq"])
+        folium.Marker([s["lat"], s["lon"]], tooltip=escape_html(tip), icon=_stop_marker(text, kind=kind),
+                      z_index_offset=1000 if kind == "next" else 0).add_to(m)
+    lats, lons = [p[0] for p in pts], [p[1] for p in pts]
+    m.fit_bounds([[min(lats), min(lons)], [max(lats), max(lons)]], padding=(36, 36), max_zoom=17)
+    # Leaflet and its CSS from the app itself: from a CDN the map stays blank offline
+    return use_local_assets(m)
+
+
+def _show_map(routes: list[dict], recorded: dict, today: date) -> tuple[str, int] | None:
+    """The map of the route of the day (else the next coming one, else the latest);
+    returns that route's id and its next stop (``None`` when no stop is next)."""
+    with_stops = [r for r in routes if r["stops"]]
+    if not with_stops:
+        return None
+    r = with_stops[0]  # routes are in _in_order's order
+    day = date.fromisoformat(r["day"])
+    if day == today:
+        st.subheader(t("mr_map_today", lg))
+    else:
+        st.subheader(t("mr_map_next" if day > today else "mr_map_last", lg).format(day=date_text(r["day"], lg)))
+    done = tuple((s["seq"], tuple(dict.fromkeys(recorded[(s["entrance_id"], day)])))
+                 for s in r["stops"] if recorded.get((s["entrance_id"], day)))
+    seqs = {seq for seq, _ in done}
+    # the next stop: the first without an outcome on the route's day (none on a past route)
+    next_seq = None if day < today else next((s["seq"] for s in r["stops"] if s["seq"] not in seqs), None)
+    more = ("mr_map_next_caption" if next_seq is not None else "mr_map_all_done" if day == today else None)
+    st.caption(t("mr_map_caption", lg) + (" " + t(more, lg) if more else ""))
+    m = _route_map(session.db_key(), repo.actor.name, r["route_id"], r["day"], done, next_seq, lg, r)
+    st_folium(copy.deepcopy(m), height=320, use_container_width=True, returned_objects=[],
+              key=f"mr-map-{r['route_id']}-{len(done)}-{next_seq}-{lg}")
+    return (r["route_id"], next_seq) if next_seq is not None else None
+
+
 st.title(t("mr_heading", lg))
-routes = repo.my_routes()
+today = clock.today()
+routes = _in_order(repo.my_routes(), today)
 # read after the callbacks above have saved: what the page shows is what is stored
 outcomes = repo.outcomes() if routes else pd.DataFrame(
     columns=["outcome_id", "entrance_id", "unit_id", "outcome", "visited_at", "recorded_by", "recorded_at"])
 recorded = outcomes_by_day(outcomes)  # (entrance, Copenhagen day) → outcomes that day, oldest first
-today = clock.today()
 mine_today = outcomes[(outcomes["recorded_by"] == repo.actor.name)
                       & pd.Series([v.date() == today for v in outcomes["recorded_at"]], index=outcomes.index,
                                   dtype=bool)]
 flash = st.session_state.pop(FLASH, None)
 
-if not routes:
-    st.write(t("mr_none", lg))
+if not routes:  # whom to ask: the team leads, by name only
+    leads = repo.team_leads()
+    st.info(t("mr_ask_lead", lg).format(leads=md_escape(", ".join(leads))) if leads
+            else t("mr_ask_lead_nobody", lg))
+next_stop = _show_map(routes, recorded, today)
 for n, r in enumerate(routes, start=1):
     st.subheader(t("rt_route_label", lg).format(n=n, team=r["team"], day=date_text(r["day"], lg)))
     day = date.fromisoformat(r["day"])
@@ -109,6 +211,8 @@ for n, r in enumerate(routes, start=1):
         got = recorded.get((s["entrance_id"], day))
         if got:  # a check mark and the word, not colour alone
             label += " — ✓ " + ", ".join(dict.fromkeys(names.get(o, o) for o in got))
+        elif next_stop == (r["route_id"], s["seq"]):  # as on the map: the word, not colour alone
+            label += f" — {t('mr_next', lg)}"
         here = flash is not None and flash[0] == key
         with st.expander(label, expanded=here):
             if here:

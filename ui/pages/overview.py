@@ -5,12 +5,14 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from detection.access import SEES_ADDRESSES
 from detection.repository import Repository
 from detection.vocab import KIND_BY_ID
 from ui import session
+from ui.charts import signals_per_month_chart, signals_per_month_table
 from ui.i18n import t
 from ui.text import md_escape
-from ui.widgets import layer_label, number_text
+from ui.widgets import layer_label, number_text, publication_label
 
 repo: Repository = st.session_state["repo"]
 lg = session.lang()
@@ -46,3 +48,19 @@ st.dataframe(pd.DataFrame({
     t("col_kind", lg): [KIND_BY_ID[k].name(lg) for k in by_kind],
     t("col_count", lg): [_n(v) for v in by_kind.values()],
 }), hide_index=True)
+
+# issue 15: the reports per month by kind, as a chart (the numbers behind it in an expander);
+# those who may not see addresses get the repository's protected counts (docs/privacy.md)
+st.subheader(t("ov_month_heading", lg))
+per_month = repo.signals_per_month()
+protected = repo.actor.role not in SEES_ADDRESSES
+if protected:
+    st.info(t("ov_month_protected", lg).format(date=publication_label(lg)))
+if per_month.empty:
+    st.info(t("ov_month_none", lg))
+else:
+    st.caption(t("ov_month_caption", lg))
+    st.altair_chart(signals_per_month_chart(per_month, lg), width="stretch")
+    with st.expander(t("ov_month_table", lg)):
+        st.dataframe(signals_per_month_table(per_month, lg, protected=protected), hide_index=True,
+                     key="ov_month_table")

@@ -26,9 +26,10 @@ from geo.assets import use_local_assets
 from geo.drawn import drawn_shapes
 from geo.maps import coverage_items_map
 from ui import session
+from ui.charts import partner_yield_chart
 from ui.i18n import TEXTS, t
 from ui.text import md_escape
-from ui.widgets import uploaded_path
+from ui.widgets import date_text, uploaded_path
 
 repo: Repository = st.session_state["repo"]
 lg = session.lang()
@@ -61,8 +62,8 @@ with tab_registry:
         t("par_name", lg): plist["name"],
         t("par_kind", lg): plist["kind"].map(_kind),
         t("par_status", lg): plist["status"].map(status_word),
-        t("par_last", lg): plist["last_contact"].astype(str).replace({"None": "", "NaT": ""}),
-        t("par_next", lg): plist["next_contact"].astype(str).replace({"None": "", "NaT": ""}),
+        t("par_last", lg): [date_text(d, lg) for d in plist["last_contact"]],
+        t("par_next", lg): [date_text(d, lg) for d in plist["next_contact"]],
         t("par_contact_name", lg): plist["contact_name"].fillna(""),
         t("par_phone", lg): plist["contact_phone"].fillna(""),
         t("par_email", lg): plist["contact_email"].fillna(""),
@@ -276,8 +277,8 @@ with tab_log:
     else:
         st.dataframe(pd.DataFrame({
             t("par_name", lg): od["name"], t("par_kind", lg): od["kind"].map(_kind),
-            t("par_status", lg): od["status"].map(status_word), t("par_last", lg): od["last_contact"].astype(str),
-            t("par_next", lg): od["next_contact"].astype(str), t("par_days_overdue", lg): od["days_overdue"],
+            t("par_status", lg): od["status"].map(status_word), t("par_last", lg): [date_text(d, lg) for d in od["last_contact"]],
+            t("par_next", lg): [date_text(d, lg) for d in od["next_contact"]], t("par_days_overdue", lg): od["days_overdue"],
         }), hide_index=True, key="par_overdue_table")
     if can_write and len(plist):
         with st.form("par_log_form", clear_on_submit=True):
@@ -299,10 +300,10 @@ with tab_log:
     st.subheader(t("par_log", lg))
     log = repo.contact_log()
     st.dataframe(pd.DataFrame({
-        t("par_date", lg): log["contact_date"].astype(str), t("par_partner", lg): log["partner_name"],
+        t("par_date", lg): [date_text(d, lg) for d in log["contact_date"]], t("par_partner", lg): log["partner_name"],
         t("par_channel", lg): log["channel"].map(lambda c: CHANNELS.get(c, {}).get(lg, c)),
         t("par_who", lg): log["who"], t("par_summary", lg): log["summary"],
-        t("par_next", lg): log["next_contact"].astype(str).replace({"None": "", "NaT": ""}),
+        t("par_next", lg): [date_text(d, lg) for d in log["next_contact"]],
     }), hide_index=True, key="par_log_table")
 
 with tab_yield:
@@ -310,6 +311,9 @@ with tab_yield:
     st.caption(t("par_yield_caption", lg).format(days=y["window_days"]))
     st.dataframe(_cols(pd.DataFrame(y["totals"]).drop(columns=["partner_id"], errors="ignore")), hide_index=True,
                  key="par_yield_totals")
+    if y["totals"]:  # issue 15: the same numbers as a chart
+        st.altair_chart(partner_yield_chart(pd.DataFrame(y["totals"]), lg), width="stretch")
+        st.caption(t("par_yield_chart_caption", lg))
     monthly = pd.DataFrame(y["monthly"])
     if len(monthly):
         st.subheader(t("par_yield_monthly", lg))

@@ -7,10 +7,9 @@ import pandas as pd
 import streamlit as st
 
 from detection import clock
-from detection.vocab import OUTCOMES
+from detection.vocab import OUTCOMES, area_words
 from ui import session
 from ui.i18n import t
-from ui.text import md_escape
 from ui.widgets import date_text, number_text
 
 repo = st.session_state["repo"]
@@ -59,7 +58,7 @@ table = pd.DataFrame({
     t("pg_day", lg): [date_text(d, lg) for d in routes["day"]],
     t("pg_pair", lg): [t("pg_pair_n", lg).format(n=n) for n in routes["team"]],
     t("pg_members", lg): [m.replace(",", ", ") if m else t("pg_no_members", lg) for m in routes["members"]],
-    t("pg_area", lg): [str(a) for a in routes["area"]],
+    t("pg_area", lg): [area_words(a, lg) for a in routes["area"]],
     t("pg_doors", lg): [number_text(v, lg) for v in routes["doors"]],
     t("pg_done", lg): [number_text(v, lg) for v in routes["done"]],
     t("pg_to_go", lg): [number_text(v, lg) for v in routes["to_go"]],
@@ -97,6 +96,6 @@ else:
     st.dataframe(pd.DataFrame({
         t("pg_day", lg): [date_text(d, lg) for d in un["day"]],
         t("pg_pair", lg): [t("pg_pair_n", lg).format(n=n) for n in un["team"]],
-        t("pg_area", lg): [md_escape(a) for a in un["area"]],
+        t("pg_area", lg): [area_words(a, lg) for a in un["area"]],
         t("pg_doors", lg): [number_text(v, lg) for v in un["doors"]],
     }), hide_index=True)

@@ -4,7 +4,6 @@ take them out (PDF, GPX, GeoPackage), assign them, and import outcomes."""
 from __future__ import annotations
 
 import copy
-import re
 from datetime import datetime, time
 
 import folium
@@ -18,13 +17,14 @@ from detection.errors import InputError
 from detection.repository import Repository
 from detection.routes.field_files import plan_gpkg_bytes, route_gpx, walk_list_pdf
 from detection.routes.revisits import next_working_day
+from detection.vocab import LAYER_NAMES, area_words
 from geo.assets import use_local_assets
 from geo.drawn import last_drawn_polygon
 from geo.maps import build_map, escape_html
 from ui import session
 from ui.i18n import t
 from ui.text import md_escape
-from ui.widgets import date_text, input_error_text, layer_label, number_text, uploaded_path
+from ui.widgets import date_text, input_error_text, number_text, uploaded_path
 
 repo: Repository = st.session_state["repo"]
 lg = session.lang()
@@ -39,9 +39,35 @@ def _hhmm(iso: str) -> str:
     return datetime.fromisoformat(iso).strftime("%H:%M")
 
 
-def _area_text(area: str) -> str:
-    """A plan's area as people say it: "Tranebjerg (Sogne)", not "Tranebjerg (parishes:7240)"."""
-    return re.sub(r"\((\w+):[^()]*\)$", lambda m: f"({layer_label(m.group(1), lg)})", str(area))
+def _count(key: str, n: int) -> str:
+    """``"1 rute"``, ``"8 ruter"`` (``rt_n_routes_1``/``rt_n_routes``)."""
+    return t(f"{key}_1" if n == 1 else key, lg).format(n=number_text(n, lg))
+
+
+def _days_text(days: list[str]) -> str:
+    """A plan's days as people write them: ``02.12.–03.12.2026`` (one day ``02.12.2026``)."""
+    if not days:
+        return "–"
+    first, last = date_text(min(days), lg), date_text(max(days), lg)
+    if first == last:
+        return first
+    if lg == "da" and first[6:] == last[6:]:  # the same year: written once
+        return f"{first[:6]}–{last}"
+    return f"{first} – {last}" if lg != "da" else f"{first}–{last}"
+
+
+def _plan_texts(plans: list[dict]) -> dict[str, str]:
+    """Each stored plan in words: "Plan af 01.12.2026 kl. 09:14 · Tranebjerg (sogn) ·
+    02.12.–03.12.2026", never its id; two plans that read the same get a number."""
+    out: dict[str, str] = {}
+    seen: dict[str, int] = {}
+    for p in plans:
+        day, _, hhmm = date_text(p["created_at"], lg, with_time=True).partition(" ")
+        text = t("rt_plan_option", lg).format(date=day, time=hhmm, area=area_words(p["area"], lg),
+                                              days=_days_text(p["days"]))
+        seen[text] = seen.get(text, 0) + 1
+        out[p["plan_id"]] = text if seen[text] == 1 else f"{text} ({seen[text]})"
+    return out
 
 
 def _units(stop: dict) -> str:
@@ -56,7 +82,6 @@ def _route_map(db_key: str, plan_id: str, user: str, lang: str) -> folium.Map:
     sp = plan["start_point"]
     m = folium.Map(location=[sp["lat"], sp["lon"]], zoom_start=14, tiles=None, maxZoom=19, control_scale=True)
     Repository.open(session.db_url(), user, migrate=False).base_map_layers().add_to(m)
-    folium.TileLayer("OpenStreetMap", name=escape_html(t("tiles", lang)), overlay=True, show=False).add_to(m)
     folium.Marker([sp["lat"], sp["lon"]], tooltip=escape_html(t("rt_start_marker", lang)), icon=folium.DivIcon(
         html='<div style="font:bold 13px sans-serif;background:#000;color:#fff;border-radius:3px;'
              'padding:1px 4px;display:inline-block">S</div>', icon_size=(20, 18), icon_anchor=(10, 9))).add_to(m)
@@ -91,7 +116,8 @@ areas = repo.planning_areas()
 
 
 def _area_label(a: dict) -> str:
-    kind = t("rt_kind_focus", lg) if a["kind"] == "focus" else layer_label(a["kind"], lg)
+    """"Tranebjerg (sogn)", "Nordby centrum (fokusområde)"."""
+    kind = LAYER_NAMES[a["kind"]].one(lg) if a["kind"] in LAYER_NAMES else a["kind"]
     return f"{a['name']} ({kind})"
 
 
@@ -103,7 +129,7 @@ def _draw_map(db_key: str, version: str, user: str, lang: str) -> folium.Map:
     r = Repository.open(session.db_url(), user, migrate=False)
     fa = r.focus_areas()
     layers = {"focus": fa[["focus_id", "name", "geometry"]].rename(columns={"focus_id": "area_id"})} if len(fa) else {}
-    m = build_map(boundary=r.boundary(), area_layers=layers, area_labels={"focus": t("rt_kind_focus", lang)},
+    m = build_map(boundary=r.boundary(), area_layers=layers, area_labels={"focus": LAYER_NAMES["focus"].name(lang)},
                   boundary_label=t("boundary", lang), tiles_label=None)
     r.base_map_layers().add_to(m)
     Draw(export=False, draw_options={"polyline": False, "circle": False, "marker": False,
@@ -176,7 +202,9 @@ if submitted:
             bar.empty()
             st.error(md_escape(input_error_text(exc, lg)))
         else:
-            bar.progress(1.0, text=t("rt_planned", lg).format(plan=plan["plan_id"]))
+            bar.success(t("rt_saved", lg).format(area=md_escape(area_words(plan["area"], lg)),
+                                                routes=_count("rt_n_routes", plan["totals"]["routes"]),
+                                                stops=_count("rt_n_stops", plan["totals"]["stops"])))
             # the selector below shows the plan just saved: its widget state would keep the
             # previous one (an index= is ignored once the key has a value)
             st.session_state["rt_plan_pick"] = plan["plan_id"]
@@ -189,10 +217,8 @@ if not plans:
 ids = [p["plan_id"] for p in plans]
 if st.session_state.get("rt_plan_pick") not in ids:  # none yet, or deleted: the newest
     st.session_state["rt_plan_pick"] = ids[0]
-plan_id = st.selectbox(
-    t("rt_plan_label", lg), ids, key="rt_plan_pick",
-    format_func=lambda i: next(f"{p['plan_id']} · {_area_text(p['area'])} · {', '.join(p['days'])}" for p in plans
-                               if p["plan_id"] == i))
+plan_texts = _plan_texts(plans)
+plan_id = st.selectbox(t("rt_plan_label", lg), ids, key="rt_plan_pick", format_func=plan_texts.get)
 plan = repo.route_plan(plan_id)
 routes = [r for r in plan["routes"] if r["stops"]]
 
@@ -250,14 +276,20 @@ if plan["unplanned"]:
                 st.success(t("rt_unsafe_cleared", lg))
 
 st.subheader(t("rt_downloads", lg))
+# file names in words too (the pair and the day), not the route's id
+pdf_stem, gpx_stem, team_word, plan_stem = (("gaaliste", "rute", "hold", "ruteplan") if lg == "da"
+                                            else ("walk-list", "route", "team", "route-plan"))
 for n, r in enumerate(routes, start=1):
     c1, c2 = st.columns(2)
+    name = f"{team_word}-{r['team']}_{r['day']}"
     c1.download_button(t("rt_dl_pdf", lg).format(n=n), data=walk_list_pdf(r, area=plan["area"], lang=lg),
-                       file_name=f"walk_{r['route_id']}.pdf", mime="application/pdf", key=f"rt_pdf_{r['route_id']}")
-    c2.download_button(t("rt_dl_gpx", lg).format(n=n), data=route_gpx(r, lang=lg),
-                       file_name=f"route_{r['route_id']}.gpx", mime="application/gpx+xml",
+                       file_name=f"{pdf_stem}_{name}.pdf", mime="application/pdf", key=f"rt_pdf_{r['route_id']}")
+    c2.download_button(t("rt_dl_gpx", lg).format(n=n), data=route_gpx(r, area=plan["area"], lang=lg),
+                       file_name=f"{gpx_stem}_{name}.gpx", mime="application/gpx+xml",
                        key=f"rt_gpx_{r['route_id']}")
-st.download_button(t("rt_dl_gpkg", lg), data=plan_gpkg_bytes(plan), file_name=f"plan_{plan_id}.gpkg",
+days = sorted({r["day"] for r in plan["routes"]}) or [""]
+span = days[0] if days[0] == days[-1] else f"{days[0]}_{days[-1]}"
+st.download_button(t("rt_dl_gpkg", lg), data=plan_gpkg_bytes(plan), file_name=f"{plan_stem}_{span}.gpkg",
                    mime="application/geopackage+sqlite3", key="rt_gpkg")
 
 st.subheader(t("rt_assign", lg))
@@ -272,8 +304,12 @@ with st.form("rt_assign_form"):
         for n, r in enumerate(routes, start=1):
             who = picks[r["route_id"]]
             if who and who != r["members"]:
-                repo.assign_route(r["route_id"], who)
-                st.success(t("rt_assigned", lg).format(n=n, who=md_escape(", ".join(who))))
+                try:
+                    repo.assign_route(r["route_id"], who)
+                except InputError as exc:  # e.g. a worker already on another route that day
+                    st.error(md_escape(input_error_text(exc, lg)))
+                else:
+                    st.success(t("rt_assigned", lg).format(n=n, who=md_escape(", ".join(who))))
 
 st.subheader(t("rt_outcomes_import", lg))
 up = st.file_uploader(t("rt_outcomes_import", lg), type=["csv", "gpkg"], key="rt_upload",

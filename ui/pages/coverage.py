@@ -139,9 +139,11 @@ def _coverage_view(db_key: str, data_version: int, user: str, layer: str, months
     # labels in order of importance (gaps, then need): the label hider keeps the first of
     # any that would overlap and shows the others at a closer zoom
     order = g.sort_values(["gap", "need"], ascending=[False, False], kind="stable")
-    for geom, label, gap in zip(order.geometry, order["label"], order["gap"], strict=True):
+    for geom, label, gap, nd in zip(order.geometry, order["label"], order["gap"], order["need"], strict=True):
         if not (few or gap):
             continue
+        if not few:  # many cells: a short sign on the map ("HUL · behov 57,6"); the tooltip has the rest
+            label = f"{t('cov_gap_word', lang)} · {t('cov_need_word', lang)} {number_text(float(nd), lang, decimals=1)}"
         p = geom.representative_point()
         folium.Marker([p.y, p.x], z_index_offset=1000, interactive=False, icon=folium.DivIcon(
             html=f'<div style="font:bold 12px sans-serif;background:#fff;border:1px solid #333;'

@@ -378,3 +378,51 @@ def test_audit_purposes__every_purpose_the_code_writes_has_danish_words():
             if audit_purpose_text(text, "da") == text:
                 missing.append(f"{f.name}: {text!r}")
     assert not missing, missing
+
+
+@pytest.fixture
+def downloads(monkeypatch) -> list:
+    """The media storages of the AppTest runs, so a test can read what a download button
+    would send (AppTest keeps the files in memory under /mock/media)."""
+    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+    from streamlit.testing.v1 import app_test
+
+    made: list = []
+
+    class Recording(MemoryMediaFileStorage):
+        def __init__(self, *a, **k) -> None:
+            super().__init__(*a, **k)
+            made.append(self)
+
+    monkeypatch.setattr(app_test, "MemoryMediaFileStorage", Recording)
+    return made
+
+
+def _download(at: AppTest, downloads: list, label: str) -> str:
+    button = next(b for b in at.get("download_button") if b.proto.label.startswith(label))
+    file_id = button.proto.url.rsplit("/", 1)[-1].split(".")[0]
+    data = downloads[-1].get_file(file_id).content
+    assert data.startswith("\ufeff".encode()), "no BOM: Danish Excel would misread æøå"
+    return data.decode("utf-8-sig")
+
+
+def test_exports__the_ranking_and_the_gap_list_open_in_danish_excel(db, downloads):
+    at = _as("planner")
+    at.switch_page(PAGE_FILE["priorities"]).run()
+    assert not at.exception, at.exception
+    at.selectbox(key="prio_layer").set_value("grid250").run()
+    text = _download(at, downloads, "Hent rangeringen")
+    head, first = text.splitlines()[:2]
+    assert head.startswith("Nr.;Område;Område-id;Henvendelser;") and "Hot spot;Hot spot, p-værdi;Hvorfor" in head
+    assert "naboklage" in head and "grid250" not in text
+    cells = first.split(";")
+    assert re.fullmatch(r"\d+,\d", cells[head.split(";").index("Rate pr. 1.000 boliger")]), first
+    assert cells[head.split(";").index("Hot spot")] in ("Ja", "Nej")
+    assert cells[1].startswith("250 m-felt nær ") and re.fullmatch(r"250m_\d+_\d+", cells[2]), first
+    at.switch_page(PAGE_FILE["coverage"]).run()
+    assert not at.exception, at.exception
+    gaps = [line.split(";") for line in _download(at, downloads, "Hent hullisten").splitlines()]
+    cells = [c for row in gaps[1:] for c in row]
+    assert len(gaps) > 1 and not any(re.fullmatch(r"[a-z_]+", c) for c in gaps[0]), gaps[0]  # Danish headers
+    assert any(re.fullmatch(r"\d+,\d+", c) for c in cells), gaps[:3]  # decimal comma …
+    assert not any(re.fullmatch(r"\d+\.\d+", c) for c in cells), gaps[:3]  # … never a decimal point

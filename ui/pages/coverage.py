@@ -25,7 +25,6 @@ from detection import clock
 from detection.access import SEES_ADDRESSES
 from detection.partners.network import GAP_COLUMNS, NEED_PRIORITIES, gaps_table
 from detection.repository import Repository
-from detection.tabular import neutralise
 from detection.vocab import COVERAGE_SYMBOLS
 from geo.assets import use_local_assets
 from geo.crs import to_display_crs
@@ -33,7 +32,7 @@ from geo.maps import KindStyle, build_map, escape_html
 from ui import session
 from ui.i18n import t
 from ui.text import md_escape
-from ui.widgets import cell_labels, layer_label, number_text, publication_label
+from ui.widgets import cell_labels, excel_csv, layer_label, number_text, publication_label
 
 repo: Repository = st.session_state["repo"]
 info = st.session_state["workspace"]
@@ -197,8 +196,8 @@ else:
     # on screen a grid cell is its place; its DDKN id stays in the CSV, under "Område-id"
     st.dataframe(gap_df.drop(columns=[GAP_COLUMNS["area_id"][lg]]) if layer in GRID_LAYERS else gap_df,
                  hide_index=True, key="cov_gap_table")
-    csv = gap_df.map(neutralise).to_csv(sep=";", index=False).encode("utf-8-sig")
-    st.download_button(t("cov_download_gaps", lg), data=csv, file_name=f"hulliste_{layer}_{as_of}.csv",
+    slug = layer_label(layer, lg).replace(" ", "-")
+    st.download_button(t("cov_download_gaps", lg), data=excel_csv(gap_df, lg), file_name=f"hulliste_{slug}_{as_of}.csv",
                        mime="text/csv", key="cov_download_gaps")
 
 st.subheader(t("cov_map", lg))

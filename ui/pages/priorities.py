@@ -15,14 +15,13 @@ from detection import clock
 from detection.access import SEES_ADDRESSES, allowed
 from detection.priorities.scoring import ModelParams
 from detection.repository import Repository
-from detection.tabular import neutralise
 from detection.vocab import KINDS
 from geo.assets import use_local_assets
 from geo.crs import to_display_crs
 from geo.maps import escape_html
 from ui import session
 from ui.i18n import t
-from ui.widgets import cell_labels, layer_label, number_text, publication_label
+from ui.widgets import cell_labels, excel_csv, layer_label, number_text, publication_label
 
 repo: Repository = st.session_state["repo"]
 lg = session.lang()
@@ -231,12 +230,28 @@ else:
     })
     st.dataframe(table, hide_index=True, key="prio_table_df",
                  column_config={t("pcol_why", lg): st.column_config.TextColumn(width="large")})
-    export = ranking[["rank", "area_id", "name", "score", "signals", "dwellings", "rate", "rate_low",
-                      "rate_high", "hotspot", "hotspot_p", "why"]].copy()
-    export["signals_by_kind"] = [json.dumps(d, ensure_ascii=False) for d in ranking["signals_by_kind"]]
-    export = export.apply(lambda c: c.map(neutralise) if c.dtype == object else c)
-    st.download_button(t("prio_download", lg), export.to_csv(sep=";", index=False).encode("utf-8-sig"),
-                       file_name=f"prioritering_{layer}_{ranking.attrs.get('as_of', as_of)}.csv", mime="text/csv", key="prio_download")
+    # for Danish Excel: Danish headers, decimal comma, Ja/Nej, one column per kind; the cell
+    # id stays beside its place so the file can be matched with the CLI's exports
+    kinds = [k for k in KINDS if any(k.id in d for d in ranking["signals_by_kind"])]
+    export = pd.DataFrame({
+        t("pcol_rank", lg): ranking["rank"].astype(int),
+        t("pcol_area", lg): [_area_name(a, n, names, lg) for a, n in zip(ranking["area_id"],
+                                                                         ranking["name"].astype(str), strict=True)],
+        t("pexp_area_id", lg): ranking["area_id"].astype(str),
+        t("pcol_signals", lg): ranking["signals"],
+        **{k.name(lg): [d.get(k.id, 0) for d in ranking["signals_by_kind"]] for k in kinds},
+        t("pcol_dwellings", lg): ranking["dwellings"],
+        t("pcol_rate", lg): ranking["rate"].astype(float),
+        t("pexp_low", lg): ranking["rate_low"].astype(float),
+        t("pexp_high", lg): ranking["rate_high"].astype(float),
+        t("pcol_hotspot", lg): ranking["hotspot"].astype(bool),
+        t("pexp_p", lg): [number_text(p, lg, decimals=3) for p in ranking["hotspot_p"]],
+        t("pcol_why", lg): ranking["why"].astype(str),
+    })
+    slug = layer_label(layer, lg).replace(" ", "-")
+    st.download_button(t("prio_download", lg), excel_csv(export, lg),
+                       file_name=f"prioritering_{slug}_{ranking.attrs.get('as_of', as_of)}.csv", mime="text/csv",
+                       key="prio_download")
 
     st.subheader(t("prio_map", lg))
     st.caption(t("prio_map_caption", lg))

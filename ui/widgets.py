@@ -88,6 +88,12 @@ def date_text(value: object, lang: str, *, with_time: bool = False) -> str:
     return stamp.strftime("%d.%m.%Y") if lang == "da" else stamp.strftime("%Y-%m-%d")
 
 
+def date_format(lang: str) -> str:
+    """How a date field writes its date: ``30.11.2026`` in Danish (Streamlit's own default
+    is ``2026/11/30``)."""
+    return "DD.MM.YYYY" if lang == "da" else "YYYY-MM-DD"
+
+
 def yes_no(value: object, lang: str) -> str:
     """``Ja``/``Nej`` (``Yes``/``No``) for a truth value."""
     return t("yes" if bool(value) else "no", lang)

@@ -32,7 +32,14 @@ from geo.maps import KindStyle, build_map, escape_html
 from ui import session
 from ui.i18n import t
 from ui.text import md_escape
-from ui.widgets import cell_labels, excel_csv, layer_label, number_text, publication_label
+from ui.widgets import (
+    cell_labels,
+    date_format,
+    excel_csv,
+    layer_label,
+    number_text,
+    publication_label,
+)
 
 repo: Repository = st.session_state["repo"]
 info = st.session_state["workspace"]
@@ -179,7 +186,7 @@ layer = c1.selectbox(t("cov_layer", lg), layer_names, index=0, key="cov_layer",
                      format_func=lambda v: layer_label(v, lg))
 months = int(c2.number_input(t("cov_months", lg), min_value=1, max_value=36,
                                 value=min(36, repo.active_months()), step=1, key="cov_months"))
-as_of = c3.date_input(t("cov_as_of", lg), value=clock.today(), key="cov_as_of", format="YYYY-MM-DD")
+as_of = c3.date_input(t("cov_as_of", lg), value=clock.today(), key="cov_as_of", format=date_format(lg))
 view = _coverage_view(session.db_key(), int(info["data_version"]), repo.actor.name, layer, months, as_of, lg)
 source = t("cov_need_source_priorities", lg) if view["need_source"] == NEED_PRIORITIES else view["need_source"]
 st.caption(f"{t('cov_need_source', lg)}: {source}")

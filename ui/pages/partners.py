@@ -29,7 +29,7 @@ from ui import session
 from ui.charts import partner_yield_chart
 from ui.i18n import TEXTS, t
 from ui.text import md_escape
-from ui.widgets import date_text, uploaded_path
+from ui.widgets import date_format, date_text, uploaded_path
 
 repo: Repository = st.session_state["repo"]
 lg = session.lang()
@@ -48,7 +48,7 @@ def _kind(k: str) -> str:
 
 st.title(t("par_title", lg))
 st.caption(t("par_caption", lg))
-as_of = st.date_input(t("cov_as_of", lg), value=today, key="par_as_of", format="YYYY-MM-DD")
+as_of = st.date_input(t("cov_as_of", lg), value=today, key="par_as_of", format=date_format(lg))
 plist = repo.partners_list(as_of=as_of)
 names = dict(zip(plist["partner_id"], plist["name"], strict=True))
 status_word = {s: t(f"par_st_{s}", lg) for s in ("active", "lapsed", "ended")}
@@ -285,8 +285,8 @@ with tab_log:
             st.subheader(t("par_log_add", lg))
             pid = st.selectbox(t("par_partner", lg), list(names), format_func=names.get)
             channel = st.selectbox(t("par_channel", lg), list(CHANNELS), format_func=lambda c: CHANNELS[c][lg])
-            when = st.date_input(t("par_date", lg), value=today, format="YYYY-MM-DD")
-            nxt = st.date_input(t("par_next", lg), value=today + timedelta(days=90), format="YYYY-MM-DD")
+            when = st.date_input(t("par_date", lg), value=today, format=date_format(lg))
+            nxt = st.date_input(t("par_next", lg), value=today + timedelta(days=90), format=date_format(lg))
             who = st.text_input(t("par_who", lg), value=repo.actor.name, max_chars=100)
             summary = st.text_area(t("par_summary", lg), max_chars=2000)
             if st.form_submit_button(t("par_save", lg)):

@@ -24,7 +24,7 @@ from geo.maps import build_map, escape_html
 from ui import session
 from ui.i18n import t
 from ui.text import md_escape
-from ui.widgets import date_text, input_error_text, number_text, uploaded_path
+from ui.widgets import date_format, date_text, input_error_text, number_text, uploaded_path
 
 repo: Repository = st.session_state["repo"]
 lg = session.lang()
@@ -168,14 +168,16 @@ with st.form("rt_plan_form"):
     c1, c2, c3 = st.columns(3)
     teams = c1.number_input(t("rt_teams", lg), min_value=1, max_value=20, value=2, step=1, key="rt_teams")
     days = c2.number_input(t("rt_days", lg), min_value=1, max_value=10, value=2, step=1, key="rt_days")
-    first = c3.date_input(t("rt_from", lg), value=next_working_day(as_of), key="rt_from")
+    first = c3.date_input(t("rt_from", lg), value=next_working_day(as_of), key="rt_from", format=date_format(lg))
     c1, c2, c3 = st.columns(3)
     shift_start = c1.time_input(t("rt_shift_start", lg), value=time(9, 0), key="rt_shift_start")
     shift_end = c2.time_input(t("rt_shift_end", lg), value=time(15, 0), key="rt_shift_end")
     seconds = c3.slider(t("rt_seconds", lg), min_value=1, max_value=60, value=5, key="rt_seconds")
     start = st.text_input(t("rt_start", lg), value="", key="rt_start")
     c1, c2, c3, c4 = st.columns(4)
-    speed = c1.number_input(t("rt_speed", lg), min_value=1.0, max_value=8.0, value=4.5, step=0.5, key="rt_speed")
+    # a select slider, not a number field: a number field writes "4.50" whatever the language
+    speed = c1.select_slider(t("rt_speed", lg), options=[x / 2 for x in range(4, 17)], value=4.5, key="rt_speed",
+                             format_func=lambda v: number_text(v, lg, decimals=1))
     per_entrance = c2.number_input(t("rt_per_entrance", lg), min_value=0, max_value=1800, value=60, step=10,
                                    key="rt_per_entrance")
     per_unit = c3.number_input(t("rt_per_unit", lg), min_value=0, max_value=1800, value=90, step=10,

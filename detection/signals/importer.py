@@ -96,7 +96,7 @@ from pathlib import Path
 
 import geopandas as gpd
 
-from detection.cpr import contains_cpr, scrub
+from detection.cpr import contains_cpr, identifier_has_cpr, scrub
 from detection.errors import InputError
 from detection.tabular import CsvQuotingError, decode_text, read_csv_rows
 from detection.vocab import parse_kind
@@ -677,6 +677,11 @@ class _Ctx:
         self.received_at = table.fields.index("received") if "received" in table.fields else None
 
 
+#: the register's ids (DAR UUIDs) are identifiers: checked as one (a CPR number standing alone
+#: refuses it), never scrubbed inside, where a UUID's hex groups can read "230242-4793"
+_REGISTER_IDS = frozenset({"entrance_id", "unit_id"})
+
+
 def _check_row(table: RawTable, ctx: _Ctx, rownum: int, cells: list[object], texts: list[str],
                index: AddressIndex, as_of: date, default_source: str) -> Accepted | Rejected:
     headers = table.headers
@@ -687,6 +692,9 @@ def _check_row(table: RawTable, ctx: _Ctx, rownum: int, cells: list[object], tex
     cpr_fields: set[str] = set()
     clean_texts = []
     for j, s in enumerate(texts):
+        if j < len(ctx.fields) and ctx.fields[j] in _REGISTER_IDS and not identifier_has_cpr(s):
+            clean_texts.append(s)  # a DAR id is a UUID: its hex digits can spell a date + 4 digits
+            continue
         s2, n = scrub(_clean(s) if bad_field is not None else s)
         if n:
             n_cpr += n

@@ -23,6 +23,7 @@ from detection import clock
 from detection.access import ACCESS, allowed
 from detection.errors import InputError, NotAllowed
 from detection.store import engine as store_engine
+from detection.store import idsets
 from detection.store import schema as t
 from detection.store.retention import MIN_AUDIT_DAYS
 
@@ -164,6 +165,11 @@ class RepositoryBase:
                entrance_ids: Iterable[str] = (), *, actor: Actor | None = None) -> None:
         """Append one audit entry (and the addresses it concerns) in ``conn``'s transaction.
 
+        Up to :data:`~detection.store.idsets.SET_MIN` addresses are kept one
+        ``audit_subjects`` row each; more (a map view) as one compressed
+        ``audit_subject_sets`` row (:mod:`detection.store.idsets`, migration 0015), so a
+        view of a city's addresses costs kilobytes, not megabytes.
+
         Called inside the transaction of the read or write it records: if the audit write
         fails, the read or write fails with it. ``actor`` names who acted when it is not the
         repository's user (a sign-in records the user signing in).
@@ -173,7 +179,10 @@ class RepositoryBase:
             at=clock.now_utc(), user_name=who.name, role=who.role, action=action,
             object=obj, purpose=purpose).returning(t.audit_log.c.id)).scalar_one()
         subjects = sorted({e for e in entrance_ids if e})
-        if subjects:
+        if len(subjects) > idsets.SET_MIN:
+            conn.execute(insert(t.audit_subject_sets).values(
+                idsets.set_row(audit_id, idsets.numbers_for(conn, subjects))))
+        elif subjects:
             insert_many(conn, t.audit_subjects, [{"audit_id": audit_id, "entrance_id": e} for e in subjects])
 
     def _restricted_ids(self, conn: Connection) -> set[str]:

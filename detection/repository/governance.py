@@ -14,7 +14,7 @@ from detection import clock
 from detection.errors import InputError
 from detection.repository.base import RepositoryBase, check_setting, operation
 from detection.store import engine as store_engine
-from detection.store import maintenance, retention
+from detection.store import idsets, maintenance, retention
 from detection.store import schema as t
 
 #: The ``settings`` row that remembers tables whose compaction is still to do (not a
@@ -89,6 +89,7 @@ def _purge_plan(cfg: dict[str, int], as_of: date) -> _Plan:
         "partner_contacts": t.partner_contacts.c.contact_date < day("partner_contacts"),
         "audit_log": a.c.at < audit_cut,
         "audit_subjects": sj.c.audit_id.in_(select(a.c.id).where(a.c.at < audit_cut)),
+        "audit_subject_sets": t.audit_subject_sets.c.audit_id.in_(select(a.c.id).where(a.c.at < audit_cut)),
         "sign_in_failures": ~f.c.locked & ((f.c.last_failed_at < audit_cut) | f.c.last_failed_at.is_(None)),
         "users": u.c.disabled & (u.c.created_at < audit_cut) & ~active_since.exists(),
     }
@@ -124,6 +125,20 @@ def _set_pending(conn: Connection, tables: list[str]) -> None:
     if tables:
         value = ",".join(tables)
         conn.execute(insert(t.settings).values(key=PENDING_KEY, value=value if len(value) <= 200 else "*"))
+
+
+def audit_uses(conn: Connection, entrance_id: str, *columns: str) -> list[dict]:
+    """``columns`` of ``audit_log`` for every entry concerning ``entrance_id``, oldest first
+    (by time, then id): the entries with an ``audit_subjects`` row for it and those whose
+    compressed subject set holds it (:func:`detection.store.idsets.entries_with`)."""
+    a = t.audit_log
+    ids = idsets.entries_with(conn, entrance_id)
+    rows: list[dict] = []
+    for i in range(0, len(ids), 5_000):
+        rows += conn.execute(select(a.c.id, *(a.c[name] for name in columns))
+                             .where(a.c.id.in_(ids[i:i + 5_000]))).mappings().all()
+    rows.sort(key=lambda r: (r["at"], r["id"]))
+    return [{name: r[name] for name in columns} for r in rows]
 
 
 class GovernanceOps(RepositoryBase):
@@ -185,7 +200,8 @@ class GovernanceOps(RepositoryBase):
                         conn.execute(delete(t.metadata.tables[name]).where(plan.where[name]))
                 n, used = maintenance.purge_audit(conn, as_of=as_of, days=cfg["retention_audit_days"])
                 counts["audit_log"] = n
-                cutoffs["audit_log"] = cutoffs["audit_subjects"] = _iso(used)
+                for name in ("audit_log", "audit_subjects", "audit_subject_sets"):  # sets: by cascade
+                    cutoffs[name] = _iso(used)
                 if any(counts.values()):
                     self._bump_version(conn)
             detail = {"as_of": as_of.isoformat(), "dry_run": bool(dry_run), "cutoffs": cutoffs,
@@ -230,12 +246,15 @@ class GovernanceOps(RepositoryBase):
 
         Dates, actions, roles and purposes — without staff names (GDPR art. 15).
         """
-        a, sj = t.audit_log, t.audit_subjects
-        q = (select(a.c.at, a.c.role, a.c.action, a.c.purpose)
-             .join(sj, sj.c.audit_id == a.c.id).where(sj.c.entrance_id == entrance_id)
-             .order_by(a.c.at, a.c.id))
         with store_engine.write_tx(self.engine) as conn:
-            df = pd.read_sql(q, conn)
+            # the rows of the entries found, in the order found, read as before (same dtypes)
+            a = t.audit_log
+            ids = idsets.entries_with(conn, entrance_id)
+            parts = [pd.read_sql(select(a.c.id, a.c.at, a.c.role, a.c.action, a.c.purpose)
+                                 .where(a.c.id.in_(ids[i:i + 5_000])), conn)
+                     for i in range(0, max(len(ids), 1), 5_000)]
+            df = (pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0])
+            df = df.sort_values(["at", "id"], kind="stable").drop(columns="id").reset_index(drop=True)
             self._audit(conn, "audit.export", entrance_id, "access request (indsigt)", [entrance_id])
         return df
 

@@ -16,7 +16,7 @@ from detection import clock
 from detection.cpr import scrub
 from detection.errors import InputError
 from detection.repository.base import operation
-from detection.repository.governance import GovernanceOps, _pending, _set_pending
+from detection.repository.governance import GovernanceOps, _pending, _set_pending, audit_uses
 from detection.repository.workspace import WorkspaceOps
 from detection.store import engine as store_engine
 from detection.store import maintenance
@@ -73,9 +73,7 @@ class RightsOps(GovernanceOps, WorkspaceOps):
             dec = conn.execute(select(t.door_decisions.c.decided_at, t.door_decisions.c.note)
                                .where(t.door_decisions.c.entrance_id == entrance_id)).mappings().all()
             rst = conn.execute(select(t.restrictions).where(t.restrictions.c.entrance_id == entrance_id)).mappings().first()
-            a, sj = t.audit_log, t.audit_subjects
-            uses = conn.execute(select(a.c.at, a.c.action).join(sj, sj.c.audit_id == a.c.id)
-                                .where(sj.c.entrance_id == entrance_id).order_by(a.c.at, a.c.id)).mappings().all()
+            uses = audit_uses(conn, entrance_id, "at", "action")
             self._audit(conn, "subject.export", entrance_id, "access request (indsigt, GDPR art. 15)", [entrance_id])
         return {
             "entrance_id": entrance_id,

@@ -99,8 +99,10 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 BUSY_TIMEOUT_MS = 30_000
 OWNER_ENV = "OPSPOR_DB_OWNER"
 
-#: Tables whose rows are never updated and deleted only by the retention purge.
-AUDIT_TABLES: tuple[str, ...] = ("audit_log", "audit_subjects")
+#: Tables whose rows are never updated and deleted only by the retention purge (the
+#: entrance numbers of audit subject sets, migration 0015, are never deleted at all).
+AUDIT_TABLES: tuple[str, ...] = ("audit_log", "audit_subjects", "audit_subject_sets",
+                                 "audit_entrance_numbers")
 
 
 class MigrationNeeded(WorkspaceError):

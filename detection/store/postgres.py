@@ -19,8 +19,9 @@ Three kinds of database role, so that the app cannot do what it never needs to:
     The login the Streamlit app and the CLI use day to day. Not the owner (the owner
     would bypass row-level security and could change the schema): SELECT, INSERT, UPDATE,
     DELETE on the Opspor tables, USAGE/SELECT on their sequences, SELECT on views and on
-    ``alembic_version`` — but only SELECT and INSERT on ``audit_log`` and
-    ``audit_subjects``: the app's database user cannot change or delete audit rows — except
+    ``alembic_version`` — but only SELECT and INSERT on the audit tables
+    (:data:`detection.store.engine.AUDIT_TABLES`: ``audit_log``, ``audit_subjects``, and
+    since migration 0015 ``audit_subject_sets`` and ``audit_entrance_numbers``): the app's database user cannot change or delete audit rows — except
     old ones through ``opspor_purge_audit``, on which it (and no one else) has EXECUTE, like
     ``opspor_compact``. So ``opspor purge`` runs as the app role, never needing the owner.
     Default privileges give it the same on tables a later migration creates (a later
@@ -234,8 +235,8 @@ def ensure_app_role(owner_engine: Engine, app_role: str, password: str | None = 
         Set (or reset) the role's password; ``None`` leaves it as it is.
 
     Grants, in the current schema: CONNECT on the database, USAGE on the schema; SELECT,
-    INSERT, UPDATE, DELETE on every table the owner owns except ``audit_log`` and
-    ``audit_subjects`` (SELECT, INSERT only) and ``alembic_version`` (SELECT); SELECT on
+    INSERT, UPDATE, DELETE on every table the owner owns except the audit tables
+    (:data:`APPEND_ONLY`: SELECT, INSERT only) and ``alembic_version`` (SELECT); SELECT on
     views; USAGE, SELECT on sequences; EXECUTE on the purge functions
     (:data:`PURGE_FUNCTIONS`, revoked from PUBLIC); the same by default on tables and
     sequences the owner creates later. Nothing else: no TRUNCATE, no DDL, no ownership.

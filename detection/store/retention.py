@@ -13,8 +13,8 @@ Every table of :data:`detection.store.schema.metadata` is in :data:`RETENTION`, 
 ``tests/detection/test_purge_lifecycle.py`` fails on a table that is not in the registry,
 and checks each rule by inserting an old and a new row. :data:`COMPACTED` are the tables
 the purge deletes from (directly or by ``ON DELETE CASCADE``); their files are rewritten
-after a purge (SQLite ``VACUUM``; PostgreSQL ``opspor_compact``, migration 0014, whose
-whitelist must hold every name in it).
+after a purge (SQLite ``VACUUM``; PostgreSQL ``opspor_compact``, migration 0014, replaced
+by 0015, whose whitelist must hold every name in it).
 """
 
 from __future__ import annotations
@@ -84,6 +84,13 @@ RETENTION: dict[str, Rule | Kept | NoPersonalData] = {
     "audit_log": Rule("retention_audit_days",
                       f"audit entries older than the period (never less than {MIN_AUDIT_DAYS} days)"),
     "audit_subjects": Rule("retention_audit_days", "go with their audit entry"),
+    "audit_subject_sets": Rule("retention_audit_days",
+                               "go with their audit entry (the addresses one view showed, as one "
+                               "compressed set of numbers)"),
+    "audit_entrance_numbers": NoPersonalData(
+        "a number for each DAR entrance id (public register ids) that an audit set has named, "
+        "with no time, user or purpose; never changed, reused or deleted, so the sets that "
+        "remain keep their meaning"),
     "sign_in_failures": Rule("retention_audit_days",
                              "failed sign-ins of an unlocked name or client, last failed before the period"),
     "users": Rule("retention_audit_days",

@@ -224,6 +224,25 @@ audit_subjects = Table(
     Column("entrance_id", Code(36), primary_key=True, index=True),
 )
 
+# An entry naming many addresses (a map view) keeps them as one compressed set of numbers
+# (detection.store.idsets): each entrance id's number, append-only and never reused.
+audit_entrance_numbers = Table(
+    "audit_entrance_numbers", metadata,
+    Column("n", Integer, primary_key=True, autoincrement=True),
+    Column("entrance_id", Code(36), nullable=False, unique=True),
+    sqlite_autoincrement=True,
+)
+
+audit_subject_sets = Table(
+    "audit_subject_sets", metadata,
+    Column("audit_id", Integer, ForeignKey("audit_log.id", ondelete="CASCADE"), primary_key=True),
+    Column("encoding", Code(10), nullable=False),
+    Column("subjects", Integer, nullable=False),
+    Column("lo", Integer, nullable=False, index=True),
+    Column("hi", Integer, nullable=False),
+    Column("data", LargeBinary, nullable=False),
+)
+
 assignments = Table(
     "assignments", metadata,
     Column("entrance_id", Code(36), ForeignKey("entrances.entrance_id", ondelete="CASCADE"),

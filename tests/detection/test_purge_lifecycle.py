@@ -37,7 +37,7 @@ from detection.cli.main import PURGE_PENDING_EXIT, main
 from detection.errors import InputError
 from detection.repository.base import DEFAULT_SETTINGS
 from detection.store import engine as store_engine
-from detection.store import maintenance, postgres, retention
+from detection.store import idsets, maintenance, postgres, retention
 from detection.store import schema as t
 from tests.detection.conftest import make_workspace
 from tests.detection.test_retention import _ADMIN, _files
@@ -83,13 +83,20 @@ def test_registry__every_table_is_classified():
     assert DEFAULT_SETTINGS["retention_audit_days"] >= retention.MIN_AUDIT_DAYS
 
 
-def test_registry__the_database_may_rewrite_every_purged_table():
-    path = ROOT / "detection/store/migrations/versions/0014_retention_functions.py"
-    spec = importlib.util.spec_from_file_location("m0014", path)
+def _migration(name: str):
+    path = ROOT / f"detection/store/migrations/versions/{name}.py"
+    spec = importlib.util.spec_from_file_location(f"m{name[:4]}", path)
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
-    assert set(retention.COMPACTED) <= set(mod.COMPACTED)
-    assert mod.MIN_AUDIT_DAYS == retention.MIN_AUDIT_DAYS
+    return mod
+
+
+def test_registry__the_database_may_rewrite_every_purged_table():
+    # opspor_compact's whitelist: 0014's, replaced by 0015 (the audit subject sets)
+    latest = _migration("0015_audit_subject_sets")
+    assert set(retention.COMPACTED) <= set(latest.COMPACTED)
+    assert set(latest.COMPACTED_0014) == set(_migration("0014_retention_functions").COMPACTED)
+    assert _migration("0014_retention_functions").MIN_AUDIT_DAYS == retention.MIN_AUDIT_DAYS
 
 
 def test_registry__every_retention_setting_has_words_in_both_languages():
@@ -223,6 +230,15 @@ def _make_audit_subjects(conn, when, tag):
     return f"subject-{tag}"
 
 
+def _make_audit_subject_sets(conn, when, tag):
+    aid = conn.execute(insert(t.audit_log).values(
+        at=when, user_name="u_planner", role="planner", action="signals.view", object=tag,
+        purpose="p").returning(t.audit_log.c.id)).scalar_one()
+    ids = [f"set-{tag}-{i}" for i in range(idsets.SET_MIN + 10)]
+    conn.execute(insert(t.audit_subject_sets).values(idsets.set_row(aid, idsets.numbers_for(conn, ids))))
+    return aid
+
+
 def _make_sign_in_failures(conn, when, tag):
     conn.execute(insert(t.sign_in_failures).values(subject=f"name:{tag}", failures=3, last_failed_at=when,
                                                    locked=False))
@@ -242,7 +258,8 @@ _ID_COLUMN = {
     "routes": t.routes.c.route_id, "route_stops": t.route_stops.c.route_id,
     "assignments": t.assignments.c.entrance_id, "focus_areas": t.focus_areas.c.focus_id,
     "partner_contacts": t.partner_contacts.c.contact_id, "audit_log": t.audit_log.c.object,
-    "audit_subjects": t.audit_subjects.c.entrance_id, "sign_in_failures": t.sign_in_failures.c.subject,
+    "audit_subjects": t.audit_subjects.c.entrance_id,
+    "audit_subject_sets": t.audit_subject_sets.c.audit_id, "sign_in_failures": t.sign_in_failures.c.subject,
     "users": t.users.c.name,
 }
 MAKERS: dict[str, Callable] = {name: globals()[f"_make_{name}"] for name in _ID_COLUMN}

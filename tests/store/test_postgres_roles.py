@@ -30,6 +30,8 @@ def test_app_role__privileges_per_table(pg_url):
     assert set(t.metadata.tables) <= tables
     for name in tables:
         expected = {"audit_log": {"SELECT", "INSERT"}, "audit_subjects": {"SELECT", "INSERT"},
+                    "audit_subject_sets": {"SELECT", "INSERT"},
+                    "audit_entrance_numbers": {"SELECT", "INSERT"},
                     "alembic_version": {"SELECT"}}.get(name, DML)
         assert privs.get(name) == expected, name
     assert privs["v_area_dwellings"] == {"SELECT"}
@@ -65,7 +67,7 @@ def test_owner__cannot_update_audit_rows_either(pg_url):
     Repository.open(pg_url.app, None).add_user("auditee_owner", role="analyst", password="pw-12345-long-enough")
     eng = store_engine.get_engine(pg_url.owner)
     for sql in ("UPDATE audit_log SET purpose = 'rewritten'",
-                "TRUNCATE audit_log, audit_subjects"):
+                "TRUNCATE audit_log, audit_subjects, audit_subject_sets"):
         with pytest.raises(exc.DBAPIError, match="append-only"):
             with store_engine.write_tx(eng) as conn:
                 conn.execute(text(sql))

@@ -327,6 +327,9 @@ TEXTS.update({
     "tbl_partner_contacts": {"da": "Kontaktlog med partnere", "en": "Partner contact log"},
     "tbl_audit_log": {"da": "Revisionslog", "en": "Audit log"},
     "tbl_audit_subjects": {"da": "Revisionslog: berørte adresser", "en": "Audit log: addresses concerned"},
+    "tbl_audit_subject_sets": {"da": "Revisionslog: berørte adresser (samlet pr. visning)",
+                               "en": "Audit log: addresses concerned (one set per view)"},
+    "tbl_audit_entrance_numbers": {"da": "Revisionslog: numre på adresser", "en": "Audit log: address numbers"},
     "tbl_sign_in_failures": {"da": "Fejlede log ind", "en": "Failed sign-ins"},
     "tbl_users": {"da": "Deaktiverede brugere", "en": "Disabled users"},
     # errors (detection's codes → the user's words; ui.widgets.input_error_text)

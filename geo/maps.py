@@ -4,13 +4,15 @@ The base map is the workspace's own vector layers (boundary, planning areas), so
 without internet; web tiles are an optional overlay. Signals are drawn one
 ``FastMarkerCluster`` per kind (field-notes: 100k points ≈ 1.2 s, where 10k
 ``CircleMarker`` take 9.5 s), each marker a letter in a coloured disc so the kind is never
-told by colour alone. Every string from data files or users is HTML-escaped before it
+told by colour alone; past a few thousand, as counts per DDKN cell (:class:`SignalCells`,
+issue 18), each count written in its square. Every string from data files or users is HTML-escaped before it
 reaches the map (folium renders popups and tooltips as raw HTML).
 """
 
 from __future__ import annotations
 
 import html
+import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -18,6 +20,7 @@ import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 from branca.element import MacroElement, Template
 from folium.plugins import Draw, FastMarkerCluster
 
@@ -91,6 +94,24 @@ def _escape_frame(gdf: gpd.GeoDataFrame, cols: Sequence[str]) -> gpd.GeoDataFram
     return out
 
 
+SIMPLIFY_M = 5.0
+"""Polygons drawn on a map are simplified to this many metres (a pixel at zoom 14) and their
+degrees rounded to 5 decimals (about a metre): a city's parishes and boundary weigh
+kilobytes, not megabytes (issue 18)."""
+
+
+def light_display(gdf: gpd.GeoDataFrame, tolerance_m: float = SIMPLIFY_M) -> gpd.GeoDataFrame:
+    """``gdf`` (EPSG:25832) in EPSG:4326 for drawing: simplified to ``tolerance_m`` metres
+    (topology kept) and rounded to 5 decimals."""
+    out = gdf.copy()
+    if len(out) and tolerance_m > 0:
+        out = out.set_geometry(out.geometry.simplify(tolerance_m, preserve_topology=True))
+    out = to_display_crs(out)
+    if len(out):
+        out = out.set_geometry(shapely.transform(out.geometry.to_numpy(), lambda c: np.round(c, 5)), crs=out.crs)
+    return out
+
+
 def build_map(
     *,
     boundary: gpd.GeoDataFrame,
@@ -102,6 +123,8 @@ def build_map(
     tiles_label: str | None = None,
     attribution: str = DATA_ATTRIBUTION,
     count_text: Callable[[int], str] = str,
+    cells: Mapping[int, pd.DataFrame] | None = None,
+    view: tuple[float, float, float, float] | None = None,
 ) -> folium.Map:
     """A map of the workspace: boundary, area layers and one signal layer per kind.
 
@@ -116,14 +139,20 @@ def build_map(
         ``kind``, ``x``, ``y`` (EPSG:25832 metres) and optionally ``label`` (a tooltip
         text, escaped here). One row per signal.
     kind_styles : sequence of KindStyle
-        One overlay per style, in this order, even when a kind has no signals.
+        One overlay per style, in this order, even when a kind has no signals (with
+        ``cells``: the kinds named in each cell's tooltip, and no marker layers).
     tiles_label : str or None
         Label of the optional web-tile overlay (off by default); ``None`` for none.
     count_text : callable
         Writes a layer's count in the UI's language (``1.816`` in Danish).
+    cells : mapping of cell side (m) → :func:`signal_cells` frame, or None
+        Reports as counts per cell (:class:`SignalCells`) instead of one marker each: for
+        many reports, where markers would cost megabytes and seconds (issue 18).
+    view : (minx, miny, maxx, maxy) in EPSG:25832, or None
+        The view to open at (e.g. one area); default: the boundary.
     """
     require_crs(boundary, what="boundary")
-    b4326 = to_display_crs(boundary)
+    b4326 = light_display(boundary)
     minx, miny, maxx, maxy = b4326.total_bounds if len(b4326) else DENMARK_BOUNDS_LONLAT
     # maxZoom must be set when there is no tile layer, or MarkerCluster throws
     # "Map has no maxZoom specified" and the whole map script stops.
@@ -139,7 +168,7 @@ def build_map(
         ).add_to(m)
     for layer, gdf in (area_layers or {}).items():
         require_crs(gdf, what=f"area layer {layer}")
-        g = _escape_frame(to_display_crs(gdf[["area_id", "name", "geometry"]]), ["area_id", "name"])
+        g = _escape_frame(light_display(gdf[["area_id", "name", "geometry"]]), ["area_id", "name"])
         label = (area_labels or {}).get(layer, layer)
         folium.GeoJson(
             g.__geo_interface__, name=escape_html(label),
@@ -150,7 +179,7 @@ def build_map(
                                           labels=False),
         ).add_to(m)
     sig = signals if signals is not None else pd.DataFrame(columns=["kind", "x", "y"])
-    for style in kind_styles:
+    for style in (kind_styles if cells is None else ()):
         sub = sig[sig["kind"] == style.kind]
         lon, lat = xy_to_lonlat(sub["x"].to_numpy(), sub["y"].to_numpy()) if len(sub) else (
             np.array([]), np.array([]))
@@ -165,11 +194,143 @@ def build_map(
                 f"{escape_html(style.symbol)} · {escape_html(style.label)} ({escape_html(count_text(len(sub)))})")
         FastMarkerCluster(data, callback=_MARKER_JS, name=name, overlay=True, control=True,
                           show=True, options={"maxClusterRadius": 40}).add_to(m)
+    if cells is not None:
+        SignalCells(cell_levels(cells, kind_styles, count_text)).add_to(m)
     _StyleAndAttribution(attribution).add_to(m)
     folium.LayerControl(collapsed=False).add_to(m)
-    if len(b4326):
+    if view is not None:
+        (lon0, lon1), (lat0, lat1) = xy_to_lonlat(np.array([view[0], view[2]]), np.array([view[1], view[3]]))
+        m.fit_bounds([[float(lat0), float(lon0)], [float(lat1), float(lon1)]])
+    elif len(b4326):
         m.fit_bounds([[miny, minx], [maxy, maxx]])
     return m
+
+
+CELL_SIZES: tuple[int, ...] = (10_000, 1_000, 250)
+"""Cell sides (metres, coarse → fine) of the report counts drawn instead of points: DDKN
+10 km, 1 km and 250 m cells, from the EPSG:25832 coordinates by floor division."""
+
+
+def signal_cells(x: np.ndarray, y: np.ndarray, kinds: np.ndarray, size_m: int) -> pd.DataFrame:
+    """Reports per DDKN cell of ``size_m`` metres: ``x0, y0`` (the cell's lower-left corner,
+    EPSG:25832), ``n`` (all reports) and one column per kind, sorted by corner.
+
+    >>> signal_cells(np.array([10.0, 990.0, 1500.0]), np.array([5.0, 20.0, 5.0]),
+    ...              np.array(["a", "b", "a"]), 1000)[["x0", "y0", "n", "a", "b"]].values.tolist()
+    [[0, 0, 2, 1, 1], [1000, 0, 1, 1, 0]]
+    """
+    x0 = (np.floor(np.asarray(x, dtype=float)).astype(np.int64) // size_m) * size_m
+    y0 = (np.floor(np.asarray(y, dtype=float)).astype(np.int64) // size_m) * size_m
+    df = pd.DataFrame({"x0": x0, "y0": y0, "kind": np.asarray(kinds, dtype=object)})
+    if not len(df):
+        return pd.DataFrame(columns=["x0", "y0", "n"])
+    wide = df.groupby(["x0", "y0", "kind"]).size().unstack("kind", fill_value=0)
+    wide.columns = [str(c) for c in wide.columns]
+    wide.insert(0, "n", wide.sum(axis=1))
+    return wide.reset_index().sort_values(["x0", "y0"]).reset_index(drop=True)
+
+
+_CELLS_JS = """
+{% macro header(this, kwargs) %}
+<style>
+.opspor-cell-icon { background: transparent; border: none; }
+.opspor-cell { display: inline-block; min-width: 30px; padding: 0 3px; border-radius: 9px;
+  background: #fff; color: #1b1b1b; font: bold 12px/16px sans-serif; text-align: center;
+  border: 1px solid #1b1b1b; white-space: nowrap; transform: translate(-50%, -50%); }
+</style>
+{% endmacro %}
+{% macro script(this, kwargs) %}
+(function () {
+  var map = {{ this._parent.get_name() }};
+  var cells = {{ this.data_json }};
+  var kinds = cells.kinds;
+  var levels = cells.levels;
+  function tip(c) {
+    var out = [];
+    for (var k = 0; k < kinds.length; k++) { if (c[5][k]) { out.push(kinds[k] + ': ' + c[5][k]); } }
+    return out.join('<br>');
+  }
+  var group = L.featureGroup().addTo(map);
+  function draw() {
+    group.clearLayers();
+    var b = map.getBounds().pad(0.25);
+    var mpp = 40075016.686 * Math.cos(map.getCenter().lat * Math.PI / 180) / Math.pow(2, map.getZoom() + 8);
+    var lv = levels[0];
+    for (var i = 0; i < levels.length; i++) { if (levels[i].size / mpp >= {{ this.min_px }}) { lv = levels[i]; } }
+    lv.cells.forEach(function (c) {
+      if (c[2] < b.getSouth() || c[0] > b.getNorth() || c[3] < b.getWest() || c[1] > b.getEast()) { return; }
+      L.rectangle([[c[0], c[1]], [c[2], c[3]]], {color: '#7a3b00', weight: 1, fillColor: '#e08a00',
+        fillOpacity: c[6]}).bindTooltip(tip(c)).addTo(group);
+      L.marker([(c[0] + c[2]) / 2, (c[1] + c[3]) / 2], {interactive: false, keyboard: false,
+        icon: L.divIcon({html: '<span class="opspor-cell">' + c[4] + '</span>', className: 'opspor-cell-icon',
+                         iconSize: [0, 0]})}).addTo(group);
+    });
+  }
+  map.on('zoomend moveend', draw);
+  map.whenReady(draw);
+})();
+{% endmacro %}
+"""
+
+
+class SignalCells(MacroElement):
+    """Report counts per cell, drawn in the browser for the cells in view at the zoom's cell
+    size (the finest of ``levels`` whose cells are at least ``min_px`` pixels wide). Each
+    cell is a square with its count written in it (the count is the text, never colour
+    alone) and a tooltip with the count of each kind.
+
+    ``data``: what :func:`cell_levels` returns (every text already escaped).
+    """
+
+    _template = Template(_CELLS_JS)
+
+    def __init__(self, data: dict, min_px: int = 34) -> None:
+        super().__init__()
+        self._name = "OpsporSignalCells"
+        # serialised once: a rerun's copy and render of the map then cost nothing here; no
+        # "<", ">" or "&" is left to end the script early
+        self.data_json = (json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+                          .replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+        self.min_px = int(min_px)
+
+
+MAX_CELLS_PER_LEVEL = 4_000
+"""A finer cell size with more cells than this is left out of a map (its bytes would grow
+with the spread of the reports); a smaller area (drill-down) brings it back."""
+
+
+def cell_levels(cells: Mapping[int, pd.DataFrame], kind_styles: Sequence[KindStyle],
+                count_text: Callable[[int], str] = str,
+                max_cells: int = MAX_CELLS_PER_LEVEL) -> dict:
+    """:class:`SignalCells` data from :func:`signal_cells` frames per cell size (any order;
+    drawn coarse → fine): ``{"kinds": [symbol · name, …], "levels": [{"size", "cells":
+    [[south, west, north, east, count, [count per kind, "" for none], fill opacity]]}]}``,
+    corners in EPSG:4326, counts as ``count_text`` writes them, every text escaped. The
+    coarsest size is always kept; a finer one only up to ``max_cells`` cells."""
+    levels = []
+    for size in sorted(cells, reverse=True):
+        df = cells[size]
+        if levels and len(df) > max_cells:
+            continue
+        if not len(df):
+            levels.append({"size": int(size), "cells": []})
+            continue
+        x0 = df["x0"].to_numpy(float)
+        y0 = df["y0"].to_numpy(float)
+        lon0, lat0 = xy_to_lonlat(x0, y0)
+        lon1, lat1 = xy_to_lonlat(x0 + size, y0 + size)
+        n = df["n"].to_numpy(int)
+        top = max(1, int(n.max()))
+        per_kind = [df[s.kind].to_numpy(int) if s.kind in df.columns else np.zeros(len(df), dtype=int)
+                    for s in kind_styles]
+        opacity = np.round(0.15 + 0.45 * np.log1p(n) / np.log1p(top), 2)
+        rows = [[round(float(lat0[i]), 5), round(float(lon0[i]), 5), round(float(lat1[i]), 5),
+                 round(float(lon1[i]), 5), escape_html(count_text(int(n[i]))),
+                 [escape_html(count_text(int(c[i]))) if c[i] else "" for c in per_kind], float(opacity[i])]
+                for i in range(len(df))]
+        levels.append({"size": int(size), "cells": rows})
+    kinds = [f"{escape_html(s.symbol)} · {escape_html(s.label)}" for s in kind_styles]
+    return {"kinds": kinds, "levels": levels}
 
 
 def coverage_items_map(*, boundary: gpd.GeoDataFrame, items: gpd.GeoDataFrame, draw: bool,

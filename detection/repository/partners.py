@@ -36,7 +36,7 @@ from detection.errors import InputError, NotAllowed, WorkspaceError
 from detection.partners import network as P
 from detection.partners.feedback import feedback_table
 from detection.privacy import MIN_DWELLINGS, publication_date
-from detection.repository.base import frame_rows, insert_many, operation
+from detection.repository.base import ProcessCache, frame_rows, insert_many, operation
 from detection.repository.priorities import PriorityOps
 from detection.repository.workspace import LEFT_DEMO_NOTICE
 from detection.store import engine as store_engine
@@ -50,6 +50,10 @@ class DemoWorkspaceRefused(NotAllowed):
 
     code = "demo_workspace"
 
+
+_ANALYSES = ProcessCache(8)
+"""Coverage analyses per (data version, layer, date, lapse, role class, model): the *Dækning*
+page reads coverage, its map layers and its gap list from one analysis (issue 18)."""
 
 _PARTNER_COLS = ("name", "kind", "contact_name", "contact_phone", "contact_email", "active", "notes")
 
@@ -97,8 +101,9 @@ class PartnerOps(PriorityOps):
             ent = self._entrance_frame(conn)
             sig = self._signals_frame(conn)
         areas = self._layer_areas(layer, ent)
-        aoe = pd.Series(assign_areas(ent["x"].to_numpy(), ent["y"].to_numpy(), areas), index=ent["entrance_id"].to_numpy()).dropna()
-        return {"signals": sig, "area_of_entrance": aoe,
+        area_ids = assign_areas(ent["x"].to_numpy(), ent["y"].to_numpy(), areas)
+        aoe = pd.Series(area_ids, index=ent["entrance_id"].to_numpy()).dropna()
+        return {"signals": sig, "area_of_entrance": aoe, "area_ids": area_ids,
                 "dwellings": pd.Series(ent["dwellings"].to_numpy(), index=ent["entrance_id"].to_numpy()),
                 "areas": areas, "entrances": ent}
 
@@ -118,9 +123,22 @@ class PartnerOps(PriorityOps):
 
     def _analysis(self, layer: str, as_of: date, months: int) -> dict:
         """Coverage and need of ``layer``; for those who may not see addresses the need is
-        the protected ranking's rate at the publication point (docs/privacy.md)."""
-        if self._aggregate_only():
+        the protected ranking's rate at the publication point (docs/privacy.md).
+
+        Shared by :meth:`coverage`, :meth:`coverage_layers` and :meth:`coverage_gaps`
+        (kept per data version, so one page computes it once; every write to partners,
+        coverage, contacts, the register or the signals bumps the version). The frames are
+        shared: callers copy before they change one.
+        """
+        protected = self._aggregate_only()
+        if protected:
             as_of = publication_date(as_of)
+        model = self._model()
+        key = ("coverage", *self.data_version(), layer, str(as_of), int(months), protected,
+               model)
+        return _ANALYSES.get(key, lambda: self._analysis_uncached(layer, as_of, months, model))
+
+    def _analysis_uncached(self, layer: str, as_of: date, months: int, model) -> dict:  # noqa: ANN001
         with store_engine.read_tx(self.engine) as conn:
             partners = self._partners_frame(conn)
             cov = self._coverage_frame(conn)
@@ -130,10 +148,10 @@ class PartnerOps(PriorityOps):
         status = P.partner_status(partners, contacts, as_of=as_of, months=self._active_months(months))
         pairs = P.coverage_pairs(ent, cov)
         ecov = P.entrance_coverage(ent, pairs, status)
-        area_ids = assign_areas(ent["x"].to_numpy(), ent["y"].to_numpy(), areas)
+        area_ids = frames["area_ids"]  # the same points in the same areas: assigned once
         names = dict(zip(partners["partner_id"], partners["name"], strict=True))
         acov = P.area_coverage(ecov, area_ids, areas, pairs, status, names)
-        need, source = P.need_by_area(frames, as_of, self._model(), protected=self._aggregate_only())
+        need, source = P.need_by_area(frames, as_of, model, protected=self._aggregate_only())
         acov["need"] = need.reindex(acov["area_id"]).fillna(0.0).to_numpy()
         return {"partners": partners, "coverage": cov, "contacts": contacts, "status": status,
                 "entrances": ent, "pairs": pairs, "entrance_coverage": ecov, "areas": areas,

@@ -294,13 +294,17 @@ class WorkspaceOps(RepositoryBase):
         Roads from the walking network, land from the boundary, built-up areas from the
         buildings (else the entrances) as 50 m cells, place names from the first area layer and
         street names. Nothing in it names an address or a person, so every role may read it.
-        Built once per workspace version and process (≈ 0.5 s for Samsø), then shared. With
+        Built once per register and process (≈ 0.5 s for Samsø), then shared: an import of
+        reports does not rebuild it. With
         ``OPSPOR_TILE_URL`` set (docs/deploy.md) a web tile service is drawn above it.
         """
+        # keyed on the register (built when the workspace was, and its size), not on the data
+        # version: an import of reports bumps that, and the base map holds no report (on a
+        # city a rebuild costs minutes, see bench/RESULTS.md)
         with store_engine.read_tx(self.engine) as conn:
-            dv = conn.execute(select(t.workspace.c.data_version)).scalar()
+            built = conn.execute(select(t.workspace.c.created_at)).scalar()
             n_e = conn.execute(select(func.count()).select_from(t.entrances)).scalar_one()
-        key = ("base_map", self.engine.url.render_as_string(hide_password=True), dv, n_e)
+        key = ("base_map", self.engine.url.render_as_string(hide_password=True), str(built), n_e)
 
         def load() -> BaseLayers:
             e = t.network_edges
@@ -319,7 +323,7 @@ class WorkspaceOps(RepositoryBase):
         return _BASE_MAPS.get(key, load).with_tiles(tile_service_from_env())
 
 
-_BASE_MAPS = ProcessCache(8)  # per database and data version
+_BASE_MAPS = ProcessCache(8)  # per database and register (see base_map_layers)
 
 
 TILE_URL_ENV = "OPSPOR_TILE_URL"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import date
 
 import folium
 import geopandas as gpd
@@ -288,3 +289,32 @@ def test_samsoe_base_map__tile_service_from_the_environment(demo_db, monkeypatch
     monkeypatch.setenv("OPSPOR_TILE_URL", "ftp://nope")
     with pytest.raises(ValueError, match="https"):
         r.base_map_layers()
+
+
+def test_samsoe_base_map__an_import_of_reports_does_not_rebuild_it(demo_db, tmp_path, monkeypatch):
+    """The base map holds no report: it is kept per register, so a new data version (an
+    import) reuses it — on a city a rebuild takes minutes — while a new register rebuilds."""
+    import sqlite3
+
+    from detection.repository import Repository
+
+    monkeypatch.delenv("OPSPOR_TILE_URL", raising=False)
+    db = tmp_path / "demo.sqlite"
+    with sqlite3.connect(demo_db) as src, sqlite3.connect(db) as dst:
+        src.backup(dst)
+    from detection.repository import workspace
+
+    builds = []
+    real = workspace.build_base_layers
+    monkeypatch.setattr(workspace, "build_base_layers", lambda **kw: builds.append(1) or real(**kw))
+    planner = Repository.open(str(db), "planner")
+    before_version = planner.data_version()
+    planner.base_map_layers()
+    assert builds == [1]
+    e = planner.entrances().iloc[0]
+    out = planner.import_signals(f"Dato;Type;Adresse;Kilde\n01.10.2026;naboklage;{e['street']} {e['house_number']}, "
+                                 f"{e['postcode']} {e['city']};Test\n".encode(), file_name="t.csv",
+                                 as_of=date(2026, 11, 1), allow_in_demo=True)
+    assert out["imported"] == 1 and planner.data_version() != before_version
+    planner.base_map_layers()
+    assert builds == [1]  # not rebuilt

@@ -191,6 +191,18 @@ TEXTS_IMPORTS.update({
     "map_no_import": {"da": "Der er endnu ikke indlæst nogen fil med henvendelser; alle vises.",
                       "en": "No file of reports has been imported yet; all are shown."},
     "map_latest_tag": {"da": "ny", "en": "new"},
+    # many reports: counts per cell, addresses per area (issue 18)
+    "map_cells_info": {
+        "da": "{n} henvendelser er for mange til at vise én for én: kortet viser antal pr. kvadrat "
+              "(10 km, 1 km og 250 m efter zoom). Vælg et område for at se adresserne.",
+        "en": "{n} reports are too many to show one by one: the map shows counts per square "
+              "(10 km, 1 km and 250 m by zoom). Choose an area to see the addresses."},
+    "map_area": {"da": "Vis adresser i område", "en": "Show addresses in area"},
+    "map_area_all": {"da": "Hele kommunen (antal pr. kvadrat)", "en": "The whole municipality (counts per square)"},
+    "map_area_cells": {
+        "da": "{n} henvendelser i {area} er stadig for mange til at vise én for én: kortet viser antal pr. kvadrat.",
+        "en": "{n} reports in {area} are still too many to show one by one: the map shows counts per square."},
+    "map_area_points": {"da": "Viser de {n} henvendelser i {area}.", "en": "Showing the {n} reports in {area}."},
     # assessment: no preselection, bulk, undo
     "as_pick_none": {"da": "Vælg en henvendelse …", "en": "Choose a report …"},
     "as_pick_first": {"da": "Vælg en henvendelse ovenfor for at vurdere den.", "en": "Choose a report above to assess it."},

@@ -1,20 +1,33 @@
 """Kort: the workspace map with one layer per kind of report; the latest import's reports can
-be shown apart from the older ones."""
+be shown apart from the older ones.
+
+Past :func:`max_points` reports (issue 18) the map draws counts per DDKN cell (10 km, 1 km,
+250 m by zoom) instead of one marker each, and a planner reaches the addresses by choosing an
+area: its reports are drawn one by one when they are few enough. Analysts read no reports
+here at all (``signals.read``), so they never get points.
+
+What a rerun costs: the reports (read once per data version and user) and their cell counts
+are cached apart from the language, so a language switch only relabels a small map.
+"""
 
 from __future__ import annotations
 
 import copy
+import os
 
 import folium
+import geopandas as gpd
 import pandas as pd
+import shapely
 import streamlit as st
 from streamlit_folium import st_folium
 
 from detection.access import allowed
 from detection.repository import Repository
 from detection.vocab import CORE_KINDS, KIND_BY_ID
+from geo.areas import GRID_LAYERS
 from geo.assets import use_local_assets
-from geo.maps import KindStyle, build_map
+from geo.maps import CELL_SIZES, KindStyle, build_map, signal_cells
 from ui import session
 from ui.i18n import t
 from ui.text import md_escape
@@ -24,50 +37,118 @@ repo: Repository = st.session_state["repo"]
 info = st.session_state["workspace"]
 lg = session.lang()
 ALL, LATEST = "all", "latest"
+WHOLE = ""
+MAX_POINTS = 3_000
+"""Reports in view up to which the map draws one marker per report (``OPSPOR_MAP_MAX_POINTS``
+overrides it)."""
 
 
-@st.cache_resource(max_entries=16, show_spinner=False)
-def _map_for(db_key: str, data_version: int, user: str, lang: str, only: str) -> tuple[folium.Map, pd.DataFrame, list[str]]:
-    """The map of one workspace version for one user and language (a rerun reuses it);
-    ``only="latest"``: the reports of the latest import alone.
+def max_points() -> int:
+    try:
+        return max(0, int(os.environ.get("OPSPOR_MAP_MAX_POINTS", MAX_POINTS)))
+    except ValueError:
+        return MAX_POINTS
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _signals_for(db_key: str, data_version: int, user: str, only: str) -> pd.DataFrame | None:
+    """The reports one user may see on the map (``None``: the role reads none), any language.
 
     Keyed on the user, so one user's view of signals is never served to another.
     """
     r = Repository.open(session.db_url(), user, migrate=False)
+    if not allowed(r.actor.role, "signals.read"):
+        return None
+    sig = r.signals(purpose="view the map of reports")
+    if only == LATEST:
+        latest = r.latest_import()
+        sig = sig[sig["signal_id"].isin(latest["signal_ids"] if latest else set())]
+    return sig[["kind", "received", "entrance_id", "match_quality", "x", "y"]].reset_index(drop=True)
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _areas_for(db_key: str, data_version: int, _user: str) -> dict[str, gpd.GeoDataFrame]:
+    """The stored area layers (no personal data: shared by every user of a version)."""
+    r = Repository.open(session.db_url(), _user, migrate=False)
+    return {name: r.areas(name) for name in r.area_layer_names()}
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _part_for(db_key: str, data_version: int, user: str, only: str, area: str, limit: int) -> dict:
+    """The reports in ``area`` (``layer|area_id``; ``""``: all), and their counts per cell
+    when they are too many to draw one by one; any language."""
+    sig = _signals_for(db_key, data_version, user, only)
+    view = None
+    if sig is not None and area:
+        layer, area_id = area.split("|", 1)
+        gdf = _areas_for(db_key, data_version, user).get(layer)
+        hit = gdf[gdf["area_id"].astype(str) == area_id] if gdf is not None else gdf
+        if hit is not None and len(hit):
+            geom = hit.geometry.iloc[0]
+            sig = sig[shapely.contains_xy(geom, sig["x"].to_numpy(float), sig["y"].to_numpy(float))]
+            view = tuple(float(v) for v in geom.bounds)
+    cells = None
+    if sig is not None and len(sig) > limit:
+        x, y, k = sig["x"].to_numpy(float), sig["y"].to_numpy(float), sig["kind"].to_numpy(object)
+        cells = {size: signal_cells(x, y, k, size) for size in CELL_SIZES}
+    return {"signals": sig, "cells": cells, "view": view}
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _map_for(db_key: str, data_version: int, user: str, lang: str, only: str,
+             area: str, limit: int) -> tuple[folium.Map, pd.DataFrame, list[str], int, bool]:
+    """The map of one workspace version for one user, language and area (a rerun reuses it);
+    ``only="latest"``: the reports of the latest import alone. Returns the map, the legend,
+    the addresses drawn one by one, how many reports it counts and whether as cells."""
+    r = Repository.open(session.db_url(), user, migrate=False)
+    part = _part_for(db_key, data_version, user, only, area, limit)
+    sig, cells = part["signals"], part["cells"]
     kinds = [KIND_BY_ID[k] for k in CORE_KINDS]
-    sig = None
-    if allowed(r.actor.role, "signals.read"):
-        sig = r.signals(purpose="view the map of reports")
-        if only == LATEST:
-            latest = r.latest_import()
-            sig = sig[sig["signal_id"].isin(latest["signal_ids"] if latest else set())]
-        extra = [KIND_BY_ID[k] for k in sorted(set(sig["kind"]) - set(CORE_KINDS))]
-        kinds += extra
-        sig = sig.assign(label=[
-            f"{KIND_BY_ID[k].name(lang)} · {t(f'imp_q_{q}', lang)} · {date_text(d, lang)}"
-            for k, q, d in zip(sig["kind"], sig["match_quality"], sig["received"], strict=True)])
+    points = None
+    if sig is not None:
+        kinds += [KIND_BY_ID[k] for k in sorted(set(sig["kind"]) - set(CORE_KINDS))]
+        if cells is None:
+            points = sig.assign(label=[
+                f"{KIND_BY_ID[k].name(lang)} · {t(f'imp_q_{q}', lang)} · {date_text(d, lang)}"
+                for k, q, d in zip(sig["kind"], sig["match_quality"], sig["received"], strict=True)])
     styles = [KindStyle(k.id, k.name(lang), k.symbol, k.colour) for k in kinds]
-    layers = {name: r.areas(name) for name in r.area_layer_names()}
+    layers = _areas_for(db_key, data_version, user)
     labels = {name: layer_label(name, lang) for name in layers}
-    m = build_map(boundary=r.boundary(), area_layers=layers, area_labels=labels, signals=sig,
-                  kind_styles=styles, boundary_label=t("boundary", lang), tiles_label=None,
-                  count_text=lambda n: number_text(n, lang))
+    m = build_map(boundary=r.boundary(), area_layers=layers, area_labels=labels, signals=points,
+                  kind_styles=styles, boundary_label=t("boundary", lang),
+                  tiles_label=None, count_text=lambda n: number_text(n, lang), cells=cells,
+                  view=part["view"])
     r.base_map_layers().add_to(m)
     m = use_local_assets(m)
+    vc = sig["kind"].value_counts() if sig is not None else None
     counts = pd.DataFrame({
         t("col_symbol", lang): [s.symbol for s in styles],
         t("col_kind", lang): [s.label for s in styles],
-        t("col_count", lang): [number_text(int((sig["kind"] == s.kind).sum()), lang) if sig is not None else "–"
+        t("col_count", lang): [number_text(int(vc.get(s.kind, 0)), lang) if vc is not None else "–"
                                for s in styles],
     })
-    ids = sorted(set(sig["entrance_id"])) if sig is not None else []
-    return m, counts, ids
+    ids = sorted(set(points["entrance_id"])) if points is not None else []
+    return m, counts, ids, (len(sig) if sig is not None else 0), cells is not None
+
+
+def _area_options(db_key: str, data_version: int, user: str, lang: str) -> dict[str, str]:
+    """``layer|area_id`` → "Sogne: Tranebjerg" for every stored polygon area (grids aside)."""
+    out = {WHOLE: t("map_area_all", lang)}
+    for layer, gdf in _areas_for(db_key, data_version, user).items():
+        if layer in GRID_LAYERS:
+            continue
+        for a, n in sorted(zip(gdf["area_id"].astype(str), gdf["name"].astype(str), strict=True),
+                           key=lambda p: (p[1].casefold(), p[0])):
+            out[f"{layer}|{a}"] = f"{layer_label(layer, lang)}: {n}"
+    return out
 
 
 st.title(t("map_heading", lg))
 st.caption(t("map_caption", lg))
-only = ALL
-if allowed(repo.actor.role, "signals.read"):
+only, area = ALL, WHOLE
+db_key, version, limit = session.db_key(), int(info["data_version"]), max_points()
+reads = allowed(repo.actor.role, "signals.read")
+if reads:
     latest = repo.latest_import()
     if latest is None:
         st.caption(t("map_no_import", lg))
@@ -78,14 +159,30 @@ if allowed(repo.actor.role, "signals.read"):
             st.info(t("map_latest_caption", lg).format(
                 n=number_text(len(latest["signal_ids"]), lg), file=md_escape(latest["file_name"]),
                 when=date_text(latest["created_at"], lg, with_time=True), who=md_escape(latest["created_by"])))
-m, counts, shown = _map_for(session.db_key(), int(info["data_version"]), repo.actor.name, lg, only)
-if allowed(repo.actor.role, "signals.read"):
-    # The map may come from the cache: every showing is logged, with the addresses shown.
-    repo.log_view(entrance_ids=shown, what=f"map of reports ({len(shown)} addresses)",
+    everything = _part_for(db_key, version, repo.actor.name, only, WHOLE, limit)
+    if everything["cells"] is not None:
+        st.info(t("map_cells_info", lg).format(n=number_text(len(everything["signals"]), lg)))
+        options = _area_options(db_key, version, repo.actor.name, lg)
+        if st.session_state.get("map_area") not in options:
+            st.session_state.pop("map_area", None)
+        area = st.selectbox(t("map_area", lg), list(options), key="map_area",
+                            format_func=lambda v: options.get(v, v))
+m, counts, shown, n_reports, as_cells = _map_for(db_key, version, repo.actor.name, lg, only, area, limit)
+if reads:
+    if area:
+        name = md_escape(_area_options(db_key, version, repo.actor.name, lg).get(area, area))
+        st.caption(t("map_area_cells" if as_cells else "map_area_points", lg).format(
+            n=number_text(n_reports, lg), area=name))
+    # The map may come from the cache: every showing is logged, with the addresses shown
+    # (counts per cell show none).
+    what = (f"map of reports as counts per cell ({n_reports} reports)" if as_cells
+            else f"map of reports ({len(shown)} addresses)")
+    repo.log_view(entrance_ids=shown, what=what + (f" in {area}" if area else ""),
                   purpose="view the map of reports")
 else:
     st.info(t("no_signal_access", lg))
 # st_folium changes the map object while rendering it; render a copy of the cached one.
-st_folium(copy.deepcopy(m), height=620, use_container_width=True, returned_objects=[], key=f"map-{lg}-{only}")
+st_folium(copy.deepcopy(m), height=620, use_container_width=True, returned_objects=[],
+          key=f"map-{lg}-{only}-{area}")
 st.subheader(t("legend", lg))
 st.dataframe(counts, hide_index=True)

@@ -10,6 +10,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import pandas as pd
+
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 
 
@@ -49,6 +51,12 @@ def from_store(value: datetime) -> datetime:
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
     return value.astimezone(COPENHAGEN)
+
+
+def local_times(values: pd.Series) -> pd.Series:
+    """Stored times as aware Copenhagen times, a whole column at once (:func:`from_store`
+    for one): SQLite gives naive UTC, PostgreSQL aware times."""
+    return pd.to_datetime(values, utc=True).dt.tz_convert(COPENHAGEN)
 
 
 def local_midnight_utc(day: date) -> datetime:

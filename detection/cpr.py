@@ -14,10 +14,11 @@ caught (recall first; issue 13 found the old guard missed most of these):
   run of up to four characters out of every Unicode space (space, double space, tab,
   NBSP, narrow NBSP, em space …), the zero-width characters (ZWSP, ZWNJ, ZWJ, word joiner,
   BOM, soft hyphen), every dash and minus sign, ``/``, ``.`` and ``_`` — so
-  ``150324-1234``, ``150324 - 1234``, ``15 03 24 12 34``, ``15.03.24-1234``,
-  ``150324/1234`` and ``150324\\u200b1234`` are all found;
+  ``DDMMYY-NNNN``, ``DDMMYY - NNNN``, ``DD MM YY NN NN``, ``DD.MM.YY-NNNN``,
+  ``DDMMYY/NNNN`` and ``DDMMYY\\u200bNNNN`` (D, M, Y, N digits) are all found — the
+  concrete spellings are in ``tests/detection/test_cpr.py``, built from digit parts;
 - in any script's digits (``\\d`` is Unicode: full-width ``１５０３２４…`` too);
-- a value that is *only* nine digits (``102034512``): Excel drops the leading zero of a
+- a value that is *only* nine digits (``DMMYYNNNN``): Excel drops the leading zero of a
   CPR number in a number cell; zero-padded, it is checked like the ten.
 
 Ten digits that are part of a longer run of digits (eleven in a row) are an id of
@@ -132,7 +133,7 @@ def contains_cpr(text: str) -> bool:
 def identifier_has_cpr(value: str) -> bool:
     """True when an identifier-like value (a reference, a user name, an id from a file)
     holds a CPR number: the whole value is one (nine or ten digits, any separators), or
-    one stands between non-alphanumeric characters (``"Sag 150324-1234"``). A UUID never
+    one stands between non-alphanumeric characters (``"Sag DDMMYY-NNNN"``). A UUID never
     does (its hex groups are too long or too short)."""
     if not value or not isinstance(value, str) or _UUID.fullmatch(value):
         return False  # the register's ids: a UUID's hex groups (8-4-4-4-12) hold none

@@ -35,8 +35,7 @@ def _local_day(values: pd.Series) -> pd.Series:
     """Stored times (UTC; a naive one is taken as UTC) as Copenhagen calendar days."""
     if values.empty:
         return pd.Series([], dtype=object)
-    ts = pd.to_datetime(values, utc=True)
-    return ts.dt.tz_convert(clock.COPENHAGEN).dt.date
+    return clock.local_times(values).dt.date
 
 
 class ProgressOps(WorkspaceOps):
@@ -148,5 +147,5 @@ class ProgressOps(WorkspaceOps):
                                 .join(t.routes, t.routes.c.route_id == t.route_stops.c.route_id)
                                 .where(t.route_stops.c.entrance_id == entrance_id).order_by(t.routes.c.day), conn)
         if len(out):
-            out["visited_at"] = pd.to_datetime(out["visited_at"], utc=True).dt.tz_convert("Europe/Copenhagen")
+            out["visited_at"] = clock.local_times(out["visited_at"])
         return {"address": address, "restricted": False, "signals": sig, "outcomes": out, "plans": plans}

@@ -682,7 +682,7 @@ class RouteOps(PriorityOps):
                         "review door outcomes", df["entrance_id"])
         df = df.reset_index(drop=True)
         for col in ("visited_at", "recorded_at"):  # SQLite gives naive UTC, PostgreSQL aware
-            df[col] = pd.to_datetime(df[col], utc=True).dt.tz_convert(COPENHAGEN)
+            df[col] = clock.local_times(df[col])
         return df
 
 

@@ -281,6 +281,16 @@ class WorkspaceOps(RepositoryBase):
         return WalkingNetwork.from_frames(nodes, edges)
 
     def _address_index(self, conn: Connection) -> AddressIndex:
+        """The offline address matcher of this register, built once per register and process
+        (an import, an address search and a start address each used to rebuild it: seconds
+        on a city); keyed like the base map, and on the units' count."""
+        built = conn.execute(select(t.workspace.c.created_at)).scalar()
+        n_e = conn.execute(select(func.count()).select_from(t.entrances)).scalar_one()
+        n_u = conn.execute(select(func.count()).select_from(t.units)).scalar_one()
+        key = ("address_index", self.engine.url.render_as_string(hide_password=True), str(built), n_e, n_u)
+        return _ADDRESS_INDEXES.get(key, lambda: self._read_address_index(conn))
+
+    def _read_address_index(self, conn: Connection) -> AddressIndex:
         ent = pd.read_sql(select(t.entrances.c.entrance_id, t.entrances.c.street, t.entrances.c.house_number,
                                  t.entrances.c.postcode, t.entrances.c.x, t.entrances.c.y), conn)
         units = pd.read_sql(select(t.units.c.unit_id, t.units.c.entrance_id, t.units.c.floor, t.units.c.door), conn)
@@ -323,6 +333,7 @@ class WorkspaceOps(RepositoryBase):
         return _BASE_MAPS.get(key, load).with_tiles(tile_service_from_env())
 
 
+_ADDRESS_INDEXES = ProcessCache(4)  # per database and register (see _address_index)
 _BASE_MAPS = ProcessCache(8)  # per database and register (see base_map_layers)
 
 

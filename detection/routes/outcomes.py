@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from detection.clock import COPENHAGEN
+from detection.clock import COPENHAGEN, local_times
 from detection.errors import InputError
 from detection.routes.field_files import read_outcomes_gpkg
 from detection.tabular import decode_text, read_csv_rows
@@ -123,7 +123,7 @@ def outcomes_by_day(outcomes: pd.DataFrame) -> dict[tuple[str, date], list[str]]
     """
     if not len(outcomes):
         return {}
-    when = pd.to_datetime(outcomes["visited_at"], utc=True).dt.tz_convert(COPENHAGEN)
+    when = local_times(outcomes["visited_at"])
     out: dict[tuple[str, date], list[str]] = {}
     order = when.argsort(kind="stable")
     for i in order:

@@ -55,8 +55,8 @@ Values
 - Every field at most 2,000 characters (``source`` and ``external_ref`` at most 200).
 - Anything shaped like a CPR number in any field is removed first (:mod:`detection.cpr`),
   the row is flagged ``cpr_removed``; the numbers never reach a stored row, rejected rows
-  included. Excel number cells are read as their integer text (``102034512``, not
-  ``102034512.0``), so a CPR number whose leading zero Excel dropped is caught too.
+  included. Excel number cells are read as their integer text (``DMMYYNNNN``, not
+  ``DMMYYNNNN.0``), so a CPR number whose leading zero Excel dropped is caught too.
 - A reference or source holding a CPR-shaped number is not scrubbed into a key: the row is
   rejected (``cpr_in_reference``, ``cpr_in_source``; the number removed from what is kept),
   since two different references would otherwise both become ``[CPR fjernet]`` and one
@@ -341,7 +341,7 @@ def _xlsx_table(data: bytes, file_name: str) -> RawTable:
 
 def _xlsx_cell(value: object) -> object:
     """An Excel cell as the importer reads it: a number becomes its text, an integral one
-    without ``.0`` (``102034512``: a CPR number whose leading zero Excel dropped is seen by
+    without ``.0`` (``DMMYYNNNN``: a CPR number whose leading zero Excel dropped is seen by
     the CPR guard); dates stay dates, text stays text."""
     if isinstance(value, bool) or value is None:
         return value
@@ -678,7 +678,7 @@ class _Ctx:
 
 
 #: the register's ids (DAR UUIDs) are identifiers: checked as one (a CPR number standing alone
-#: refuses it), never scrubbed inside, where a UUID's hex groups can read "230242-4793"
+#: refuses it), never scrubbed inside, where a UUID's hex groups can read like a date and four digits across a dash
 _REGISTER_IDS = frozenset({"entrance_id", "unit_id"})
 
 

@@ -6,6 +6,15 @@ map's HTML with it. The naive baseline embeds every stored network edge as its o
 feature (what ``folium.GeoJson(edges)`` would send), unmerged and unsimplified.
 
     .venv/bin/python bench/basemap.py [--db existing-demo.sqlite]
+
+With ``--city DB`` (a workspace from ``bench/city.py``, issue 18) it times the build on the
+city instead, against the code of ``--baseline-rev`` (default 32b76c9: the built-up areas
+softened and simplified as one multi-polygon, 50 m cells whatever the size, a loop per
+street) run on the same inputs in the same run, and gives the bytes a *Kort*-like map sends
+with the layer embedded (the baseline) and with the layer published as a file
+(``ui/basemap.py``; the file itself is fetched once per browser).
+
+    .venv/bin/python bench/basemap.py --city /tmp/city.sqlite [--baseline-rev 32b76c9]
 """
 
 from __future__ import annotations
@@ -47,10 +56,56 @@ def _html_kb(r: Repository, extra) -> float:
     return len(use_local_assets(m).get_root().render().encode()) / 1024
 
 
+def _baseline_module(rev: str):
+    """``geo/basemap.py`` as it was at ``rev``, imported under another name."""
+    import importlib.util
+    import subprocess
+    import sys
+
+    src = subprocess.run(["git", "show", f"{rev}:geo/basemap.py"], check=True, capture_output=True, text=True,
+                         cwd=Path(__file__).resolve().parents[1]).stdout
+    path = Path(tempfile.mkdtemp()) / "basemap_baseline.py"
+    path.write_text(src, encoding="utf-8")
+    spec = importlib.util.spec_from_file_location("basemap_baseline", path)
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules["basemap_baseline"] = mod
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def city(db: Path, rev: str) -> None:
+    r = Repository.open(str(db), "planner")
+    with store_engine.read_tx(r.engine) as conn:
+        first = conn.execute(select(t.area_layers.c.layer).where(t.area_layers.c.layer.not_like("grid%"))
+                             .order_by(t.area_layers.c.layer)).scalar()
+    inp = _inputs(r) | {"areas": r.areas(first)}
+    n_edges = len(inp["edges"])
+    rows = []
+    for label, build in [(f"baseline ({rev}): one multi-polygon, 50 m", _baseline_module(rev).build_base_layers),
+                         ("opspor: per polygon, cells fitted", build_base_layers)]:
+        t0 = time.perf_counter()
+        layers = build(**inp)
+        dt = time.perf_counter() - t0
+        embedded = _html_kb(r, layers.add_to)
+        published = _html_kb(r, layers.with_url("/app/static/basemap/x.json").add_to) \
+            if hasattr(layers, "with_url") else None
+        rows.append((label, dt, layers.size_bytes / 1024, dict(layers.counts).get("built", 0), embedded, published))
+    print(f"city: {len(inp['points']):,} entrances, {n_edges:,} network edges, areas {first!r}")
+    print("| way | build s | layer KB | built-up polygons | map KB, layer embedded | map KB, layer fetched |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for label, dt, kb, nb, emb, pub in rows:
+        print(f"| {label} | {dt:.1f} | {kb:,.0f} | {nb:,} | {emb:,.0f} | {'–' if pub is None else f'{pub:,.0f}'} |")
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--db", type=Path, help="an existing demo database (default: build one)")
+    ap.add_argument("--city", type=Path, help="a city workspace (bench/city.py): time the build there")
+    ap.add_argument("--baseline-rev", default="32b76c9")
     args = ap.parse_args(argv)
+    if args.city:
+        city(args.city, args.baseline_rev)
+        return
     with tempfile.TemporaryDirectory() as tmp:
         db = args.db
         if db is None:

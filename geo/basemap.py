@@ -28,7 +28,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import folium
 import geopandas as gpd
@@ -39,6 +39,9 @@ from branca.element import MacroElement
 from folium.template import Template
 
 from geo.crs import WORK_CRS, require_crs, to_display_crs
+
+BASEMAP_FORMAT = 2
+"""Raised when :func:`build_base_layers` draws differently, so published copies are rebuilt."""
 
 BASEMAP_ATTRIBUTION = "© OpenStreetMap-bidragydere (ODbL), © SDFI/DAGI (CC BY 4.0)"
 """One line: the roads come from OSM, the boundary and parishes from DAGI."""
@@ -55,6 +58,7 @@ ROAD_CLASSES: dict[str, tuple[str, ...]] = {
 CLASS_OF_HIGHWAY: dict[str, str] = {hw: cls for cls, hws in ROAD_CLASSES.items() for hw in hws}
 
 TILE_URL_PATTERN = re.compile(r"^https://[^\s\"'<>]+$")
+_LOCAL_URL = re.compile(r"^/(?![/.])[A-Za-z0-9_./-]+$")
 
 
 @dataclass(frozen=True)
@@ -70,7 +74,10 @@ class BaseMapOptions:
     built_cell_m : float
         Side of the grid cells that make the built-up areas.
     built_tolerance_m : float
-        Tolerance of the built-up outlines.
+        Tolerance of the built-up outlines (scaled with the cell when it is doubled).
+    max_built_cells : int
+        At most this many built-up cells: past it the cell side is doubled until it fits
+        (:func:`built_cell_size`), so a city's built-up layer stays a few hundred KB.
     max_places : int
         At most this many place names (the areas with most built-up cells first).
     max_streets : int
@@ -81,6 +88,7 @@ class BaseMapOptions:
     land_tolerance_m: float = 10.0
     built_cell_m: float = 50.0
     built_tolerance_m: float = 5.0
+    max_built_cells: int = 60_000
     max_places: int = 12
     max_streets: int = 600
 
@@ -89,7 +97,7 @@ class BaseMapOptions:
             value = getattr(self, name)
             if not (isinstance(value, int | float) and np.isfinite(value) and value > 0):
                 raise ValueError(f"The {name!r} parameter of BaseMapOptions must be > 0. Got {value!r} instead.")
-        for name in ("max_places", "max_streets"):
+        for name in ("max_places", "max_streets", "max_built_cells"):
             value = getattr(self, name)
             if not (isinstance(value, int) and value >= 0):
                 raise ValueError(f"The {name!r} parameter of BaseMapOptions must be an int >= 0. "
@@ -128,6 +136,7 @@ class BaseLayers:
     attribution: str = BASEMAP_ATTRIBUTION
     tiles: TileService | None = None
     counts: tuple[tuple[str, int], ...] = field(default=())
+    url: str | None = None
 
     @property
     def size_bytes(self) -> int:
@@ -140,7 +149,14 @@ class BaseLayers:
 
     def with_tiles(self, tiles: TileService | None) -> BaseLayers:
         """The same layers with ``tiles`` drawn above them (``None``: offline only)."""
-        return BaseLayers(self.payload, self.sizes, self.bounds, self.attribution, tiles, self.counts)
+        return replace(self, tiles=tiles)
+
+    def with_url(self, url: str | None) -> BaseLayers:
+        """The same layers, fetched by the map from ``url`` (the payload published as a file of
+        the app's own host) instead of embedded in every map; ``None``: embedded."""
+        if url is not None and not _LOCAL_URL.match(url):
+            raise ValueError(f"the base map URL must be a path on the app's own host; got {url!r}")
+        return replace(self, url=url)
 
 
 # ----------------------------------------------------------------------------- encoding
@@ -234,18 +250,37 @@ def merged_roads(edges: gpd.GeoDataFrame, *, tolerance_m: float) -> dict[str, sh
     return out
 
 
+def built_cell_size(points: pd.DataFrame, *, cell_m: float, max_cells: int) -> float:
+    """The cell side for :func:`built_up`: ``cell_m``, doubled until at most ``max_cells``
+    cells hold a point (a city's 150k entrances fill 90k cells of 50 m, 50k of 100 m)."""
+    xy = points[["x", "y"]].dropna().to_numpy(float)
+    size = float(cell_m)
+    while len(xy) and max_cells > 0 and len(np.unique(np.floor(xy / size).astype(np.int64), axis=0)) > max_cells:
+        size *= 2
+    return size
+
+
 def built_up(points: pd.DataFrame, *, cell_m: float, tolerance_m: float) -> shapely.Geometry:
     """The union of the ``cell_m`` grid cells that hold a point (``x``, ``y`` in EPSG:25832),
-    corners softened and simplified; an empty polygon when there are no points."""
+    corners softened and simplified; an empty polygon when there are no points.
+
+    The union is one ``coverage_union_all`` (the cells are an edge-matched coverage); the
+    softening and simplifying then run per polygon, vectorised. Done on the whole
+    multi-polygon they took minutes on a city (``simplify`` with topology kept is far
+    from linear in the size of one geometry: 318 s for 28k polygons, bench/RESULTS.md)."""
     xy = points[["x", "y"]].dropna().to_numpy(float)
     if len(xy) == 0:
         return shapely.Polygon()
     cells = np.unique(np.floor(xy / cell_m).astype(np.int64), axis=0)
     boxes = shapely.box(cells[:, 0] * cell_m, cells[:, 1] * cell_m, (cells[:, 0] + 1) * cell_m,
                         (cells[:, 1] + 1) * cell_m)
-    union = shapely.coverage_union_all(boxes)
-    soft = union.buffer(cell_m * 0.3, quad_segs=2).buffer(-cell_m * 0.3, quad_segs=2)
-    return shapely.simplify(soft, tolerance_m)
+    parts = shapely.get_parts(shapely.coverage_union_all(boxes))
+    r = cell_m * 0.3
+    soft = shapely.buffer(shapely.buffer(parts, r, quad_segs=2), -r, quad_segs=2)
+    soft = shapely.simplify(soft, tolerance_m)
+    polys = shapely.get_parts(soft[~shapely.is_empty(soft)])
+    polys = polys[shapely.get_type_id(polys) == 3]
+    return shapely.multipolygons(polys) if len(polys) > 1 else (polys[0] if len(polys) else shapely.Polygon())
 
 
 def place_labels(areas: gpd.GeoDataFrame | None, points: pd.DataFrame, *, cell_m: float,
@@ -281,15 +316,19 @@ def street_labels(streets: pd.DataFrame | None, *, limit: int) -> list[tuple[str
     if streets is None or len(streets) == 0 or limit == 0:
         return []
     s = streets[["street", "x", "y"]].dropna()
-    s = s[s["street"].astype(str).str.strip() != ""]
-    out = []
-    sizes = s.groupby("street").size().sort_values(ascending=False, kind="stable")
-    for name in sizes.index[:limit]:
-        g = s[s["street"] == name][["x", "y"]].to_numpy(float)
-        med = np.median(g, axis=0)
-        x, y = g[np.argmin(((g - med) ** 2).sum(axis=1))]
-        out.append((str(name).strip(), float(x), float(y)))
-    return out
+    s = s[s["street"].astype(str).str.strip() != ""].reset_index(drop=True)
+    if s.empty:
+        return []
+    # one grouped pass (a loop over the streets, each filtering every entrance, took seconds
+    # on a city): the entrance nearest its street's median point, the first such on a tie
+    by = s.groupby("street", sort=True)
+    med = by[["x", "y"]].transform("median")
+    dist = ((s["x"] - med["x"]) ** 2 + (s["y"] - med["y"]) ** 2).to_numpy()
+    s = s.assign(_d=dist)
+    nearest = s.loc[s.groupby("street", sort=True)["_d"].idxmin()].set_index("street")
+    sizes = by.size().sort_values(ascending=False, kind="stable")
+    return [(str(name).strip(), float(nearest.at[name, "x"]), float(nearest.at[name, "y"]))
+            for name in sizes.index[:limit]]
 
 
 def build_base_layers(*, boundary: gpd.GeoDataFrame, edges: gpd.GeoDataFrame | None = None,
@@ -330,7 +369,8 @@ def build_base_layers(*, boundary: gpd.GeoDataFrame, edges: gpd.GeoDataFrame | N
         w, s, e, n = _to_lonlat(land).bounds
         bounds = (round(w, 6), round(s, 6), round(e, 6), round(n, 6))
         payload["bounds"] = [[bounds[1], bounds[0]], [bounds[3], bounds[2]]]
-    built = built_up(pts, cell_m=opt.built_cell_m, tolerance_m=opt.built_tolerance_m)
+    cell = built_cell_size(pts, cell_m=opt.built_cell_m, max_cells=opt.max_built_cells)
+    built = built_up(pts, cell_m=cell, tolerance_m=opt.built_tolerance_m * cell / opt.built_cell_m)
     if not built.is_empty:
         polys = _rings_of(_to_lonlat(built))
         payload["built"] = [[encode_polyline(r) for r in poly] for poly in polys]
@@ -430,7 +470,6 @@ _BASEMAP_TEMPLATE = """
 {% macro script(this, kwargs) %}
 (function () {
   var map = {{ this._parent.get_name() }};
-  var data = {{ this.payload }};
   var styles = {{ this.styles }};
   function decode(s) {
     var pts = [], i = 0, lat = 0, lng = 0;
@@ -452,38 +491,41 @@ _BASEMAP_TEMPLATE = """
   }
   pane('opsporBase', 150); pane('opsporBaseLabels', 450);
   L.DomUtil.addClass(map.getContainer(), 'opspor-basemap');
-  var renderer = L.svg({pane: 'opsporBase', padding: 0.5});
-  var common = {pane: 'opsporBase', renderer: renderer, interactive: false, bubblingMouseEvents: false};
-  function polys(list) { return list.map(function (p) { return p.map(decode); }); }
-  if (data.land) {
-    L.polygon(polys(data.land), L.extend({stroke: false, fillColor: '#f6f3ec', fillOpacity: 1}, common)).addTo(map);
-  }
-  if (data.built) {
-    L.polygon(polys(data.built), L.extend({stroke: false, fillColor: '#e2ddd3', fillOpacity: 1}, common)).addTo(map);
-  }
   var byZoom = [];
-  ['path', 'track', 'minor', 'major'].forEach(function (cls) {
-    var lines = (data.roads[cls] || []).map(decode);
-    if (!lines.length) { return; }
-    var st = styles[cls];
-    [st.casing, st.fill].forEach(function (s) {
-      if (!s) { return; }
-      var layer = L.polyline(lines, L.extend({lineCap: 'round', lineJoin: 'round', smoothFactor: 1.2,
-                                              className: 'opspor-road opspor-road-' + cls}, s, common));
-      byZoom.push([st.min_zoom, layer]);
+  function draw(data) {
+    var renderer = L.svg({pane: 'opsporBase', padding: 0.5});
+    var common = {pane: 'opsporBase', renderer: renderer, interactive: false, bubblingMouseEvents: false};
+    function polys(list) { return list.map(function (p) { return p.map(decode); }); }
+    if (data.land) {
+      L.polygon(polys(data.land), L.extend({stroke: false, fillColor: '#f6f3ec', fillOpacity: 1}, common)).addTo(map);
+    }
+    if (data.built) {
+      L.polygon(polys(data.built), L.extend({stroke: false, fillColor: '#e2ddd3', fillOpacity: 1}, common)).addTo(map);
+    }
+    ['path', 'track', 'minor', 'major'].forEach(function (cls) {
+      var lines = (data.roads[cls] || []).map(decode);
+      if (!lines.length) { return; }
+      var st = styles[cls];
+      [st.casing, st.fill].forEach(function (s) {
+        if (!s) { return; }
+        var layer = L.polyline(lines, L.extend({lineCap: 'round', lineJoin: 'round', smoothFactor: 1.2,
+                                                className: 'opspor-road opspor-road-' + cls}, s, common));
+        byZoom.push([st.min_zoom, layer]);
+      });
     });
-  });
-  function label(item, cls) {
-    var span = document.createElement('span');
-    span.textContent = item[0];
-    var icon = L.divIcon({html: span, className: 'opspor-base-label ' + cls, iconSize: [0, 0]});
-    return L.marker([item[1], item[2]], {icon: icon, pane: 'opsporBaseLabels', interactive: false,
-                                         keyboard: false}).addTo(map);
+    function label(item, cls) {
+      var span = document.createElement('span');
+      span.textContent = item[0];
+      var icon = L.divIcon({html: span, className: 'opspor-base-label ' + cls, iconSize: [0, 0]});
+      return L.marker([item[1], item[2]], {icon: icon, pane: 'opsporBaseLabels', interactive: false,
+                                           keyboard: false}).addTo(map);
+    }
+    (data.places || []).forEach(function (p) {
+      label(p, 'opspor-place opspor-place-' + p[3] + (p[3] > 3 ? ' opspor-place-minor' : ''));
+    });
+    (data.streets || []).forEach(function (s) { label(s, 'opspor-street'); });
+    map.whenReady(onZoom); later();
   }
-  (data.places || []).forEach(function (p) {
-    label(p, 'opspor-place opspor-place-' + p[3] + (p[3] > 3 ? ' opspor-place-minor' : ''));
-  });
-  (data.streets || []).forEach(function (s) { label(s, 'opspor-street'); });
   function onZoom() {
     var z = map.getZoom(), c = map.getContainer();
     byZoom.forEach(function (e) {
@@ -523,6 +565,16 @@ _BASEMAP_TEMPLATE = """
   // streamlit-folium sizes the frame and the map after the script ran; look again then
   if (window.ResizeObserver) { new ResizeObserver(later).observe(map.getContainer()); }
   [400, 1200, 3000].forEach(function (ms) { setTimeout(declutter, ms); });
+  {% if this.url %}
+  // the payload is a file of the app's own host (ui/basemap.py), cached by the browser,
+  // so a city's base map crosses the wire once per browser instead of once per map
+  fetch({{ this.url|tojson }}, {credentials: 'same-origin'})
+    .then(function (r) { if (!r.ok) { throw new Error('HTTP ' + r.status); } return r.json(); })
+    .then(draw)
+    .catch(function (e) { console.error('Opspor base map not loaded: ' + e); });
+  {% else %}
+  draw({{ this.payload }});
+  {% endif %}
   {% if this.tiles_url %}
   var tiles = L.tileLayer({{ this.tiles_url|tojson }}, {maxZoom: {{ this.tiles_max_zoom }},
                           attribution: {{ this.tiles_attribution|tojson }}}).addTo(map);
@@ -575,7 +627,8 @@ class _BaseMap(MacroElement):
     def __init__(self, layers: BaseLayers) -> None:
         super().__init__()
         self._name = "OpsporBaseMap"
-        self.payload = layers.payload
+        self.url = layers.url
+        self.payload = None if layers.url else layers.payload
         self.styles = json.dumps(ROAD_STYLE)
         self.attribution = layers.attribution
         self.tiles_url = layers.tiles.url if layers.tiles else None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import uuid
@@ -27,7 +28,7 @@ from detection.repository.base import (
 )
 from detection.store import engine as store_engine
 from detection.store import schema as t
-from geo.basemap import BaseLayers, TileService, build_base_layers
+from geo.basemap import BASEMAP_FORMAT, BaseLayers, TileService, build_base_layers
 from geo.crs import WORK_CRS
 from geo.geocode import AddressIndex
 from geo.network import WalkingNetwork
@@ -308,13 +309,7 @@ class WorkspaceOps(RepositoryBase):
         reports does not rebuild it. With
         ``OPSPOR_TILE_URL`` set (docs/deploy.md) a web tile service is drawn above it.
         """
-        # keyed on the register (built when the workspace was, and its size), not on the data
-        # version: an import of reports bumps that, and the base map holds no report (on a
-        # city a rebuild costs minutes, see bench/RESULTS.md)
-        with store_engine.read_tx(self.engine) as conn:
-            built = conn.execute(select(t.workspace.c.created_at)).scalar()
-            n_e = conn.execute(select(func.count()).select_from(t.entrances)).scalar_one()
-        key = ("base_map", self.engine.url.render_as_string(hide_password=True), str(built), n_e)
+        key = ("base_map", self._base_map_register())
 
         def load() -> BaseLayers:
             e = t.network_edges
@@ -331,6 +326,22 @@ class WorkspaceOps(RepositoryBase):
                                      areas=areas, streets=ent)
 
         return _BASE_MAPS.get(key, load).with_tiles(tile_service_from_env())
+
+    @operation("areas.read")
+    def base_map_key(self) -> str:
+        """A key of this workspace's base map: the same as long as the register is (the
+        database, when the workspace was built, its entrances, the base map's format), and
+        naming neither (a SHA-256 hex digest). ``ui/basemap.py`` names its published file by it."""
+        return hashlib.sha256(repr(self._base_map_register()).encode()).hexdigest()
+
+    def _base_map_register(self) -> tuple:
+        # keyed on the register (built when the workspace was, and its size), not on the data
+        # version: an import of reports bumps that, and the base map holds no report (on a
+        # city a build costs seconds, see bench/RESULTS.md)
+        with store_engine.read_tx(self.engine) as conn:
+            built = conn.execute(select(t.workspace.c.created_at)).scalar()
+            n_e = conn.execute(select(func.count()).select_from(t.entrances)).scalar_one()
+        return (self.engine.url.render_as_string(hide_password=True), str(built), n_e, BASEMAP_FORMAT)
 
 
 _ADDRESS_INDEXES = ProcessCache(4)  # per database and register (see _address_index)

@@ -22,6 +22,7 @@ from geo.basemap import (
     TileService,
     add_base_map,
     build_base_layers,
+    built_cell_size,
     built_up,
     decode_polyline,
     encode_polyline,
@@ -115,6 +116,46 @@ def test_built_up__adjacent_cells_make_one_polygon_and_far_ones_two():
     parts = shapely.get_parts(geom)
     assert len(parts) == 2
     assert sorted(round(p.area / 2500) for p in parts) == [1, 2]
+
+
+def test_built_up__a_city_of_scattered_blocks_is_one_polygon_per_block_each_softened():
+    """Per-polygon softening (issue 18: the whole multi-polygon at once took minutes on a city)
+    gives each block its own polygon covering its cells, and nothing where no cell is."""
+    rng = np.random.default_rng(1)
+    blocks = [(X0 + 1000 * i, Y0 + 1000 * j) for i in range(6) for j in range(6)]
+    pts = pd.DataFrame([(bx + rng.uniform(0, 200), by + rng.uniform(0, 200)) for bx, by in blocks for _ in range(40)],
+                       columns=["x", "y"])
+    geom = built_up(pts, cell_m=50.0, tolerance_m=2.0)
+    parts = shapely.get_parts(geom)
+    assert len(parts) == len(blocks)
+    assert all(p.is_valid and p.geom_type == "Polygon" for p in parts)
+    assert shapely.contains_xy(geom.buffer(1.0), pts["x"], pts["y"]).all()  # every point's cell is drawn
+    for bx, by in blocks:  # and nothing beyond a cell of the block
+        assert geom.intersection(box(bx - 60, by - 60, bx + 260, by + 260)).area == pytest.approx(
+            geom.intersection(box(bx - 700, by - 700, bx + 700, by + 700)).area)
+
+
+def test_built_cell_size__doubles_until_the_cells_fit():
+    pts = pd.DataFrame({"x": X0 + np.arange(1000) * 60.0, "y": np.full(1000, Y0)})  # 1,000 cells of 50 m
+    assert built_cell_size(pts, cell_m=50.0, max_cells=1000) == 50.0
+    assert built_cell_size(pts, cell_m=50.0, max_cells=999) == 100.0
+    assert built_cell_size(pts, cell_m=50.0, max_cells=300) == 200.0  # 60 km in 200 m cells
+    assert built_cell_size(pts, cell_m=50.0, max_cells=299) == 400.0
+    assert built_cell_size(pts.iloc[:0], cell_m=50.0, max_cells=1) == 50.0
+
+
+def test_street_labels__one_grouped_pass_equals_the_loop_per_street():
+    rng = np.random.default_rng(7)
+    names = [f"Vej {i}" for i in range(40)]
+    s = pd.DataFrame({"street": rng.choice(names, 2000), "x": rng.uniform(0, 5000, 2000).round(0),
+                      "y": rng.uniform(0, 5000, 2000).round(0)}, index=rng.permutation(2000) + 10)
+    want = []
+    sizes = s.groupby("street").size().sort_values(ascending=False, kind="stable")
+    for name in sizes.index[:25]:
+        g = s[s["street"] == name][["x", "y"]].to_numpy(float)
+        x, y = g[np.argmin(((g - np.median(g, axis=0)) ** 2).sum(axis=1))]
+        want.append((name, float(x), float(y)))
+    assert street_labels(s, limit=25) == want
 
 
 def test_built_up__no_points_is_empty():
@@ -215,6 +256,21 @@ def test_add_base_map__renders_a_pane_below_the_overlays_with_one_line_attributi
     assert not re.search(r"https?://(?!www\.w3\.org)", html.split("<body>", 1)[1].replace(
         "https://cdn.jsdelivr.net", "").replace("https://code.jquery.com", "").replace(
         "https://netdna.bootstrapcdn.com", "").replace("https://cdnjs.cloudflare.com", ""))
+
+
+def test_add_base_map__a_published_layer_is_fetched_from_the_apps_host_not_embedded():
+    e = _edges([("tertiary", [(0, 0), (1000, 0)])])
+    layers = build_base_layers(boundary=_boundary(), edges=e)
+    embedded = _render(layers.add_to(folium.Map(location=[55.9, 10.6], zoom_start=11, tiles=None)))
+    published = layers.with_url("/app/static/basemap/abc123.json")
+    html = _render(published.add_to(folium.Map(location=[55.9, 10.6], zoom_start=11, tiles=None)))
+    road = json.loads(layers.payload)["roads"]["major"][0]
+    assert road[:12] in embedded and road[:12] not in html
+    assert 'fetch("/app/static/basemap/abc123.json"' in html and "fetch(" not in embedded
+    assert published.with_tiles(None).url == published.url  # the URL survives the tile setting
+    for bad in ("https://evil.example/x.json", "//evil.example/x.json", "/x.json\"><script>", "x.json"):
+        with pytest.raises(ValueError, match="own host"):
+            layers.with_url(bad)
 
 
 def test_add_base_map__wraps_fit_bounds_first_and_is_idempotent():

@@ -110,6 +110,13 @@ def _check_readable_map(page, frame, *, name: str, places: set[str]) -> None:
     missing = places - set(pane["labels"])
     assert not missing, f"place names missing: {missing}; shown: {pane['labels'][:20]}"
 
+    # issue 18: the layer is a file of the app's own host, fetched (and cached by the
+    # browser), not embedded in every map
+    fetched = frame.evaluate("""() => performance.getEntriesByType('resource')
+        .filter(e => e.name.includes('/app/static/basemap/')).map(e => e.name)""")
+    assert len(fetched) == 1 and fetched[0].endswith(".json"), fetched
+    assert "/app/static/basemap/" in frame.content() and 'draw({"v"' not in frame.content()
+
     box = _municipality_in_view(frame)
     (ml, mt, mr, mb), (ll, lt, lr, lb) = box["map"], box["land"]
     assert ll >= ml - 1 and lt >= mt - 1 and lr <= mr + 1 and lb <= mb + 1, f"municipality clipped: {box}"

@@ -88,7 +88,9 @@ def test_team_lead_plans_two_pairs_two_days_and_sees_map_timeline_and_downloads(
     # balance and turf overlap of the stored plan, in words on the page
     assert set(plan["stats"]) == {"balance_ratio", "turf_overlap"} and plan["stats"]["balance_ratio"] >= 1
     quality = [c.value for c in at.caption if c.value.startswith("Fordeling:")]
-    assert quality and f"{100 * plan['stats']['turf_overlap']:.0f} %" in quality[0]
+    from ui.widgets import number_text
+
+    assert quality and f"{number_text(100 * plan['stats']['turf_overlap'], 'da')} %" in quality[0]
     script = _map_script(at)
     # numbered markers (route·stop), not colour alone
     assert "1·1" in script and "2·1" in script

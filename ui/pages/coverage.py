@@ -30,6 +30,7 @@ from geo.assets import use_local_assets
 from geo.crs import to_display_crs
 from geo.maps import KindStyle, build_map, escape_html
 from ui import session
+from ui.basemap import base_map
 from ui.i18n import t
 from ui.text import md_escape
 from ui.widgets import (
@@ -113,7 +114,7 @@ def _coverage_view(db_key: str, data_version: int, user: str, layer: str, months
                                                                   if ent is not None else None),
                   kind_styles=styles if ent is not None else (), boundary_label=t("boundary", lang),
                   tiles_label=None, count_text=lambda n: number_text(n, lang))
-    r.base_map_layers().add_to(m)
+    base_map(r).add_to(m)
     g = to_display_crs(areas[["area_id", "name", "need", "need_class", "gap", "active_share", "lapsed_share",
                               "none_share", "dwellings", "geometry"]])
     sym = {s: escape_html(c) for s, (c, _) in STATUS_STYLE.items()}

@@ -23,6 +23,7 @@ from geo.drawn import last_drawn_polygon
 from geo.errors import GeoInputError
 from geo.maps import escape_html
 from ui import session
+from ui.basemap import base_map
 from ui.i18n import t
 from ui.text import md_escape
 from ui.widgets import (
@@ -63,7 +64,7 @@ def _focus_map(db_key: str, version: str, user: str, eps_m: float, min_samples: 
     minx, miny, maxx, maxy = b.total_bounds if len(b) else (10.5, 55.8, 10.7, 56.0)
     m = folium.Map(location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=11, tiles=None,
                    maxZoom=19, control_scale=True)
-    r.base_map_layers().add_to(m)
+    base_map(r).add_to(m)
     if len(b):
         folium.GeoJson(b.__geo_interface__, name=escape_html(t("boundary", lang)),
                        style_function=lambda _f: {"color": "#1b1b1b", "weight": 2, "fill": False}).add_to(m)

@@ -29,6 +29,7 @@ from geo.areas import GRID_LAYERS
 from geo.assets import use_local_assets
 from geo.maps import CELL_SIZES, KindStyle, build_map, signal_cells
 from ui import session
+from ui.basemap import base_map
 from ui.i18n import t
 from ui.text import md_escape
 from ui.widgets import date_text, layer_label, number_text
@@ -118,7 +119,7 @@ def _map_for(db_key: str, data_version: int, user: str, lang: str, only: str,
                   kind_styles=styles, boundary_label=t("boundary", lang),
                   tiles_label=None, count_text=lambda n: number_text(n, lang), cells=cells,
                   view=part["view"])
-    r.base_map_layers().add_to(m)
+    base_map(r).add_to(m)
     m = use_local_assets(m)
     vc = sig["kind"].value_counts() if sig is not None else None
     counts = pd.DataFrame({

@@ -32,6 +32,7 @@ from geo.addresses import format_address
 from geo.assets import use_local_assets
 from geo.maps import escape_html
 from ui import session
+from ui.basemap import base_map
 from ui.i18n import t
 from ui.text import md_escape
 from ui.widgets import date_text
@@ -133,7 +134,7 @@ def _route_map(db_key: str, user: str, route_id: str, day: str, done: tuple, nex
     # a phone's map: no scale bar over the route's corner, the page scrolls past it on a wheel
     m = folium.Map(location=pts[0], zoom_start=15, tiles=None, maxZoom=19, control_scale=False,
                    scrollWheelZoom=False)
-    Repository.open(session.db_url(), user, migrate=False).base_map_layers().add_to(m)
+    base_map(Repository.open(session.db_url(), user, migrate=False)).add_to(m)
     if len(_route["path"]) >= 2:
         folium.PolyLine([[lat, lon] for lon, lat in _route["path"]], color="#1f4e9c", weight=4, opacity=0.8,
                         tooltip=escape_html(t("mr_map_path", lang))).add_to(m)

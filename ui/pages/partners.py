@@ -26,6 +26,7 @@ from geo.assets import use_local_assets
 from geo.drawn import drawn_shapes
 from geo.maps import coverage_items_map
 from ui import session
+from ui.basemap import base_map
 from ui.charts import partner_yield_chart
 from ui.i18n import TEXTS, t
 from ui.text import md_escape
@@ -162,7 +163,7 @@ def _coverage_tab_map(db_key: str, data_version: int, user: str, partner_id: str
         boundary=r.boundary(), items=items, draw=draw,
         labels={"boundary": t("boundary", lang), "polygon": t("par_cov_kind_polygon", lang),
                 "radius": t("par_cov_kind_radius", lang), "entrances": t("par_cov_kind_entrances", lang)})
-    r.base_map_layers().add_to(m)
+    base_map(r).add_to(m)
     return use_local_assets(_fit_when_shown(m)), items
 
 

@@ -20,6 +20,7 @@ from geo.assets import use_local_assets
 from geo.crs import to_display_crs
 from geo.maps import escape_html
 from ui import session
+from ui.basemap import base_map
 from ui.i18n import t
 from ui.widgets import cell_labels, excel_csv, layer_label, number_text, publication_label
 
@@ -130,7 +131,7 @@ def _ranking_map(db_key: str, version: str, user: str, layer: str, params_json: 
     minx, miny, maxx, maxy = d.total_bounds if len(d) else (10.5, 55.8, 10.7, 56.0)
     m = folium.Map(location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=11, tiles=None,
                    maxZoom=19, control_scale=True)
-    r.base_map_layers().add_to(m)
+    base_map(r).add_to(m)
     feats = json.loads(d[["tip", "cls", "hotspot", "geometry"]].assign(
         hotspot=d["hotspot"].astype(bool), cls=d["cls"].astype(int)).to_json())
     folium.GeoJson(

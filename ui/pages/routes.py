@@ -22,6 +22,7 @@ from geo.assets import use_local_assets
 from geo.drawn import last_drawn_polygon
 from geo.maps import build_map, escape_html
 from ui import session
+from ui.basemap import base_map
 from ui.i18n import t
 from ui.text import md_escape
 from ui.widgets import date_format, date_text, input_error_text, number_text, uploaded_path
@@ -81,7 +82,7 @@ def _route_map(db_key: str, plan_id: str, user: str, lang: str) -> folium.Map:
     pts = [[s["lat"], s["lon"]] for r in plan["routes"] for s in r["stops"]]
     sp = plan["start_point"]
     m = folium.Map(location=[sp["lat"], sp["lon"]], zoom_start=14, tiles=None, maxZoom=19, control_scale=True)
-    Repository.open(session.db_url(), user, migrate=False).base_map_layers().add_to(m)
+    base_map(Repository.open(session.db_url(), user, migrate=False)).add_to(m)
     folium.Marker([sp["lat"], sp["lon"]], tooltip=escape_html(t("rt_start_marker", lang)), icon=folium.DivIcon(
         html='<div style="font:bold 13px sans-serif;background:#000;color:#fff;border-radius:3px;'
              'padding:1px 4px;display:inline-block">S</div>', icon_size=(20, 18), icon_anchor=(10, 9))).add_to(m)
@@ -131,7 +132,7 @@ def _draw_map(db_key: str, version: str, user: str, lang: str) -> folium.Map:
     layers = {"focus": fa[["focus_id", "name", "geometry"]].rename(columns={"focus_id": "area_id"})} if len(fa) else {}
     m = build_map(boundary=r.boundary(), area_layers=layers, area_labels={"focus": LAYER_NAMES["focus"].name(lang)},
                   boundary_label=t("boundary", lang), tiles_label=None)
-    r.base_map_layers().add_to(m)
+    base_map(r).add_to(m)
     Draw(export=False, draw_options={"polyline": False, "circle": False, "marker": False,
                                      "circlemarker": False, "rectangle": True, "polygon": True}).add_to(m)
     return use_local_assets(m)

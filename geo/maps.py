@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -386,3 +387,88 @@ def coverage_items_map(*, boundary: gpd.GeoDataFrame, items: gpd.GeoDataFrame, d
         Draw(export=False, draw_options={"polyline": False, "marker": False, "circlemarker": False,
                                          "rectangle": True, "polygon": True, "circle": True}).add_to(m)
     return m
+
+
+_GRID_JS = """
+{% macro script(this, kwargs) %}
+(function () {
+  var map = {{ this._parent.get_name() }};
+  var d = {{ this.data_json }};
+  var renderer = L.canvas({padding: 0.3});
+  var group = L.featureGroup().addTo(map);
+  function tip(c) {
+    var v = {p: d.places[c[10]], r: c[6], v: c[7], l: c[8], u: c[9], c: c[4] + 1, h: c[5] ? d.hot : ''};
+    return d.tip.replace(/[{]([prvluch])[}]/g, function (_, k) { return v[k]; });
+  }
+  var la = d.base[0], lo = d.base[1];
+  d.cells.forEach(function (c) {
+    la += c[0]; lo += c[1];
+    var s = {renderer: renderer, fillColor: d.palette[c[4]], fillOpacity: 0.75,
+             color: c[5] ? '#000000' : '#555555', weight: c[5] ? 3.5 : 0.6};
+    var r = L.rectangle([[la / 1e5, lo / 1e5], [(la + c[2]) / 1e5, (lo + c[3]) / 1e5]], s);
+    r.bindTooltip(function () { return tip(c); }, {sticky: true});
+    r.on('mouseover', function () { r.setStyle({weight: 4, color: '#d55e00'}); });
+    r.on('mouseout', function () { r.setStyle({weight: s.weight, color: s.color}); });
+    r.addTo(group);
+  });
+})();
+{% endmacro %}
+"""
+
+
+class GridChoropleth(MacroElement):
+    """The squares of a grid layer (DDKN 100 m / 250 m / 1 km) coloured by class, drawn on a
+    canvas in the browser from a compact list (issue 18): a 100 m grid of a city (15,000
+    cells) as one GeoJSON feature per cell with its tooltip was ≈ 525 bytes a cell (7.9 MB);
+    here a cell is its corner as the difference from the previous one, its size, class,
+    hotspot flag, rank, three numbers and the index of its place name (≈ 50–70 bytes), and
+    the tooltip is put together from one template when it is shown.
+
+    ``data``: what :func:`grid_choropleth_data` returns (every text already escaped).
+    """
+
+    _template = Template(_GRID_JS)
+
+    def __init__(self, data: dict) -> None:
+        super().__init__()
+        self._name = "OpsporGridChoropleth"
+        # no "<", ">", "&" to end the script; no "{{", "{%", "{#" (only possible inside a
+        # string) for branca's second pass through Jinja
+        self.data_json = re.sub(r"\{(?=[{%#])", r"\\u007b", json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+                                .replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+
+
+def grid_choropleth_data(squares: gpd.GeoDataFrame, *, cls: Sequence[int], hotspot: Sequence[bool],
+                         rank: Sequence[int], texts: Sequence[Sequence[str]], places: Sequence[str],
+                         tip: str, hot: str, palette: Sequence[str]) -> dict:
+    """:class:`GridChoropleth` data for ``squares`` (axis-parallel squares in EPSG:25832, one
+    row per cell, in the order of the other arguments).
+
+    ``texts`` are each cell's rate, low and high as the UI writes them; ``places`` each
+    cell's place name; ``tip`` the tooltip with ``{p}`` (place), ``{r}`` (rank), ``{v}``,
+    ``{l}``, ``{u}`` (rate, low, high), ``{c}`` (class 1–5) and ``{h}`` (``hot`` for a hotspot,
+    else nothing). Every text is HTML-escaped here. Corners are 1e-5 degrees (≈ 1 m),
+    the first relative to ``base`` and each next to the one before.
+    """
+    require_crs(squares, what="grid cells")
+    b = shapely.bounds(squares.geometry.to_numpy())
+    lon0, lat0 = xy_to_lonlat(b[:, 0], b[:, 1])
+    lon1, lat1 = xy_to_lonlat(b[:, 2], b[:, 3])
+    la0, lo0 = np.round(lat0 * 1e5).astype(np.int64), np.round(lon0 * 1e5).astype(np.int64)
+    dla, dlo = np.round(lat1 * 1e5).astype(np.int64) - la0, np.round(lon1 * 1e5).astype(np.int64) - lo0
+    order = np.lexsort((lo0, la0))
+    place_ids: dict[str, int] = {}
+    place_of = [place_ids.setdefault(escape_html(p), len(place_ids)) for p in places]
+    cells = []
+    prev_la = int(la0[order[0]]) if len(order) else 0
+    prev_lo = int(lo0[order[0]]) if len(order) else 0
+    base = [prev_la, prev_lo]
+    for i in order:
+        v, lo_, hi_ = texts[i]
+        cells.append([int(la0[i]) - prev_la, int(lo0[i]) - prev_lo, int(dla[i]), int(dlo[i]), int(cls[i]),
+                      1 if hotspot[i] else 0, int(rank[i]), escape_html(v), escape_html(lo_), escape_html(hi_),
+                      place_of[i]])
+        prev_la, prev_lo = int(la0[i]), int(lo0[i])
+    # the template is the app's own text: escaped for HTML but keeping its {placeholders}
+    return {"base": base, "cells": cells, "places": list(place_ids), "tip": html.escape(tip),
+            "hot": html.escape(hot), "palette": list(palette)}

@@ -413,3 +413,37 @@ def test_team_lead_draws_an_area_in_chromium_and_plans_routes_in_it(fieldwork_pa
     plans = Repository.open(str(fieldwork_db["db"]), "teamleder").route_plans()
     assert len(plans) == before + 1
     assert [p["area"] for p in plans].count("Tegnet område") == 1
+
+
+@pytest.mark.browser
+def test_prioritering__grid_squares_drawn_on_a_canvas_with_their_tooltip(page, app_url):
+    """Issue 18: a grid's squares come as a compact list and are drawn on a canvas; hovering
+    a square in Chromium shows its place, rank and class in Danish."""
+    page.goto(f"{app_url}/prioritering", wait_until="domcontentloaded")
+    _wait_idle(page)
+    page.get_by_role("combobox", name="Områdeinddeling").click()
+    page.get_by_role("option", name=re.compile(r"^250 m")).first.click()
+    _wait_idle(page)
+    frame_loc = page.frame_locator(MAP_IFRAME).first
+    frame_loc.locator(".leaflet-overlay-pane canvas").first.wait_for(state="attached", timeout=30_000)
+    page.wait_for_timeout(800)  # streamlit-folium sizes the frame after the script ran
+    frame = next(f for f in page.frames if f.query_selector(".leaflet-container"))
+    # the top-ranked square's centre, in the page's pixels
+    point = frame.evaluate("""() => {
+        const map = Object.values(window).find(v => v && v instanceof L.Map);
+        let best = null, n = 0;
+        map.eachLayer(l => { if (l instanceof L.Rectangle) { n += 1; best = best || l; } });
+        const p = map.latLngToContainerPoint(best.getBounds().getCenter());
+        const box = map.getContainer().getBoundingClientRect();
+        return {x: p.x + box.left, y: p.y + box.top, n: n};
+    }""")
+    assert point["n"] > 100, point
+    page.locator(MAP_IFRAME).first.scroll_into_view_if_needed()
+    iframe_box = page.locator(MAP_IFRAME).first.bounding_box()
+    page.mouse.move(iframe_box["x"] + point["x"] - 5, iframe_box["y"] + point["y"] - 5)
+    page.mouse.move(iframe_box["x"] + point["x"], iframe_box["y"] + point["y"], steps=5)
+    tip = frame_loc.locator(".leaflet-tooltip").first
+    tip.wait_for(state="visible", timeout=10_000)
+    assert re.search(r"250 m-felt .+ · Nr\. \d+ · .+ rate pr\. 1\.000 boliger · klasse [1-5] af 5", tip.inner_text()), \
+        tip.inner_text()
+    _no_outside_assets(page)

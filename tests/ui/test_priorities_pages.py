@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 from pathlib import Path
 
+import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -95,3 +97,42 @@ def test_priorities__analyst_sees_protected_aggregates_under_the_saved_model_onl
     # no sliders, no save: custom weights are the planner's
     assert not at.slider and not [b for b in at.button if b.key == "prio_save_model"]
     assert any("gemt" in c.value for c in at.caption)
+
+
+def _grid_data(at: AppTest) -> dict:
+    import json
+
+    maps = [e for e in at.main if type(e).__name__ == "UnknownElement"]
+    script = json.loads(maps[0].proto.json_args)["script"]
+    start = script.index("var d = ") + len("var d = ")
+    data, _ = json.JSONDecoder().raw_decode(script[start:])
+    return data
+
+
+def test_priorities__a_grid_is_a_compact_list_whose_tooltips_read_as_before(app):
+    """Issue 18: grid squares go as a compact list (corner deltas, class, rank, numbers, place
+    index) drawn on a canvas, not one GeoJSON feature with its tooltip per cell."""
+    at = app.run()
+    at.switch_page("ui/pages/priorities.py").run()
+    at.selectbox(key="prio_layer").set_value("grid250").run()
+    assert not at.exception, at.exception
+    data = _grid_data(at)
+    from datetime import date
+
+    ranking = Repository.open(str(app.db), "planner").priorities("grid250", as_of=date(2026, 11, 1))
+    assert len(data["cells"]) == len(ranking) > 100
+    # the corners decode to the cells' squares (within a metre or so), every cell 250 m wide
+    la = data["base"][0] + np.cumsum([c[0] for c in data["cells"]])
+    lo = data["base"][1] + np.cumsum([c[1] for c in data["cells"]])
+    assert 55.7e5 < la.min() and la.max() < 56.1e5 and 10.4e5 < lo.min() and lo.max() < 10.9e5
+    assert all(212 <= c[2] <= 232 and 385 <= c[3] <= 420 for c in data["cells"]), {(c[2], c[3]) for c in data["cells"]}  # 250 m in 1e-5 degrees
+    # the tooltip of rank 1, put together from the template as the browser does
+    top = next(c for c in data["cells"] if c[6] == 1)
+    values = {"p": data["places"][top[10]], "r": str(top[6]), "v": top[7], "l": top[8], "u": top[9],
+              "c": str(top[4] + 1), "h": data["hot"] if top[5] else ""}
+    tip = re.sub(r"[{]([prvluch])[}]", lambda m: values[m.group(1)], data["tip"])
+    assert re.fullmatch(r"250 m-felt nær .+ · Nr\. 1 · [\d.,]+ \([\d.,]+–[\d.,]+\) rate pr\. 1\.000 boliger · "
+                        r"klasse [1-5] af 5( · Hot spot)?", tip), tip
+    assert "grid250" not in json.dumps(data) and "250m_" not in json.dumps(data)
+    per_cell = len(json.dumps(data["cells"], separators=(",", ":"))) / len(data["cells"])
+    assert per_cell < 80, per_cell

@@ -18,7 +18,7 @@ from detection.repository import Repository
 from detection.vocab import KINDS
 from geo.assets import use_local_assets
 from geo.crs import to_display_crs
-from geo.maps import escape_html
+from geo.maps import GridChoropleth, escape_html, grid_choropleth_data
 from ui import session
 from ui.basemap import base_map
 from ui.i18n import t
@@ -132,17 +132,30 @@ def _ranking_map(db_key: str, version: str, user: str, layer: str, params_json: 
     m = folium.Map(location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=11, tiles=None,
                    maxZoom=19, control_scale=True)
     base_map(r).add_to(m)
-    feats = json.loads(d[["tip", "cls", "hotspot", "geometry"]].assign(
-        hotspot=d["hotspot"].astype(bool), cls=d["cls"].astype(int)).to_json())
-    folium.GeoJson(
-        feats, name=escape_html(t("prio_map", lang)),
-        style_function=lambda f: {
-            "fillColor": PALETTE[int(f["properties"]["cls"])], "fillOpacity": 0.75,
-            "color": "#000000" if f["properties"]["hotspot"] else "#555555",
-            "weight": 3.5 if f["properties"]["hotspot"] else 0.6},
-        highlight_function=lambda _f: {"weight": 4, "color": "#d55e00"},
-        tooltip=folium.GeoJsonTooltip(fields=["tip"], aliases=[""], labels=False),
-    ).add_to(m)
+    if layer.startswith("grid"):
+        # a grid's squares as a compact list drawn on a canvas (issue 18: 15,000 cells of
+        # 100 m were 7.9 MB of GeoJSON features); the tooltip reads as the one below
+        tip = (f"{{p}} · {t('pcol_rank', lang)} {{r}} · {{v}} ({{l}}–{{u}}) {t('pcol_rate', lang).lower()} · "
+               + t("pclass_n", lang).replace("{i}", "{c}") + "{h}")
+        GridChoropleth(grid_choropleth_data(
+            gdf[["geometry"]], cls=gdf["cls"].astype(int).tolist(), hotspot=gdf["hotspot"].astype(bool).tolist(),
+            rank=gdf["rank"].astype(int).tolist(),
+            texts=[(_num(rt, lang), _num(lo, lang), _num(hi, lang))
+                   for rt, lo, hi in zip(gdf["rate"], gdf["rate_low"], gdf["rate_high"], strict=True)],
+            places=[_area_name(a, n, places, lang) for a, n in zip(gdf["area_id"], gdf["name"], strict=True)],
+            tip=tip, hot=f" · {t('pcol_hotspot', lang)}", palette=PALETTE)).add_to(m)
+    else:
+        feats = json.loads(d[["tip", "cls", "hotspot", "geometry"]].assign(
+            hotspot=d["hotspot"].astype(bool), cls=d["cls"].astype(int)).to_json())
+        folium.GeoJson(
+            feats, name=escape_html(t("prio_map", lang)),
+            style_function=lambda f: {
+                "fillColor": PALETTE[int(f["properties"]["cls"])], "fillOpacity": 0.75,
+                "color": "#000000" if f["properties"]["hotspot"] else "#555555",
+                "weight": 3.5 if f["properties"]["hotspot"] else 0.6},
+            highlight_function=lambda _f: {"weight": 4, "color": "#d55e00"},
+            tooltip=folium.GeoJsonTooltip(fields=["tip"], aliases=[""], labels=False),
+        ).add_to(m)
     pts = d.geometry.representative_point()
     for rk, hs, p in zip(d["rank"], d["hotspot"], pts, strict=True):
         if rk > LABELLED and not hs:

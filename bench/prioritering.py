@@ -19,44 +19,50 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 
-import json, sys, time
-from streamlit.testing.v1 import AppTest
-layer = sys.argv[1]
-at = AppTest.from_file("app.py", default_timeout=600)
-at.run()
-at.session_state["user"] = "planner" if "user" not in at.session_state else at.session_state["user"]
-'''
 
 
-def _run(app_dir: Path, db: Path, layer: str) -> dict:
-    code = f'''
-import json, sys, time
-sys.path.insert(0, {str(app_dir)!r})
+CHILD = """
+import json
+import sys
+
+
+app_dir, db, layer = sys.argv[1:4]
+sys.path.insert(0, app_dir)
 from streamlit.testing.v1 import AppTest
+
 from detection.repository import Repository
-at = AppTest.from_file({str(app_dir / "app.py")!r}, default_timeout=900)
-Repository.open({str(db)!r}, "planner").boundary()  # migrate
+
+at = AppTest.from_file(app_dir + "/app.py", default_timeout=900)
+Repository.open(db, "planner").boundary()  # migrate
 at.session_state["user"] = "planner"
 at.session_state["signed_in_at"] = at.session_state["last_active_at"] = time.time()
 at.run()
-t0 = time.perf_counter(); at.switch_page("ui/pages/priorities.py").run(); t_page = time.perf_counter() - t0
+t0 = time.perf_counter()
+at.switch_page("ui/pages/priorities.py").run()
+t_page = time.perf_counter() - t0
 assert not at.exception, at.exception
 at.session_state["last_active_at"] = time.time()
-t0 = time.perf_counter(); at.selectbox(key="prio_layer").set_value({layer!r}).run(); t_grid = time.perf_counter() - t0
+t0 = time.perf_counter()
+at.selectbox(key="prio_layer").set_value(layer).run()
+t_grid = time.perf_counter() - t0
 assert not at.exception, at.exception
 maps = [e for e in at.main if type(e).__name__ == "UnknownElement"]
 size = len(json.loads(maps[0].proto.json_args)["script"].encode())
 at.session_state["last_active_at"] = time.time()
-t0 = time.perf_counter(); at.run(); t_rerun = time.perf_counter() - t0
-print(json.dumps({{"page_s": t_page, "grid_s": t_grid, "bytes": size, "rerun_s": t_rerun}}))
-'''
+t0 = time.perf_counter()
+at.run()
+t_rerun = time.perf_counter() - t0
+print(json.dumps({"page_s": t_page, "grid_s": t_grid, "bytes": size, "rerun_s": t_rerun}))
+"""
+
+
+def _run(app_dir: Path, db: Path, layer: str) -> dict:
     env = dict(os.environ, OPSPOR_DB=str(db))
-    out = subprocess.run([sys.executable, "-c", code], cwd=app_dir, env=env, capture_output=True, text=True,
+    out = subprocess.run([sys.executable, "-c", CHILD, str(app_dir), str(db), layer], cwd=app_dir, env=env, capture_output=True, text=True,
                          check=False)
     if out.returncode:
         raise SystemExit(out.stderr[-3000:])

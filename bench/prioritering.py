@@ -24,11 +24,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-
 CHILD = """
 import json
 import sys
-
+import time
 
 app_dir, db, layer = sys.argv[1:4]
 sys.path.insert(0, app_dir)

@@ -13,6 +13,7 @@ import os
 import time
 
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
 from detection.access import ROLE_NAMES
 from detection.errors import OpsporError
@@ -51,13 +52,42 @@ def public_repo() -> Repository:
     return Repository.public_at(url)
 
 
+def _keep_choices_across_languages() -> None:
+    """After a language switch, give every widget its choice again by value.
+
+    Streamlit keeps a selectbox's, radio's or multiselect's choice in the browser as the
+    label its ``format_func`` wrote. Our labels are translated, so after a switch the browser
+    sends "Sogne" where the English options read "Parishes", Streamlit finds no such option
+    and hands the label itself to the page ("area layer 'Sogne' does not exist"). In the
+    first run after the switch the widgets still carry their old labels, so reading a value
+    here gives the option itself; writing it back makes the widget send the new label.
+    Only plain values are written back (text, numbers, lists of them): buttons, uploads and
+    editors may not be set, and their values are booleans, files or dicts.
+    """
+    if not st.session_state.pop("_relabel", False):
+        return
+    for key in list(st.session_state.keys()):
+        if key in ("lang", "lang_select") or str(key).startswith("_"):
+            continue
+        try:
+            value = st.session_state[key]
+        except (KeyError, StreamlitAPIException):
+            continue
+        plain = (isinstance(value, str | float) or (isinstance(value, int) and not isinstance(value, bool))
+                 or (isinstance(value, list | tuple) and all(isinstance(v, str) for v in value)))
+        if plain:
+            st.session_state[key] = value
+
+
 def sidebar_language() -> str:
+    _keep_choices_across_languages()
     options = {"da": "Dansk", "en": "English"}
     current = lang()
     choice = st.sidebar.selectbox(t("lang_label", current), list(options), format_func=options.get,
                                   index=list(options).index(current), key="lang_select")
     if choice != current:
         st.session_state["lang"] = choice
+        st.session_state["_relabel"] = True
         st.rerun()
     return choice
 

@@ -447,3 +447,21 @@ def test_prioritering__grid_squares_drawn_on_a_canvas_with_their_tooltip(page, a
     assert re.search(r"250 m-felt .+ · Nr\. \d+ · .+ rate pr\. 1\.000 boliger · klasse [1-5] af 5", tip.inner_text()), \
         tip.inner_text()
     _no_outside_assets(page)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("path", ["prioritering", "daekning", "vurdering", "fokusomraader"])
+def test_language_switch_and_back__keeps_the_page_working(page, app_url, path):
+    """A page with an area selector, switched to English and back to Danish in the sidebar,
+    keeps its choices and shows no error (issue 18's page benchmark met one here)."""
+    page.goto(f"{app_url}/{path}", wait_until="domcontentloaded")
+    _wait_idle(page)
+    for name, lang in (("Sprog", "English"), ("Language", "Dansk")):
+        page.locator("[data-testid='stSidebar']").get_by_role("combobox", name=name).click()
+        page.get_by_role("option", name=lang).first.click()
+        _wait_idle(page)
+        page.wait_for_timeout(500)
+        _wait_idle(page)
+        body = page.locator("[data-testid='stApp']").inner_text()
+        exc = page.locator("[data-testid='stException']")
+        assert not exc.count(), f"{path} in {lang}:\n{exc.first.inner_text()[:1500]}"

@@ -70,6 +70,25 @@ def cell_polygon(cell_id: str):
     >>> cell_polygon("100m_61669_7288").bounds
     (728800.0, 6166900.0, 728900.0, 6167000.0)
     """
+    size, x0, y0 = _cell_origin(cell_id)
+    return box(x0, y0, x0 + size, y0 + size)
+
+
+def cell_centres(cell_ids) -> np.ndarray:
+    """``(n, 2)`` centres (x, y, EPSG:25832) of DDKN cell ids, without building the squares
+    (a shapely box per cell cost ~1.4 s for a city's 16,000 cells).
+
+    >>> cell_centres(["100m_61669_7288", "1km_6166_728"]).tolist()
+    [[728850.0, 6166950.0], [728500.0, 6166500.0]]
+    """
+    out = np.empty((len(cell_ids), 2), dtype=float)
+    for i, c in enumerate(cell_ids):
+        size, x0, y0 = _cell_origin(c)
+        out[i] = (x0 + size / 2, y0 + size / 2)
+    return out
+
+
+def _cell_origin(cell_id: str) -> tuple[int, int, int]:
     try:
         prefix, n, e = cell_id.split("_")
         n_i, e_i = int(n), int(e)
@@ -83,7 +102,7 @@ def cell_polygon(cell_id: str):
         size, y0, x0 = 1000, n_i * 1000, e_i * 1000
     else:
         raise GeoInputError(f"{cell_id!r} is not a DDKN cell id: prefix must be 100m, 250m or 1km")
-    return box(x0, y0, x0 + size, y0 + size)
+    return size, x0, y0
 
 
 def grid_layer(x: np.ndarray, y: np.ndarray, *, layer: str) -> gpd.GeoDataFrame:

@@ -38,7 +38,7 @@ from detection.store import engine as store_engine
 from detection.store import schema as t
 from detection.vocab import ASSESSMENTS
 from geo.addresses import format_address
-from geo.areas import GRID_LAYERS, cell_polygon, ddkn_cell_ids
+from geo.areas import GRID_LAYERS, cell_centres, ddkn_cell_ids
 from geo.geocode import QUALITIES
 
 #: assessment (vurdering) values of a signal; every signal starts as ``new``
@@ -485,32 +485,42 @@ class SignalOps(WorkspaceOps):
     def _cell_places(self, conn: Connection, layer: str, area_ids: Iterable[str] | None,
                      *, with_signals: bool) -> pd.DataFrame:
         e = t.entrances
-        ent = pd.DataFrame(conn.execute(select(e.c.entrance_id, e.c.street, e.c.city, e.c.x, e.c.y)).all(),
-                           columns=["entrance_id", "street", "city", "x", "y"])
+        # plain tuples: pandas probes every SQLAlchemy Row for named fields (≈ 2 s on a city)
+        ent = pd.DataFrame([tuple(row) for row in conn.execute(
+            select(e.c.entrance_id, e.c.street, e.c.city, e.c.x, e.c.y))],
+            columns=["entrance_id", "street", "city", "x", "y"])
         ent["cell"] = ddkn_cell_ids(ent["x"].to_numpy(), ent["y"].to_numpy(), size_m=GRID_LAYERS[layer]) \
             if len(ent) else []
         if with_signals:
-            sig = pd.DataFrame(conn.execute(select(t.signals.c.entrance_id)).all(), columns=["entrance_id"])
+            sig = pd.DataFrame({"entrance_id": conn.execute(select(t.signals.c.entrance_id)).scalars().all()})
             sig = sig[~sig["entrance_id"].isin(self._restricted_ids(conn))]  # as signals_to_assess
             counts = sig.merge(ent[["entrance_id", "cell"]], on="entrance_id")["cell"].value_counts()
             ids = sorted(counts.index)
         else:
             counts = pd.Series(dtype=int)
             ids = sorted({str(a) for a in (area_ids or [])})
-        out = []
-        by_cell = {c: g for c, g in ent.groupby("cell")} if len(ent) else {}
-        for cell in ids:
-            g = by_cell.get(cell)
-            if g is not None and len(g):
-                street = g["street"].mode().iloc[0]
-                city = g.loc[g["street"] == street, "city"].mode()
-                out.append((cell, str(street), str(city.iloc[0]) if len(city) else "", int(counts.get(cell, 0))))
-            else:
-                out.append((cell, "", "", int(counts.get(cell, 0))))
+        # the most common street of each cell and that street's most common town, the first
+        # in sort order on a tie (as pandas' ``mode().iloc[0]``) — grouped once for all cells
+        # (a loop over the cells took 140 s for a city's 50,000 cells of 100 m)
+        best = pd.DataFrame(columns=["cell", "street", "city"])
+        if len(ent):
+            named = ent.dropna(subset=["street"])
+            st = named.groupby(["cell", "street"], sort=False).size().rename("n").reset_index()
+            st = st.sort_values(["cell", "n", "street"], ascending=[True, False, True], kind="stable")
+            st = st.drop_duplicates("cell")[["cell", "street"]]
+            ct = named.dropna(subset=["city"]).merge(st, on=["cell", "street"])
+            ct = ct.groupby(["cell", "city"], sort=False).size().rename("n").reset_index()
+            ct = ct.sort_values(["cell", "n", "city"], ascending=[True, False, True], kind="stable")
+            best = st.merge(ct.drop_duplicates("cell")[["cell", "city"]], on="cell", how="left")
+        best = best.set_index("cell")
+        found = best.reindex(ids)
+        out = [(cell, "" if pd.isna(street) else str(street), "" if pd.isna(city) else str(city),
+                int(counts.get(cell, 0)))
+               for cell, street, city in zip(ids, found["street"], found["city"], strict=True)]
         df = pd.DataFrame(out, columns=["area_id", "street", "city", "signals"])
-        centre = [cell_polygon(c).centroid for c in df["area_id"]]
-        df["x"] = [p.x for p in centre]
-        df["y"] = [p.y for p in centre]
+        centre = cell_centres(list(df["area_id"]))
+        df["x"] = centre[:, 0]
+        df["y"] = centre[:, 1]
         return df
 
     @operation("areas.read")

@@ -462,6 +462,5 @@ def test_language_switch_and_back__keeps_the_page_working(page, app_url, path):
         _wait_idle(page)
         page.wait_for_timeout(500)
         _wait_idle(page)
-        body = page.locator("[data-testid='stApp']").inner_text()
         exc = page.locator("[data-testid='stException']")
         assert not exc.count(), f"{path} in {lang}:\n{exc.first.inner_text()[:1500]}"

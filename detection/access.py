@@ -50,6 +50,8 @@ ACCESS: dict[str, frozenset[str]] = {
     "retention.purge": frozenset({"administrator"}),
     "settings.read": ALL,
     "settings.write": frozenset({"administrator"}),
+    # the municipality's closed days (issue 17): the team lead plans around them
+    "calendar.write": frozenset({"administrator", "team_lead"}),
     "assignments.read": frozenset({"team_lead"}),
     "assignments.write": frozenset({"team_lead"}),
     "assignments.read_own": frozenset({"field_worker"}),

@@ -130,6 +130,10 @@ def _error_code_text(exc: Exception, lang: str) -> str | None:
         return t("imp_err_encoding", lang)
     if code == "conflict":
         return t("err_conflict", lang)
+    if code == "closed_day":
+        return t("err_closed_day", lang).format(value=getattr(exc, "value", "?"))
+    if code == "closed_days_too_many":
+        return t("err_closed_days_too_many", lang)
     if code == "member_busy":
         area = area_words(getattr(exc, "area", ""), lang)
         return t("err_member_busy", lang).format(

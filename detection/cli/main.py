@@ -29,6 +29,7 @@ from detection.cli.common import (
 from detection.errors import InputError, OpsporError, WorkspaceError
 from detection.register.demo import DEMO_USERS, install_demo
 from detection.register.workspace import WorkspaceSpec, build_workspace_data, parse_area_option
+from detection.repository.base import CLOSED_DAYS_KEY
 from detection.tabular import write_csv
 from geo.errors import GeoInputError
 
@@ -99,8 +100,10 @@ def build_parser() -> argparse.ArgumentParser:
         f"  {PURGE_PENDING_EXIT}  deleted, but the bytes could not be reclaimed yet (the database was in\n"
         "     use); `reclaimed: false` and `pending` in the JSON; the next purge finishes it")
 
-    sp = sub("settings", "workspace settings (retention periods in days)")
-    sp.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
+    sp = sub("settings", "workspace settings (retention periods in days; the municipality's closed days)")
+    sp.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                    help="e.g. retention_signals_days=183; closed_days=24.12,31.12 (DD.MM every year, "
+                         "DD.MM.YYYY one day; closed_days= clears them; administrator or team lead)")
 
     sp = sub("users", "manage users (administrator)")
     us = sp.add_subparsers(dest="users_command", parser_class=Parser, required=True)
@@ -260,9 +263,13 @@ def cmd_settings(args) -> dict:
     repo = open_repo(args)
     for item in args.set:
         key, _, value = item.partition("=")
+        if key.strip() == CLOSED_DAYS_KEY:  # dates, not a number; the team lead may set them too
+            repo.set_closed_days(value)
+            continue
         if not value.strip().isdigit():
             raise InputError(f"--set {item!r}: expected KEY=VALUE (a whole number), "
-                             "e.g. retention_signals_days=183 or partner_active_months=6")
+                             "e.g. retention_signals_days=183 or partner_active_months=6 "
+                             "(closed_days takes dates: closed_days=24.12,31.12)")
         repo.set_setting(key.strip(), int(value))
     return {"settings": repo.settings()}
 

@@ -44,7 +44,8 @@ def add_commands(sub: Callable[[str, str], argparse.ArgumentParser], subs) -> No
                     help="plan in the polygon of this GeoJSON file instead (e.g. drawn in QGIS); "
                          "--area names it")
     sp.add_argument("--teams", type=int, default=2, help="number of pairs (one route per pair and day)")
-    sp.add_argument("--days", type=int, default=1, help="working days (weekdays, no public holidays)")
+    sp.add_argument("--days", type=int, default=1, help="working days (weekdays; no public holidays, no closed days "
+                    "of the municipality: `opspor settings --set closed_days=24.12,31.12`)")
     sp.add_argument("--shift", default="09:00-15:00", help="shift window per day, HH:MM-HH:MM")
     sp.add_argument("--start", help="start/end point: LON,LAT, an entrance id or an address (default: the "
                     "entrance nearest the centre of the doors)")

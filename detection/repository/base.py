@@ -22,6 +22,7 @@ from sqlalchemy import Connection, Engine, func, insert, select, update
 from detection import clock
 from detection.access import ACCESS, allowed
 from detection.errors import InputError, NotAllowed
+from detection.routes.revisits import ClosedDayError, ClosedDays
 from detection.store import engine as store_engine
 from detection.store import idsets
 from detection.store import schema as t
@@ -81,10 +82,42 @@ DEFAULT_SETTINGS: dict[str, int] = {
 MIN_SETTINGS: dict[str, int] = {"retention_audit_days": MIN_AUDIT_DAYS}
 
 
+#: The setting that holds the municipality's own closed days (no routes planned on them):
+#: text, not a number — ``DD.MM`` every year, ``DD.MM.YYYY`` one day, comma-separated
+#: (:class:`detection.routes.revisits.ClosedDays`). Empty by default.
+CLOSED_DAYS_KEY = "closed_days"
+
+#: Longest stored closed-days text (the ``settings.value`` column).
+CLOSED_DAYS_MAX_CHARS = 200
+
+
+def check_closed_days(value: str | Iterable[str] | None) -> ClosedDays:
+    """``value`` as closed days, or :class:`InputError` (code ``closed_day``, ``value`` the
+    bad text) naming the value and the fix."""
+    try:
+        closed = ClosedDays.parse(value)
+    except ClosedDayError as exc:
+        err = InputError(f"setting 'closed_days': {exc}", code="closed_day")
+        err.value = exc.value  # type: ignore[attr-defined]
+        raise err from None
+    text = ",".join(closed.texts())
+    if len(text) > CLOSED_DAYS_MAX_CHARS:
+        err = InputError(f"setting 'closed_days': {len(closed.texts())} closed days are too many to store "
+                         f"({len(text)} characters, at most {CLOSED_DAYS_MAX_CHARS}); remove single days "
+                         "that have passed, or write a day closed every year once as DD.MM",
+                         code="closed_days_too_many")
+        err.value = text  # type: ignore[attr-defined]
+        raise err
+    return closed
+
+
 def check_setting(key: str, value: object) -> int:
     """``value`` as the whole number ``key`` takes, or :class:`InputError` saying why not."""
+    if key == CLOSED_DAYS_KEY:
+        raise InputError(f"setting {key!r} takes dates, not a number; set it with set_closed_days")
     if key not in DEFAULT_SETTINGS:
-        raise InputError(f"setting {key!r} is not known; settings: {', '.join(DEFAULT_SETTINGS)}")
+        raise InputError(f"setting {key!r} is not known; settings: "
+                         f"{', '.join([*DEFAULT_SETTINGS, CLOSED_DAYS_KEY])}")
     try:
         number = int(str(value).strip())
     except ValueError:
@@ -206,6 +239,16 @@ class RepositoryBase:
             # the minimum: the audit trail is not shortened that way either
             out[k] = max(out[k], MIN_SETTINGS.get(k, 1))
         return out
+
+    def _closed_days(self) -> ClosedDays:
+        """The municipality's closed days without an access check (for checked methods that
+        plan); a stored value that no longer parses counts as none."""
+        with store_engine.read_tx(self.engine) as conn:
+            raw = conn.execute(select(t.settings.c.value).where(t.settings.c.key == CLOSED_DAYS_KEY)).scalar()
+        try:
+            return ClosedDays.parse(raw or "")
+        except ClosedDayError:
+            return ClosedDays()
 
     def data_version(self) -> tuple:
         """A key that changes whenever the register or the signals change (for caches).

@@ -12,7 +12,14 @@ from sqlalchemy import ColumnElement, Connection, delete, func, insert, select, 
 
 from detection import clock
 from detection.errors import InputError
-from detection.repository.base import RepositoryBase, check_setting, operation
+from detection.repository.base import (
+    CLOSED_DAYS_KEY,
+    RepositoryBase,
+    check_closed_days,
+    check_setting,
+    operation,
+)
+from detection.routes.revisits import ClosedDays
 from detection.store import engine as store_engine
 from detection.store import idsets, maintenance, retention
 from detection.store import schema as t
@@ -145,9 +152,31 @@ class GovernanceOps(RepositoryBase):
     """Governance: workspace settings, the retention purge and the audit log."""
 
     @operation("settings.read")
-    def settings(self) -> dict[str, int]:
-        """Workspace settings (retention periods in days, partner lapse in months), defaults filled in."""
-        return self._settings()
+    def settings(self) -> dict[str, Any]:
+        """Workspace settings (retention periods in days, partner lapse in months), defaults
+        filled in, and ``closed_days``: the municipality's closed days as written (``24.12``
+        every year, ``02.01.2027`` one day; empty by default)."""
+        return {**self._settings(), CLOSED_DAYS_KEY: self._closed_days().texts()}
+
+    @operation("settings.read")
+    def closed_days(self) -> ClosedDays:
+        """The municipality's own closed days: no routes are planned on them."""
+        return self._closed_days()
+
+    @operation("calendar.write")
+    def set_closed_days(self, value: str | list[str] | None) -> ClosedDays:
+        """Set the municipality's closed days (replacing the list): ``DD.MM`` for a day closed
+        every year (``24.12``), ``DD.MM.YYYY`` or ``YYYY-MM-DD`` for one day, separated by
+        commas; empty clears them. Raises :class:`InputError` (code ``closed_day``) naming a
+        value that is not a date."""
+        closed = check_closed_days(value)
+        text = ",".join(closed.texts())
+        with store_engine.write_tx(self.engine) as conn:
+            conn.execute(delete(t.settings).where(t.settings.c.key == CLOSED_DAYS_KEY))
+            if text:
+                conn.execute(insert(t.settings).values(key=CLOSED_DAYS_KEY, value=text))
+            self._audit(conn, "settings.write", f"{CLOSED_DAYS_KEY}={text}", "change workspace settings")
+        return closed
 
     @operation("settings.write")
     def set_setting(self, key: str, value: int) -> None:

@@ -197,8 +197,10 @@ class RouteOps(PriorityOps):
             raise InputError(str(exc)) from None
         if not (0 < float(seconds) <= 600):
             raise InputError(f"--seconds {seconds}: give a time limit of 0–600 seconds")
-        first = from_date or rv.next_working_day(as_of)
-        day_list = rv.working_days(first, int(days))
+        # weekdays that are neither public holidays nor the municipality's closed days
+        closed = self._closed_days()
+        first = from_date or rv.next_working_day(as_of, closed=closed)
+        day_list = rv.working_days(first, int(days), closed=closed)
         if area_geometry is not None:
             polygon = valid_area_polygon(area_geometry, "the area to plan in")
             label = check_label(scrub(str(area or "").strip())[0][:100]) or "drawn area"
@@ -231,7 +233,7 @@ class RouteOps(PriorityOps):
                   "shift": shift, "start": start_label, "doors": doors, "speed_kmh": float(speed_kmh),
                   "per_entrance_s": int(per_entrance_s), "per_unit_s": int(per_unit_s),
                   "seconds": float(seconds), "attempts": int(attempts), "seed": int(seed),
-                  "as_of": as_of.isoformat()}
+                  "as_of": as_of.isoformat(), "closed_days": closed.texts()}
         unplanned = [{"entrance_id": e, "reason": r} for e, r in plan.unplanned + left]
         route_rows, stop_rows = [], []
         for r in plan.routes:

@@ -1,4 +1,5 @@
-"""What each door needs next, from the outcomes recorded so far (pure), and working days.
+"""What each door needs next, from the outcomes recorded so far (pure), and working days
+(weekdays that are neither Danish public holidays nor the municipality's closed days).
 
 Rules (per unit; an outcome recorded for the whole entrance counts for every unit):
 
@@ -20,10 +21,14 @@ of that task are knocked on, the letter units get a letter.
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Literal
 
+import holidays
 import pandas as pd
 
 from detection.clock import COPENHAGEN
@@ -34,80 +39,206 @@ FINAL = frozenset({"letter_left", "talked_no_need", "contact_established", "decl
                    "moved_wrong_address"})
 
 
-# --------------------------------------------------------------------------- holidays
+# --------------------------------------------------------------------------- working days
+
+#: The ``holidays`` package's category used: only Denmark's public holidays (helligdage).
+#: Its ``optional`` category (Arbejdernes kampdag, Grundlovsdag, Juleaftensdag, Nytårsaften)
+#: holds days that are working days by law; a municipality that closes on some of them
+#: says so with its closed days (:class:`ClosedDays`).
+HOLIDAY_CATEGORIES: tuple[str, ...] = ("public",)
+
+_LANGUAGES = {"da": "da", "en": "en_US"}
 
 
-def easter_sunday(year: int) -> date:
-    """Easter Sunday (Gregorian; anonymous algorithm, Meeus/Jones/Butcher).
-
-    >>> easter_sunday(2026), easter_sunday(2027)
-    (datetime.date(2026, 4, 5), datetime.date(2027, 3, 28))
-    """
-    a = year % 19
-    b, c = divmod(year, 100)
-    d, e = divmod(b, 4)
-    f = (b + 8) // 25
-    g = (b - f + 1) // 3
-    h = (19 * a + b - d - g + 15) % 30
-    i, k = divmod(c, 4)
-    leap = (32 + 2 * e + 2 * i - h - k) % 7
-    m = (a + 11 * h + 22 * leap) // 451
-    month = (h + leap - 7 * m + 114) // 31
-    day = (h + leap - 7 * m + 114) % 31 + 1
-    return date(year, month, day)
+@functools.lru_cache(maxsize=64)
+def _holidays(year: int, language: str) -> tuple[tuple[date, str], ...]:
+    cal = holidays.country_holidays("DK", years=year, categories=HOLIDAY_CATEGORIES,
+                                    language=_LANGUAGES[language])
+    return tuple(sorted(cal.items()))
 
 
-def danish_holidays(year: int) -> dict[date, str]:
-    """Danish public holidays (helligdage) of ``year``.
+def danish_holidays(year: int, *, language: Literal["da", "en"] = "da") -> dict[date, str]:
+    """Danish public holidays (helligdage) of ``year``, from the maintained ``holidays`` package.
 
-    Store bededag is a holiday until 2023 (abolished from 2024). Grundlovsdag (5 June),
-    juleaftensdag and nytårsaftensdag are not public holidays and are not included.
+    Only its ``public`` category: Store bededag until 2023 (abolished from 2024); not
+    Grundlovsdag (5 June), juleaftensdag, nytårsaftensdag or 1 May, which are working days
+    by law (the package's ``optional`` category) — a municipality that closes on them sets
+    them as closed days (:class:`ClosedDays`). Names in Danish, or in English with
+    ``language="en"``.
 
     >>> h = danish_holidays(2026)
     >>> h[date(2026, 4, 3)], h[date(2026, 5, 14)], date(2026, 5, 1) in h
     ('Langfredag', 'Kristi himmelfartsdag', False)
     """
-    e = easter_sunday(year)
-    out = {
-        date(year, 1, 1): "Nytårsdag",
-        e - timedelta(days=3): "Skærtorsdag",
-        e - timedelta(days=2): "Langfredag",
-        e: "Påskedag",
-        e + timedelta(days=1): "2. påskedag",
-        e + timedelta(days=39): "Kristi himmelfartsdag",
-        e + timedelta(days=49): "Pinsedag",
-        e + timedelta(days=50): "2. pinsedag",
-        date(year, 12, 25): "Juledag",
-        date(year, 12, 26): "2. juledag",
-    }
-    if year <= 2023:
-        out[e + timedelta(days=26)] = "Store bededag"
-    return out
+    if language not in _LANGUAGES:
+        raise ValueError(f"language must be one of {', '.join(_LANGUAGES)}. Got {language!r} instead.")
+    return dict(_holidays(int(year), language))
 
 
-def is_working_day(d: date) -> bool:
-    """A weekday that is not a Danish public holiday."""
-    return d.weekday() < 5 and d not in danish_holidays(d.year)
+class ClosedDayError(ValueError):
+    """A closed day that is not a date; ``value`` is the text as given."""
+
+    def __init__(self, value: str) -> None:
+        self.value = value
+        super().__init__(
+            f"closed day {value!r} is not a date: write DD.MM for a day closed every year "
+            "(e.g. 24.12) or DD.MM.YYYY for one day (e.g. 02.01.2027), separated by commas")
 
 
-def working_days(start: date, n: int) -> list[date]:
+_DAY_MONTH = re.compile(r"(\d{1,2})\.(\d{1,2})\.?")
+_FULL_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
+_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+
+
+@dataclass(frozen=True)
+class ClosedDays:
+    """The municipality's own closed days: no routes are planned on them.
+
+    ``every_year`` holds (day, month) pairs closed every year (e.g. 24.12 and 31.12,
+    working days by law that many municipalities close on); ``dates`` holds single days
+    (e.g. a bridge day, 15.05.2026). Empty by default: every weekday that is not a public
+    holiday is a working day.
+
+    >>> closed = ClosedDays.parse("24.12, 31.12, 02.01.2027")
+    >>> date(2026, 12, 24) in closed, date(2027, 1, 2) in closed, date(2028, 1, 2) in closed
+    (True, True, False)
+    >>> closed.texts()
+    ['24.12', '31.12', '02.01.2027']
+    """
+
+    every_year: frozenset[tuple[int, int]] = frozenset()
+    dates: frozenset[date] = frozenset()
+
+    def __post_init__(self) -> None:
+        for d, m in self.every_year:
+            try:
+                date(2000, m, d)  # a leap year: 29.02 is allowed
+            except (TypeError, ValueError):
+                raise ClosedDayError(f"{d}.{m}") from None
+
+    @classmethod
+    def parse(cls, values: str | Iterable[str] | None) -> ClosedDays:
+        """Closed days from text: ``DD.MM`` (every year) or ``DD.MM.YYYY`` / ``YYYY-MM-DD``
+        (one day), separated by commas, semicolons, spaces or new lines.
+
+        Raises :class:`ClosedDayError` naming the first value that is not one of these.
+        """
+        if values is None:
+            return cls()
+        items = re.split(r"[,;\s]+", values) if isinstance(values, str) else list(values)
+        every: set[tuple[int, int]] = set()
+        dates: set[date] = set()
+        for raw in items:
+            text = str(raw).strip()
+            if not text:
+                continue
+            try:
+                if m := _FULL_DATE.fullmatch(text):
+                    dates.add(date(int(m[3]), int(m[2]), int(m[1])))
+                elif m := _ISO_DATE.fullmatch(text):
+                    dates.add(date(int(m[1]), int(m[2]), int(m[3])))
+                elif m := _DAY_MONTH.fullmatch(text):
+                    date(2000, int(m[2]), int(m[1]))
+                    every.add((int(m[1]), int(m[2])))
+                else:
+                    raise ValueError(text)
+            except ValueError:
+                raise ClosedDayError(text) from None
+        return cls(frozenset(every), frozenset(dates))
+
+    def __contains__(self, d: object) -> bool:
+        return isinstance(d, date) and (d in self.dates or (d.day, d.month) in self.every_year)
+
+    def __bool__(self) -> bool:
+        return bool(self.every_year or self.dates)
+
+    def texts(self) -> list[str]:
+        """The closed days as written (``24.12``, ``02.01.2027``): every-year days by date
+        in the year, then single days in order."""
+        return ([f"{d:02d}.{m:02d}" for d, m in sorted(self.every_year, key=lambda dm: (dm[1], dm[0]))]
+                + [f"{d:%d.%m.%Y}" for d in sorted(self.dates)])
+
+
+NO_CLOSED_DAYS = ClosedDays()
+
+DayOffReason = Literal["holiday", "closed", "weekend"]
+
+
+@dataclass(frozen=True)
+class DayOff:
+    """A day no route is planned on, and why: a public holiday (``name`` is the holiday's),
+    one of the municipality's closed days, or a Saturday or Sunday."""
+
+    day: date
+    reason: DayOffReason
+    name: str = ""
+
+
+def day_off(d: date, *, closed: ClosedDays = NO_CLOSED_DAYS,
+            language: Literal["da", "en"] = "da") -> DayOff | None:
+    """Why ``d`` is not a working day (a holiday first, then a closed day, then the weekend),
+    or ``None`` when it is one.
+
+    >>> day_off(date(2026, 12, 25))
+    DayOff(day=datetime.date(2026, 12, 25), reason='holiday', name='Juledag')
+    >>> day_off(date(2026, 12, 24), closed=ClosedDays.parse("24.12")).reason
+    'closed'
+    """
+    name = danish_holidays(d.year, language=language).get(d)
+    if name is not None:
+        return DayOff(d, "holiday", name)
+    if d in closed:
+        return DayOff(d, "closed")
+    if d.weekday() >= 5:
+        return DayOff(d, "weekend")
+    return None
+
+
+def is_working_day(d: date, *, closed: ClosedDays = NO_CLOSED_DAYS) -> bool:
+    """A weekday that is neither a Danish public holiday nor one of the ``closed`` days."""
+    return d.weekday() < 5 and d not in closed and d not in danish_holidays(d.year)
+
+
+def working_days(start: date, n: int, *, closed: ClosedDays = NO_CLOSED_DAYS) -> list[date]:
     """The first ``n`` working days from ``start`` (included when it is one).
 
     >>> working_days(date(2026, 4, 1), 3)  # Easter: Thursday 2 and Friday 3 April are holidays
     [datetime.date(2026, 4, 1), datetime.date(2026, 4, 7), datetime.date(2026, 4, 8)]
+    >>> working_days(date(2026, 12, 23), 2, closed=ClosedDays.parse("24.12"))
+    [datetime.date(2026, 12, 23), datetime.date(2026, 12, 28)]
     """
     out: list[date] = []
     d = start
+    limit = start + timedelta(days=366 + 7 * n)  # a closed day every day of a year is a mistake
     while len(out) < n:
-        if is_working_day(d):
+        if d > limit:
+            raise ValueError(f"no {n} working days from {start:%d.%m.%Y}: are all days closed?")
+        if is_working_day(d, closed=closed):
             out.append(d)
         d += timedelta(days=1)
     return out
 
 
-def next_working_day(after: date) -> date:
+def next_working_day(after: date, *, closed: ClosedDays = NO_CLOSED_DAYS) -> date:
     """The first working day after ``after``."""
-    return working_days(after + timedelta(days=1), 1)[0]
+    return working_days(after + timedelta(days=1), 1, closed=closed)[0]
+
+
+def days_off(first: date, last: date, *, closed: ClosedDays = NO_CLOSED_DAYS,
+             language: Literal["da", "en"] = "da") -> list[DayOff]:
+    """Every day from ``first`` to ``last`` (both included) that is not a working day, and why.
+
+    >>> [(o.day.day, o.reason) for o in days_off(date(2026, 12, 23), date(2026, 12, 28))]
+    [(25, 'holiday'), (26, 'holiday'), (27, 'weekend')]
+    """
+    out: list[DayOff] = []
+    d = first
+    while d <= last:
+        off = day_off(d, closed=closed, language=language)
+        if off is not None:
+            out.append(off)
+        d += timedelta(days=1)
+    return out
 
 
 # --------------------------------------------------------------------------- door states

@@ -58,6 +58,7 @@ PROBES = {
     "retention.purge": lambda r, c: r.purge(as_of=date(2026, 11, 1), dry_run=True),
     "settings.read": lambda r, c: r.settings(),
     "settings.write": lambda r, c: r.set_setting("retention_signals_days", 183),
+    "calendar.write": lambda r, c: r.set_closed_days("24.12, 31.12"),
     "assignments.read": lambda r, c: r.assignments(),
     "assignments.write": lambda r, c: r.assign_entrance(
         c["e"], [role_user("field_worker")], expected_version=r.assignments().set_index("entrance_id").loc[c["e"], "version"]),

@@ -11,9 +11,12 @@ from detection.clock import COPENHAGEN
 from detection.routes.planner import PlanSettings, bucket_of, plan_routes
 from detection.routes.revisits import (
     Candidate,
+    ClosedDayError,
+    ClosedDays,
     danish_holidays,
+    days_off,
     door_needs,
-    easter_sunday,
+    is_working_day,
     next_working_day,
     working_days,
 )
@@ -32,20 +35,50 @@ def at(d: str, hhmm: str) -> datetime:
 C = Candidate("E1", 100.0, 100.0, ("U1", "U2"), 2.0)
 
 
-def test_easter_and_danish_holidays():
-    assert [easter_sunday(y) for y in (2024, 2025, 2026)] == [date(2024, 3, 31), date(2025, 4, 20), date(2026, 4, 5)]
+def test_danish_holidays__public_only_from_the_holidays_package():
     h = danish_holidays(2026)
     for d in (date(2026, 1, 1), date(2026, 4, 2), date(2026, 4, 3), date(2026, 4, 6), date(2026, 5, 14),
               date(2026, 5, 25), date(2026, 12, 25), date(2026, 12, 26)):
         assert d in h, d
-    assert date(2026, 5, 1) not in h  # store bededag is gone since 2024
+    assert h[date(2026, 12, 25)] == "Juledag" and h[date(2026, 12, 26)] == "Anden juledag"
+    assert danish_holidays(2026, language="en")[date(2026, 12, 25)] == "Christmas Day"
+    assert date(2026, 5, 1) not in h  # store bededag is gone since 2024 (1 May 2026 is a Friday)
     assert date(2023, 5, 5) in danish_holidays(2023)
+    # the package's "optional" days are working days by law: not holidays here
+    for d in (date(2026, 6, 5), date(2026, 12, 24), date(2026, 12, 31)):
+        assert d not in h, d
 
 
 def test_working_days_skip_weekends_and_holidays():
     assert working_days(date(2026, 12, 23), 3) == [date(2026, 12, 23), date(2026, 12, 24), date(2026, 12, 28)]
     assert next_working_day(date(2026, 10, 30)) == date(2026, 11, 2)  # Friday → Monday
     assert working_days(date(2026, 5, 13), 2) == [date(2026, 5, 13), date(2026, 5, 15)]  # Ascension Day
+
+
+def test_closed_days__every_year_and_one_day_are_skipped_too():
+    closed = ClosedDays.parse("24.12, 31.12; 29.12.2026")
+    assert closed.texts() == ["24.12", "31.12", "29.12.2026"]
+    assert working_days(date(2026, 12, 21), 7, closed=closed) == [
+        date(2026, 12, 21), date(2026, 12, 22), date(2026, 12, 23), date(2026, 12, 28), date(2026, 12, 30),
+        date(2027, 1, 4), date(2027, 1, 5)]
+    assert next_working_day(date(2026, 12, 23), closed=closed) == date(2026, 12, 28)
+    assert not is_working_day(date(2027, 12, 24), closed=closed) and is_working_day(date(2027, 12, 29), closed=closed)
+    assert ClosedDays.parse("2026-12-29") == ClosedDays.parse("29.12.2026") and not ClosedDays.parse("")
+
+
+def test_days_off__name_the_holiday_the_closed_day_and_the_weekend():
+    off = days_off(date(2026, 12, 23), date(2027, 1, 4), closed=ClosedDays.parse("24.12,31.12"))
+    assert [(o.day, o.reason, o.name) for o in off] == [
+        (date(2026, 12, 24), "closed", ""), (date(2026, 12, 25), "holiday", "Juledag"),
+        (date(2026, 12, 26), "holiday", "Anden juledag"), (date(2026, 12, 27), "weekend", ""),
+        (date(2026, 12, 31), "closed", ""), (date(2027, 1, 1), "holiday", "Nytårsdag"),
+        (date(2027, 1, 2), "weekend", ""), (date(2027, 1, 3), "weekend", "")]
+
+
+@pytest.mark.parametrize("bad", ["32.12", "24-12", "29.02.2027", "juleaften", "24.12.26"])
+def test_closed_days__a_value_that_is_not_a_date_is_named_with_the_fix(bad):
+    with pytest.raises(ClosedDayError, match=rf"closed day '{bad}' is not a date: write DD.MM .* DD.MM.YYYY"):
+        ClosedDays.parse(f"24.12, {bad}")
 
 
 def test_no_outcome_means_visit_all_units():

@@ -210,3 +210,45 @@ def test_a_worker_on_two_routes_the_same_day_is_refused_in_danish(app, demo_copy
     assert not [m.value for m in at.success if "Rute" in m.value]
     assert [r["members"] for r in lead.route_plan(plan["plan_id"])["routes"]
             if r["route_id"] == second["route_id"]] == [[]]
+
+
+def test_plan_across_christmas__the_day_list_names_the_days_off__danish_and_english(app, demo_copy):
+    """Issue 17: the team lead sets the municipality's closed days on the route page; a plan
+    across Christmas lists why each missing date is missing."""
+    from datetime import date
+
+    at = _as(app, "teamleder", "ui/pages/routes.py")
+    at.text_input(key="rt_closed_days_text").set_value("24.12, 32.12")
+    _button(at, "Gem").click().run()
+    assert not at.exception, at.exception
+    errors = [e.value.replace("\\", "") for e in at.error]
+    assert any("»32.12« er ikke en dato. Skriv DD.MM" in e for e in errors), errors
+    lead = Repository.open(str(demo_copy), "teamleder", migrate=False)
+    assert lead.closed_days().texts() == []
+    at.text_input(key="rt_closed_days_text").set_value("31.12, 24.12")
+    _button(at, "Gem").click().run()
+    assert not at.exception, at.exception
+    assert any(s.value == "Lukkedagene er gemt: 24.12, 31.12." for s in at.success)
+    assert lead.closed_days().texts() == ["24.12", "31.12"]
+
+    area = next(a["key"] for a in lead.planning_areas() if a["name"] == "Besser")
+    plan = lead.plan_routes(area, teams=1, days=7, from_date=date(2026, 12, 21), as_of=date(2026, 12, 1),
+                            seconds=1.0)
+    at.run()
+    at.selectbox(key="rt_plan_pick").set_value(plan["plan_id"]).run()
+    assert not at.exception, at.exception
+    text = "\n".join(str(m.value).replace("\\", "") for m in at.markdown)
+    assert "Planlagte dage: man. 21.12.2026, tir. 22.12.2026, ons. 23.12.2026, man. 28.12.2026, " \
+           "tir. 29.12.2026, ons. 30.12.2026, man. 04.01.2027" in text
+    for line in ("tor. 24.12.2026: lukket (kommunens lukkedag)", "fre. 25.12.2026: Juledag (helligdag)",
+                 "lør. 26.12.2026: Anden juledag (helligdag)", "tor. 31.12.2026: lukket (kommunens lukkedag)",
+                 "fre. 01.01.2027: Nytårsdag (helligdag)",
+                 "Weekend (planlægges ikke): søn. 27.12.2026, lør. 02.01.2027, søn. 03.01.2027"):
+        assert line in text, line
+
+    at.selectbox(key="lang_select").set_value("en").run()
+    assert not at.exception, at.exception
+    text = "\n".join(str(m.value).replace("\\", "") for m in at.markdown)
+    for line in ("Thu 2026-12-24: closed (the municipality's closed day)",
+                 "Fri 2026-12-25: Christmas Day (public holiday)", "Fri 2027-01-01: New Year's Day (public holiday)"):
+        assert line in text, line

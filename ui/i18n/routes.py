@@ -50,7 +50,8 @@ TEXTS_ROUTES: dict[str, dict[str, str]] = {
                                 "en": "Reported + all social housing (BBR)"},
     "rt_teams": {"da": "Antal hold (par)", "en": "Number of teams (pairs)"},
     "rt_days": {"da": "Antal arbejdsdage", "en": "Working days"},
-    "rt_from": {"da": "Første dag (hverdage, ikke helligdage)", "en": "First day (weekdays, no public holidays)"},
+    "rt_from": {"da": "Første dag (hverdage, ikke helligdage eller lukkedage)",
+                "en": "First day (weekdays, no public holidays or closed days)"},
     "rt_shift_start": {"da": "Vagten starter", "en": "Shift starts"},
     "rt_shift_end": {"da": "Vagten slutter", "en": "Shift ends"},
     "rt_start": {"da": "Start- og slutpunkt (adresse, LÆNGDE,BREDDE eller adresse-id; tomt = midt i området)",
@@ -167,4 +168,45 @@ TEXTS_ROUTES: dict[str, dict[str, str]] = {
     "mr_edited": {"da": "Rettet: {old} → {what}", "en": "Corrected: {old} → {what}"},
     "mr_not_allowed": {"da": "Det kan du ikke: du kan kun fortryde eller rette dine egne udfald fra i dag.",
                        "en": "You cannot: you may only undo or correct your own outcomes of today."},
+    # issue 17: the Danish calendar — the plan's days and the days off between them
+    "rt_days_heading": {"da": "Planens dage", "en": "The plan's days"},
+    "rt_days_planned": {"da": "Planlagte dage: {days}", "en": "Planned days: {days}"},
+    "rt_days_off_caption": {"da": "Dage i perioden uden ruter, og hvorfor:",
+                            "en": "Days in the period without routes, and why:"},
+    "rt_days_off_none": {"da": "Ingen fridage i perioden.", "en": "No days off in the period."},
+    "rt_day_off_holiday": {"da": "{day}: {name} (helligdag)", "en": "{day}: {name} (public holiday)"},
+    "rt_day_off_closed": {"da": "{day}: lukket (kommunens lukkedag)",
+                          "en": "{day}: closed (the municipality's closed day)"},
+    "rt_day_off_weekend": {"da": "Weekend (planlægges ikke): {days}", "en": "Weekend (not planned): {days}"},
+    "wd_0": {"da": "man.", "en": "Mon"},
+    "wd_1": {"da": "tir.", "en": "Tue"},
+    "wd_2": {"da": "ons.", "en": "Wed"},
+    "wd_3": {"da": "tor.", "en": "Thu"},
+    "wd_4": {"da": "fre.", "en": "Fri"},
+    "wd_5": {"da": "lør.", "en": "Sat"},
+    "wd_6": {"da": "søn.", "en": "Sun"},
+    "cd_heading": {"da": "Kommunens lukkedage: {days}", "en": "The municipality's closed days: {days}"},
+    "cd_none": {"da": "ingen", "en": "none"},
+    "cd_label": {"da": "Lukkedage", "en": "Closed days"},
+    "cd_help": {
+        "da": "Dage hvor kommunen holder lukket ud over weekender og helligdage; der planlægges ingen ruter "
+              "på dem. Skriv DD.MM for en dag der er lukket hvert år (fx 24.12, 31.12) og DD.MM.ÅÅÅÅ for én "
+              "dag (fx 02.01.2027), adskilt af komma. Tomt felt: ingen lukkedage.",
+        "en": "Days the municipality is closed besides weekends and public holidays; no routes are planned "
+              "on them. Write DD.MM for a day closed every year (e.g. 24.12, 31.12) and DD.MM.YYYY for one "
+              "day (e.g. 02.01.2027), separated by commas. Empty: no closed days.",
+    },
+    "cd_saved": {"da": "Lukkedagene er gemt: {days}.", "en": "The closed days are saved: {days}."},
+    "err_closed_day": {
+        "da": "»{value}« er ikke en dato. Skriv DD.MM for en dag der er lukket hvert år (fx 24.12) eller "
+              "DD.MM.ÅÅÅÅ for én dag (fx 02.01.2027), adskilt af komma.",
+        "en": "“{value}” is not a date. Write DD.MM for a day closed every year (e.g. 24.12) or DD.MM.YYYY "
+              "for one day (e.g. 02.01.2027), separated by commas.",
+    },
+    "err_closed_days_too_many": {
+        "da": "Der er for mange lukkedage til at gemme (højst 200 tegn). Fjern enkeltdage der er gået, eller "
+              "skriv en dag der er lukket hvert år som DD.MM én gang.",
+        "en": "Too many closed days to save (at most 200 characters). Remove single days that have passed, "
+              "or write a day closed every year once as DD.MM.",
+    },
 }

@@ -10,6 +10,7 @@ from detection.errors import InputError
 from detection.repository import Repository
 from detection.repository.base import MIN_SETTINGS
 from ui import session
+from ui.closed_days import closed_days_form
 from ui.i18n import t
 from ui.widgets import error_text, number_text
 
@@ -96,3 +97,7 @@ _settings_form("settings_partners", ["partner_active_months"], 120)
 
 st.subheader(t("settings_sign_in", lg))
 _settings_form("settings_sign_in", ["session_idle_minutes", "sign_in_lockout_failures"], 480)
+
+# issue 17: the municipality's closed days (the team lead sets them on the route page too)
+st.subheader(t("cd_label", lg))
+closed_days_form(repo, lg, key="settings_closed_days")

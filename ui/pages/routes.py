@@ -4,7 +4,7 @@ take them out (PDF, GPX, GeoPackage), assign them, and import outcomes."""
 from __future__ import annotations
 
 import copy
-from datetime import datetime, time
+from datetime import date, datetime, time
 
 import folium
 import pandas as pd
@@ -13,16 +13,18 @@ from folium.plugins import Draw
 from streamlit_folium import st_folium
 
 from detection import clock
+from detection.access import allowed
 from detection.errors import InputError
 from detection.repository import Repository
 from detection.routes.field_files import plan_gpkg_bytes, route_gpx, walk_list_pdf
-from detection.routes.revisits import next_working_day
+from detection.routes.revisits import ClosedDays, days_off, next_working_day
 from detection.vocab import LAYER_NAMES, area_words
 from geo.assets import use_local_assets
 from geo.drawn import last_drawn_polygon
 from geo.maps import build_map, escape_html
 from ui import session
 from ui.basemap import base_map
+from ui.closed_days import closed_days_form, day_words
 from ui.i18n import t
 from ui.text import md_escape
 from ui.widgets import date_format, date_text, input_error_text, number_text, uploaded_path
@@ -157,6 +159,9 @@ elif not areas:
     st.info(t("rt_no_areas", lg))
     st.stop()
 
+if allowed(repo.actor.role, "calendar.write"):
+    closed_days_form(repo, lg, key="rt_closed_days")
+
 with st.form("rt_plan_form"):
     st.subheader(t("rt_setup", lg))
     if source == "draw":
@@ -169,7 +174,8 @@ with st.form("rt_plan_form"):
     c1, c2, c3 = st.columns(3)
     teams = c1.number_input(t("rt_teams", lg), min_value=1, max_value=20, value=2, step=1, key="rt_teams")
     days = c2.number_input(t("rt_days", lg), min_value=1, max_value=10, value=2, step=1, key="rt_days")
-    first = c3.date_input(t("rt_from", lg), value=next_working_day(as_of), key="rt_from", format=date_format(lg))
+    first = c3.date_input(t("rt_from", lg), value=next_working_day(as_of, closed=repo.closed_days()),
+                        key="rt_from", format=date_format(lg))
     c1, c2, c3 = st.columns(3)
     shift_start = c1.time_input(t("rt_shift_start", lg), value=time(9, 0), key="rt_shift_start")
     shift_end = c2.time_input(t("rt_shift_end", lg), value=time(15, 0), key="rt_shift_end")
@@ -238,6 +244,33 @@ q = plan.get("stats") or {}
 if q.get("balance_ratio") is not None:
     st.caption(t("rt_quality", lg).format(balance=number_text(q["balance_ratio"], lg, decimals=2),
                                           overlap=number_text(100 * q["turf_overlap"], lg)))
+
+
+def _day_list(plan: dict) -> None:
+    """The plan's days, and every day between its first and last without routes, and why
+    (a public holiday by name, the municipality's closed day, the weekend)."""
+    planned = sorted(plan["params"].get("days") or [])
+    if not planned:
+        return
+    first, last = (date.fromisoformat(d) for d in (planned[0], planned[-1]))
+    closed = ClosedDays.parse(plan["params"].get("closed_days") or [])
+    off = days_off(first, last, closed=closed, language="da" if lg == "da" else "en")
+    st.subheader(t("rt_days_heading", lg))
+    st.write(t("rt_days_planned", lg).format(days=", ".join(day_words(date.fromisoformat(d), lg)
+                                                             for d in planned)))
+    lines = [t(f"rt_day_off_{o.reason}", lg).format(day=day_words(o.day, lg), name=o.name)
+             for o in off if o.reason != "weekend"]
+    weekend = [day_words(o.day, lg) for o in off if o.reason == "weekend"]
+    if weekend:
+        lines.append(t("rt_day_off_weekend", lg).format(days=", ".join(weekend)))
+    if lines:
+        st.write(t("rt_days_off_caption", lg))
+        st.markdown("\n".join(f"- {md_escape(line)}" for line in lines))
+    else:
+        st.caption(t("rt_days_off_none", lg))
+
+
+_day_list(plan)
 
 st.subheader(t("rt_map", lg))
 st.caption(t("rt_map_caption", lg))

@@ -15,10 +15,15 @@ day that
   visited inside the windows the caller gives; copies of the door per window form a
   mutually exclusive group, so it is visited at most once).
 
-Solver: PyVRP (hybrid genetic search for prize-collecting VRPs with time windows) on the
-walking-time matrix; then each route's sequence is polished with LKH (``elkai``) and the
-polished order is kept only when it is shorter and still meets every window and the
-shift. An OR-Tools model of the same problem (disjunction penalties = prizes, a time
+Solver: PyVRP (iterated local search for prize-collecting VRPs with time windows) on the
+walking-time matrix, with a granular neighbourhood of 20; with two CPUs and a time limit
+of 4 s or more a second PyVRP search (the next seed) runs in a helper process to the same
+deadline and the better plan is kept. Then each route's sequence is polished with LKH
+(``elkai``), kept only when it is shorter and still meets every window and the shift, and
+a search on the prize (:func:`improve_prizes`: insert left-out doors, replace planned
+doors by better ones, move a replaced door to another route, trade two doors for one)
+runs, alternating with the polish, and then with kicks (a few doors taken out, searched
+again) until the time limit, which bounds the whole plan (issue 17; ``bench/teams.py``). An OR-Tools model of the same problem (disjunction penalties = prizes, a time
 dimension with the shift, a global span cost for balance) is available as
 ``engine="ortools"`` and serves as the baseline in ``bench/routing.py``.
 
@@ -33,10 +38,12 @@ Units: metres, seconds; days are dates, times of day are seconds after local mid
 
 from __future__ import annotations
 
+import contextlib
 import math
+import os
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
 import numpy as np
@@ -60,6 +67,20 @@ DAY_S = 86_400
 PRIZE_SCALE = 100_000
 """Solver prize per unit of priority; walking costs 1 per metre, so priority dominates."""
 OVERTIME_COST = 50
+POST_SHARE = 0.35
+"""Share of the time limit kept for polishing the routes and the search on the prize."""
+POST_MAX_S = 3.5
+"""…but never more than this (seconds)…"""
+POST_PER_DOOR_S = 0.006
+"""…nor more than 0.5 s and this per door (measured: ~2 s for 500 doors, 0.3 s for 200)."""
+POST_ROUNDS = 4
+"""Rounds of search on the prize and polish at most."""
+NEIGHBOURS = 20
+"""PyVRP's granular neighbourhood size (its default is 50); see :func:`_solve_params`."""
+HELPER_MARGIN_S = 0.3
+"""The helper process stops this much before the solver's own deadline."""
+HELPER_MIN_S = 4.0
+"""A helper process only for time limits this long (it needs ~1 s to start)."""
 DAY_COST = 3_000
 """Cost of using a pair on a day beyond the days the work needs (when every door fits)."""
 """Cost per second a route runs over the balanced target (the soft upper bound)."""
@@ -147,6 +168,9 @@ class PlanSettings:
     max_snap_m: float = MAX_SNAP_M
     polish: bool = True
     balance: bool = True
+    workers: int | None = None
+    """Searches at once: 2 = a second seed in a helper process, kept when better; None =
+    2 when there are two CPUs (never with ``iterations``, so such runs stay deterministic)."""
 
     def __post_init__(self) -> None:
         if self.teams < 1:
@@ -445,11 +469,19 @@ def plan_routes(doors: Sequence[Door], settings: PlanSettings, *, net=None,  # n
         else:
             visits.extend(_Visit(i, d, a, b) for d, a, b in wins)
     planned_doors = sorted({v.door for v in visits})
+    # the time limit holds for the whole plan: the solver stops early enough to leave the
+    # polish and the search on the prize their share
+    deadline = t0 + s.seconds
+    solver_info: dict = {}
+    post = min(POST_SHARE * s.seconds, POST_MAX_S, 0.5 + POST_PER_DOOR_S * len(planned_doors)) if s.polish else 0.0
+    solve_s = max(0.05, deadline - time.perf_counter() - post)
     if planned_doors:
         if engine == "pyvrp":
-            orders = _solve_pyvrp(doors, visits, planned_doors, walking, s, progress)
+            orders = _solve_pyvrp(doors, visits, planned_doors, walking, replace(s, seconds=solve_s), progress,
+                                  solver_info)
         elif engine == "ortools":
-            orders = _solve_ortools(doors, visits, planned_doors, walking, s, progress)
+            orders = _solve_ortools(doors, visits, planned_doors, walking, replace(s, seconds=solve_s),
+                                    progress)
         else:
             raise ValueError(f"engine {engine!r} is not known; use pyvrp or ortools")
     else:
@@ -459,14 +491,23 @@ def plan_routes(doors: Sequence[Door], settings: PlanSettings, *, net=None,  # n
         if v.day is not None:
             windows.setdefault(v.door, []).append((v.day, v.early, v.late))
     routes: list[Route] = []
-    all_days = []
-    for d in range(len(s.days)):
-        day_routes = [orders.get((d, k), []) for k in range(s.teams)]
-        if s.polish:
-            day_routes = [_polish(seq, d, walking, doors, windows, s) for seq in day_routes]
-        all_days.append(day_routes)
-    if s.polish:
-        _fill(all_days, planned_doors, walking, doors, windows, s)
+    other = solver_info.pop("other_orders", None)
+    steps = {**solver_info, "solve_s": round(time.perf_counter() - t0, 2),
+             "prize_solver": _prize_of([list(orders.values())], doors)}
+    t1 = time.perf_counter()
+    all_days = _post_solve(orders, planned_doors, walking, doors, windows, s, deadline, steps)
+    used = time.perf_counter() - t1
+    if other is not None and s.polish and deadline - time.perf_counter() > 1.5 * used:
+        # the other search's plan, polished and searched too: keep the one worth more
+        steps2: dict = {}
+        all2 = _post_solve(other, planned_doors, walking, doors, windows, s, deadline, steps2)
+        steps["prize_other"] = steps2.get("prize_search")
+        if _prize_of(all2, doors) > _prize_of(all_days, doors):
+            all_days = all2
+            steps.update({k: v for k, v in steps2.items() if k.startswith("prize_")})
+            steps["prize_solver"] = _prize_of([list(other.values())], doors)
+            steps["helper"] = "better after search"
+    steps["post_s"] = round(time.perf_counter() - t1, 2)
     load: dict[int, int] = {}
     for d, day in enumerate(s.days):
         built = [_schedule(seq, d, day, walking, doors, windows, s) for seq in all_days[d]]
@@ -483,9 +524,81 @@ def plan_routes(doors: Sequence[Door], settings: PlanSettings, *, net=None,  # n
     plan.stats = {"doors": len(doors), "visited": len(visited), "vehicles": n_vehicles,
                   "balance_ratio": round(plan.balance_ratio(), 3)
                   if math.isfinite(plan.balance_ratio()) else None,
-                  "turf_overlap": round(turf_overlap(plan.routes, doors), 3)}
+                  "turf_overlap": round(turf_overlap(plan.routes, doors), 3), **steps}
     plan.walking = walking
     return plan
+
+
+def _post_solve(orders: dict, planned: list[int], walking: Walking, doors: list[Door], windows: dict,
+                s: PlanSettings, deadline: float, steps: dict) -> list[list[list[int]]]:
+    """The solver's routes, polished by LKH, filled, then searched on the prize (polish and
+    search again while that gains and time is left); ``steps`` gets the prize after each."""
+    n_vehicles = s.teams * len(s.days)
+    all_days = []
+    for d in range(len(s.days)):
+        day_routes = [list(orders.get((d, k), [])) for k in range(s.teams)]
+        if s.polish:
+            per = min(0.5, max(0.02, 0.1 * (deadline - time.perf_counter()) / max(1, n_vehicles)))
+            day_routes = [_polish(seq, d, walking, doors, windows, s, seconds=per) for seq in day_routes]
+        all_days.append(day_routes)
+    if not s.polish:
+        return all_days
+    _fill(all_days, planned, walking, doors, windows, s, limit_s=max(0.05, 0.5 * (deadline - time.perf_counter())))
+    steps["prize_fill"] = _prize_of(all_days, doors)
+    # the doors the search adds go to their cheapest places: polish and search again
+    steps["prize_moves"] = 0
+    for _round in range(POST_ROUNDS):
+        moves = improve_prizes(all_days, planned, walking, doors, windows, s,
+                               seconds=max(0.05, deadline - time.perf_counter()))
+        steps["prize_moves"] += moves
+        left = deadline - time.perf_counter()
+        if not moves or left < 0.2:
+            break
+        per = min(0.5, max(0.02, 0.1 * left / max(1, n_vehicles)))
+        polished = [[_polish(seq, d, walking, doors, windows, s, seconds=per) for seq in day]
+                    for d, day in enumerate(all_days)]
+        if polished == all_days:
+            break
+        all_days = polished
+    if s.iterations is None:
+        all_days = _kick_and_search(all_days, planned, walking, doors, windows, s, deadline, steps)
+    steps["prize_search"] = _prize_of(all_days, doors)
+    return all_days
+
+
+def _kick_and_search(all_days: list[list[list[int]]], planned: list[int], walking: Walking,
+                     doors: list[Door], windows: dict, s: PlanSettings, deadline: float,
+                     steps: dict) -> list[list[list[int]]]:
+    """Time left after the search (small instances): take a few neighbouring doors out of
+    one route (seeded at random), search on the prize again, and keep the result when it
+    is worth at least as much; the best plan seen is returned. Not with ``iterations``
+    (those runs stay deterministic)."""
+    if set(planned) <= {i for day in all_days for q in day for i in q}:
+        return all_days  # every door is planned: nothing to gain
+    rng = np.random.default_rng(s.seed)
+    best = [[list(q) for q in day] for day in all_days]
+    best_p = cur_p = _prize_of(best, doors)
+    cur = best
+    kicks = 0
+    while deadline - time.perf_counter() > 0.1:
+        cand = [[list(q) for q in day] for day in cur]
+        filled = [(d, k) for d, day in enumerate(cand) for k, q in enumerate(day) if q]
+        if not filled:
+            break
+        d, k = filled[int(rng.integers(len(filled)))]
+        q = cand[d][k]
+        n_out = int(rng.integers(2, 7))
+        at = int(rng.integers(max(1, len(q) - n_out + 1)))
+        del q[at:at + n_out]
+        improve_prizes(cand, planned, walking, doors, windows, s, seconds=max(0.05, deadline - time.perf_counter()))
+        kicks += 1
+        p = _prize_of(cand, doors)
+        if p >= cur_p:
+            cur, cur_p = cand, p
+            if p > best_p:
+                best, best_p = [[list(x) for x in day] for day in cand], p
+    steps["kicks"] = kicks
+    return best
 
 
 def turf_overlap(routes: Sequence[Route], doors: Sequence[Door]) -> float:
@@ -556,7 +669,7 @@ def _balance_target(doors: list[Door], planned: list[int], walking: Walking,
     return int(min(shift_len, math.ceil(est / (s.teams * days_needed)))), days_needed
 
 
-def _solve_pyvrp(doors, visits, planned, walking, s, progress):  # noqa: ANN001, ANN202
+def _solve_pyvrp(doors, visits, planned, walking, s, progress, info):  # noqa: ANN001, ANN202
     from pyvrp import Model, solve
 
     m = Model()
@@ -592,20 +705,134 @@ def _solve_pyvrp(doors, visits, planned, walking, s, progress):  # noqa: ANN001,
     dist_i = np.where(np.isfinite(dist), np.round(dist), 10**9).astype(np.int64)
     dur_i = _durations(Walking(dist, walking.method), s)
     data = m.data().replace(distance_matrices=[dist_i], duration_matrices=[dur_i])
+    helper = _Helper.start(data, s) if _use_helper(s) else None
     stop = _Progress(s.seconds, s.iterations, progress)
-    res = solve(data, stop=stop, seed=s.seed, display=False)
-    sol = res.best
-    if not sol.is_feasible():
+    res = solve(data, stop=stop, seed=s.seed, display=False, params=_solve_params())
+    best = _pyvrp_routes(res.best, data)
+    if helper is not None:
+        other = helper.result(grace_s=0.5)
+        info["helper"] = "none" if other is None else "better" if best is None or other[0] < best[0] else "worse"
+        if info["helper"] == "better":
+            best, other = other, best
+        if other is not None:
+            info["other_orders"] = _orders(other, client_visit)
+    if best is None:
         return {}
+    return _orders(best, client_visit)
+
+
+def _orders(best: tuple, client_visit: list[_Visit]) -> dict[tuple[int, int], list[int]]:
+    """(day, pair) → door order from :func:`_pyvrp_routes`' routes."""
     orders: dict[tuple[int, int], list[int]] = {}
     counters: dict[int, int] = {}
-    for r in sol.routes():
-        d = r.vehicle_type()
+    for d, clients in best[1]:
         k = counters.get(d, 0)
         counters[d] = k + 1
-        seq = [client_visit[a.idx].door for a in r.schedule() if a.is_client()]
-        orders[(d, k)] = seq
+        orders[(d, k)] = [client_visit[c].door for c in clients]
     return orders
+
+
+def _pyvrp_routes(sol, data) -> tuple[int, list[tuple[int, list[int]]]] | None:  # noqa: ANN001
+    """(PyVRP's objective, [(vehicle type, client indices), …]) of a feasible solution."""
+    from pyvrp import CostEvaluator
+
+    if not sol.is_feasible():
+        return None
+    cost = CostEvaluator([0.0] * data.num_load_dimensions, 0.0, 0.0).cost(sol)
+    return (int(cost), [(r.vehicle_type(), [a.idx for a in r.schedule() if a.is_client()])
+                        for r in sol.routes()])
+
+
+def _solve_params():  # noqa: ANN202
+    """PyVRP's parameters for these problems: a granular neighbourhood of 20 instead of 50
+    (on door-to-door walking instances of 200–500 doors, ~3× the iterations in the same
+    time and as good or better plans; bench/teams.py)."""
+    from pyvrp import SolveParams
+    from pyvrp.search import NeighbourhoodParams
+
+    return SolveParams(neighbourhood=NeighbourhoodParams(num_neighbours=NEIGHBOURS))
+
+
+_HELPER_CODE = """
+import pickle, sys, time
+from pyvrp import SolveParams, solve
+from pyvrp.search import NeighbourhoodParams
+from pyvrp.stop import MaxRuntime
+with open(sys.argv[1], "rb") as fh:
+    data, seed, deadline, neighbours = pickle.load(fh)
+params = SolveParams(neighbourhood=NeighbourhoodParams(num_neighbours=neighbours))
+res = solve(data, stop=MaxRuntime(max(0.05, deadline - time.time())), seed=seed, display=False, params=params)
+best = res.best
+out = None
+if best.is_feasible():
+    out = [(r.vehicle_type(), [a.idx for a in r.schedule() if a.is_client()]) for r in best.routes()]
+pickle.dump(out, sys.stdout.buffer)
+"""
+
+
+def _use_helper(s: PlanSettings) -> bool:
+    """A second search (another seed) in a helper process when it can pay: a second CPU,
+    no iteration limit (runs with one stay deterministic), time for the helper to start."""
+    workers = s.workers if s.workers is not None else (2 if _cpus() >= 2 else 1)
+    return workers >= 2 and s.iterations is None and s.seconds >= HELPER_MIN_S
+
+
+def _cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return os.cpu_count() or 1
+
+
+class _Helper:
+    """PyVRP with the next seed in a child Python (only pyvrp imported there), to the same
+    wall-clock deadline; its best plan is read back and compared on PyVRP's objective.
+    Any failure (no Python, a crash, late) just leaves the parent's own result."""
+
+    def __init__(self, proc, path: str, deadline: float, data) -> None:  # noqa: ANN001
+        self.proc, self.path, self.deadline, self.data = proc, path, deadline, data
+
+    @classmethod
+    def start(cls, data, s: PlanSettings) -> _Helper | None:  # noqa: ANN001
+        import pickle
+        import subprocess
+        import sys
+        import tempfile
+
+        deadline = time.time() + s.seconds
+        try:
+            fd, path = tempfile.mkstemp(prefix="opspor-pyvrp-", suffix=".pickle")
+            with os.fdopen(fd, "wb") as fh:
+                # the helper stops a little earlier: it still has to send its plan back
+                pickle.dump((data, s.seed + 1, deadline - HELPER_MARGIN_S, NEIGHBOURS), fh)
+            proc = subprocess.Popen([sys.executable, "-c", _HELPER_CODE, path], stdin=subprocess.DEVNULL,
+                                    stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        except (OSError, pickle.PicklingError):
+            return None
+        return cls(proc, path, deadline, data)
+
+    def result(self, grace_s: float) -> tuple[int, list[tuple[int, list[int]]]] | None:
+        import pickle
+        import subprocess
+
+        from pyvrp import Solution
+
+        try:
+            out, _ = self.proc.communicate(timeout=max(0.05, self.deadline - time.time() + grace_s))
+            routes = pickle.loads(out) if self.proc.returncode == 0 and out else None
+        except (subprocess.TimeoutExpired, pickle.UnpicklingError, EOFError, ValueError):
+            self.proc.kill()
+            self.proc.communicate()
+            routes = None
+        finally:
+            with contextlib.suppress(OSError):
+                os.unlink(self.path)
+        if not routes:
+            return None
+        from pyvrp import Route as PyvrpRoute
+
+        sol = Solution(self.data, [PyvrpRoute(self.data, clients, vt) for vt, clients in routes])
+        return _pyvrp_routes(sol, self.data)
 
 
 def _solve_ortools(doors, visits, planned, walking, s, progress):  # noqa: ANN001, ANN202
@@ -711,12 +938,12 @@ def _length(seq: list[int], walking: Walking) -> float:
 
 
 def _polish(seq: list[int], d: int, walking: Walking, doors: list[Door], windows: dict,
-            s: PlanSettings) -> list[int]:
+            s: PlanSettings, seconds: float = 0.5) -> list[int]:
     """Reorder a route with LKH when that is shorter and keeps windows and the shift."""
     if len(seq) < 3:
         return seq
     idx = [0] + [i + 1 for i in seq]
-    tour = sequence_tour(walking.dist_m[np.ix_(idx, idx)], runs=3, seconds=0.5)[1:]
+    tour = sequence_tour(walking.dist_m[np.ix_(idx, idx)], runs=3, seconds=seconds)[1:]
     best, best_len = seq, _length(seq, walking)
     for cand in (tour, tour[::-1]):
         cseq = [seq[k - 1] for k in cand]
@@ -786,6 +1013,183 @@ def _fill(all_days: list[list[list[int]]], planned: list[int], walking: Walking,
                         break
         if best is not None:
             all_days[best[1]][best[2]] = best[3]
+
+
+def improve_prizes(all_days: list[list[list[int]]], candidates: Sequence[int], walking: Walking,
+                   doors: Sequence[Door], windows: dict, s: PlanSettings, *,
+                   seconds: float = 1.0) -> int:
+    """A local search on the prize after the solve (in place); returns the moves made.
+
+    ``all_days[d][k]`` is the order of door indices of pair ``k`` on day ``d``;
+    ``candidates`` the door indices that may be planned (those not in a route are the
+    left-out doors); ``windows`` the revisit windows as in :func:`plan_routes`. Each step
+    makes the move that gains the most priority (ties: the least extra time), of:
+
+    - *insert* a left-out door at its cheapest place where it fits;
+    - *replace* a planned door by a left-out one worth more (the left-out door at its
+      cheapest place in the route without the other);
+    - *replace and move*: the same, but the door taken out moves to another route where
+      it fits, so nothing is lost;
+    - *replace two*: two neighbouring planned doors by one left-out door worth more than
+      both (the trade a route full of cheap doors near the start needs).
+
+    A move is made only when every route it touches still meets the shift and every
+    window (checked with :func:`_times`), and only when it raises the priority collected:
+    the prize never goes down, no route breaks the shift, no door is planned twice.
+    Stops when no move gains or after ``seconds``.
+    """
+    t_end = time.perf_counter() + seconds
+    n = len(doors)
+    doors = list(doors)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        tt = np.where(np.isfinite(walking.dist_m), walking.dist_m / s.speed_mps, np.inf)
+    svc = np.zeros(n + 1)
+    svc[1:] = [s.service_s(door) for door in doors]
+    prize = np.zeros(n + 1)
+    prize[1:] = [door.prize for door in doors]
+    limit = float(s.shift[1] - s.shift[0]) + 1e-6
+    pool = np.zeros(n + 1, dtype=bool)
+    pool[[int(i) + 1 for i in candidates]] = True
+    n_days = len(all_days)
+    day_ok = np.ones((n_days, n + 1), dtype=bool)  # may door (node) x go to day d
+    for i, wins in windows.items():
+        day_ok[:, i + 1] = False
+        for w in wins:
+            if 0 <= w[0] < n_days:
+                day_ok[w[0], i + 1] = True
+    cache: dict[tuple[int, int], tuple] = {}
+    banned: set[tuple] = set()
+    moves = 0
+    while time.perf_counter() < t_end:
+        routes = [(d, k) for d, day in enumerate(all_days) for k in range(len(day))]
+        used = np.zeros(n + 1, dtype=bool)
+        for d, k in routes:
+            used[[i + 1 for i in all_days[d][k]]] = True
+        out = pool & ~used
+        if not out.any():
+            break
+        ev = []
+        for d, k in routes:
+            key = tuple(all_days[d][k])
+            if (d, k) not in cache or cache[(d, k)][0] != key:
+                cache[(d, k)] = (key, _route_moves(np.array([0] + [i + 1 for i in key] + [0]), tt, svc))
+            ev.append(cache[(d, k)][1])
+        best = None  # (gain, -extra seconds, kind, route, node, position, other route)
+        for r, (d, _k) in enumerate(routes):
+            e = ev[r]
+            rows = np.flatnonzero(out & day_ok[d])
+            if not len(rows):
+                continue
+            # insert
+            c = e["ins_cost"][rows]
+            fit = e["dur"] + c <= limit
+            for q in np.lexsort((c[fit], -prize[rows][fit]))[:4]:
+                x = int(rows[fit][q])
+                cand = (float(prize[x]), -float(c[fit][q]), "insert", r, x, int(e["ins_pos"][x]), None)
+                if ("insert", r, x) not in banned:
+                    if best is None or cand[:2] > best[:2]:
+                        best = cand
+                    break
+            m = len(e["path"]) - 2
+            if m == 0:
+                continue
+            node = e["path"][1:-1]
+            # where each planned door of this route could move to (another route with room)
+            moved_to = np.full(m, -1)
+            for r2, (d2, _k2) in enumerate(routes):
+                if r2 != r:
+                    can = (ev[r2]["dur"] + ev[r2]["ins_cost"][node] <= limit) & day_ok[d2, node] & (moved_to < 0)
+                    moved_to[can] = r2
+            options = [("replace", e["dur"] - e["save1"][None, :] + e["cost1"][rows],
+                        prize[rows][:, None] - np.where(moved_to >= 0, 0.0, prize[node])[None, :])]
+            if m >= 2:
+                options.append(("replace2", e["dur"] - e["save2"][None, :] + e["cost2"][rows],
+                                prize[rows][:, None] - (prize[node[:-1]] + prize[node[1:]])[None, :]))
+            for kind, new_dur, gain in options:
+                good = (new_dur <= limit) & (gain > 1e-9)
+                if not good.any():
+                    continue
+                qs, ps = np.nonzero(good)
+                order = np.lexsort((new_dur[qs, ps], -gain[qs, ps]))
+                for o in order[:8]:
+                    q, p = int(qs[o]), int(ps[o])
+                    x = int(rows[q])
+                    if (kind, r, x, p) in banned:
+                        continue
+                    cand = (float(gain[q, p]), -float(new_dur[q, p] - e["dur"]), kind, r, x, p,
+                            int(moved_to[p]) if kind == "replace" and moved_to[p] >= 0 else None)
+                    if best is None or cand[:2] > best[:2]:
+                        best = cand
+                    break
+        if best is None:
+            break
+        _gain, _extra, kind, r, x, pos, r2 = best
+        d, k = routes[r]
+        seq = list(all_days[d][k])
+        changed: dict[tuple[int, int], list[int]] = {}
+        if kind == "insert":
+            changed[(d, k)] = seq[:pos] + [x - 1] + seq[pos:]
+            key: tuple = ("insert", r, x)
+        else:
+            key = (kind, r, x, pos)
+            v = seq.pop(pos)
+            if kind == "replace2":
+                seq.pop(pos)
+            changed[(d, k)] = _cheapest_insertion(seq, x - 1, tt, svc)
+            if r2 is not None:
+                d2, k2 = routes[r2]
+                changed[(d2, k2)] = _cheapest_insertion(list(all_days[d2][k2]), v, tt, svc)
+        if all(_times(sq, dd, walking, doors, windows, s) is not None for (dd, _), sq in changed.items()):
+            for (dd, kk), sq in changed.items():
+                all_days[dd][kk] = sq
+            moves += 1
+            banned.clear()
+        else:
+            banned.add(key)
+    return moves
+
+
+def _route_moves(path: np.ndarray, tt: np.ndarray, svc: np.ndarray) -> dict:
+    """For one route (``path`` = start, door nodes…, start): its duration and, for every
+    node, the extra seconds to insert it at its cheapest place (``ins_cost``/``ins_pos``),
+    into the route without the door at position p (``cost1``, with ``save1[p]`` the
+    seconds that removal saves), and without the doors at p and p + 1 (``cost2``/``save2``)."""
+    a, b = path[:-1], path[1:]
+    m = len(path) - 2
+    ins = tt[a].T + tt[:, b] - tt[a, b][None, :] + svc[:, None]  # (nodes, edges)
+    out = {"path": path, "dur": float(tt[a, b].sum() + svc[path].sum()),
+           "ins_cost": ins.min(axis=1), "ins_pos": ins.argmin(axis=1)}
+    if m == 0:
+        return out
+    k = min(4, m + 1)
+    idx = np.argpartition(ins, k - 1, axis=1)[:, :k]
+    vals = np.take_along_axis(ins, idx, axis=1)
+    p = np.arange(m)
+    prev, node, nxt = path[p], path[p + 1], path[p + 2]
+    out["save1"] = tt[prev, node] + svc[node] + tt[node, nxt] - tt[prev, nxt]
+    bridge = tt[prev].T + svc[:, None] + tt[:, nxt] - tt[prev, nxt][None, :]
+    excl = (idx[:, None, :] == p[None, :, None]) | (idx[:, None, :] == p[None, :, None] + 1)
+    out["cost1"] = np.minimum(np.where(excl, np.inf, vals[:, None, :]).min(axis=2), bridge)
+    if m >= 2:
+        p2 = np.arange(m - 1)
+        prev2, v1, v2, nxt2 = path[p2], path[p2 + 1], path[p2 + 2], path[p2 + 3]
+        out["save2"] = (tt[prev2, v1] + svc[v1] + tt[v1, v2] + svc[v2] + tt[v2, nxt2] - tt[prev2, nxt2])
+        bridge2 = tt[prev2].T + svc[:, None] + tt[:, nxt2] - tt[prev2, nxt2][None, :]
+        ex2 = excl[:, :-1, :] | (idx[:, None, :] == p2[None, :, None] + 2)
+        out["cost2"] = np.minimum(np.where(ex2, np.inf, vals[:, None, :]).min(axis=2), bridge2)
+    return out
+
+
+def _prize_of(all_days: list[list[list[int]]], doors: Sequence[Door]) -> float:
+    return float(sum(doors[i].prize for day in all_days for seq in day for i in seq))
+
+
+def _cheapest_insertion(seq: list[int], i: int, tt: np.ndarray, svc: np.ndarray) -> list[int]:
+    """``seq`` with door ``i`` inserted where it adds the least time."""
+    path = np.array([0] + [j + 1 for j in seq] + [0])
+    add = tt[path[:-1], i + 1] + tt[i + 1, path[1:]] - tt[path[:-1], path[1:]]
+    pos = int(np.argmin(add))
+    return seq[:pos] + [i] + seq[pos:]
 
 
 def _at(day: date, seconds: float) -> datetime:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import tempfile
 from collections.abc import Iterator
@@ -206,3 +207,16 @@ def cell_labels(places: pd.DataFrame, layer: str, lang: str) -> dict[str, str]:
         seen[text] = seen.get(text, 0) + 1
         out[str(cell)] = text if seen[text] == 1 else f"{text} ({seen[text]})"
     return out
+
+
+MAX_POINTS = 3_000
+"""Points in view up to which a map draws one marker per point (reports on *Kort*, entrances
+on *Dækning*); past it, counts per DDKN cell (issue 18). ``OPSPOR_MAP_MAX_POINTS`` overrides it."""
+
+
+def max_points(default: int = MAX_POINTS) -> int:
+    """``default``, or ``OPSPOR_MAP_MAX_POINTS`` when that is a whole number."""
+    try:
+        return max(0, int(os.environ.get("OPSPOR_MAP_MAX_POINTS", default)))
+    except ValueError:
+        return default

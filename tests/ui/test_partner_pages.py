@@ -152,6 +152,28 @@ def test_coverage_page__planner_also_sees_entrances_by_sign(app):
     assert all(f"`{s}`" in legend for s in ("✓", "!", "○")) and "`A`" not in legend
 
 
+def test_coverage_page__a_city_of_entrances_is_counted_per_cell_not_drawn_one_by_one(app, monkeypatch):
+    """Issue 18: past the limit (a city's 150,000 entrances were 12 MB of markers) the
+    entrances are counted per DDKN cell by their coverage sign; the demo's 4,596 stand in
+    for a city with the limit lowered to 100."""
+    import re
+
+    monkeypatch.setenv("OPSPOR_MAP_MAX_POINTS", "100")
+    at = app.run()  # planner
+    at.switch_page("ui/pages/coverage.py").run()
+    at.date_input(key="cov_as_of").set_value(DEMO_AS_OF).run()
+    assert not at.exception
+    script = _map_script(at)
+    assert "var cells = " in script and "FastMarkerCluster" not in script and "L.markerClusterGroup" not in script
+    raw = json.loads([e for e in at.main if type(e).__name__ == "UnknownElement"][0].proto.json_args)["script"]
+    start = raw.index("var cells = ") + len("var cells = ")
+    cells, _ = json.JSONDecoder().raw_decode(raw[start:])
+    assert [k.split(" · ")[0] for k in cells["kinds"]] == ["✓", "!", "○"]
+    coarsest = cells["levels"][0]["cells"]
+    total = sum(int(re.sub(r"\D", "", c[4])) for c in coarsest)
+    assert total == 4596  # every entrance counted once, by its coverage
+
+
 @pytest.fixture()
 def demo_copy(demo_db, tmp_path, monkeypatch) -> Path:
     """A private copy of the demo database (the shared one stays untouched)."""

@@ -28,7 +28,7 @@ from detection.repository import Repository
 from detection.vocab import COVERAGE_SYMBOLS
 from geo.assets import use_local_assets
 from geo.crs import to_display_crs
-from geo.maps import KindStyle, build_map, escape_html
+from geo.maps import CELL_SIZES, KindStyle, build_map, escape_html, signal_cells
 from ui import session
 from ui.basemap import base_map
 from ui.i18n import t
@@ -38,6 +38,7 @@ from ui.widgets import (
     date_format,
     excel_csv,
     layer_label,
+    max_points,
     number_text,
     publication_label,
 )
@@ -91,9 +92,14 @@ class _HatchPattern(MacroElement):
         self._name = "OpsporHatch"
 
 
+MAX_ENTRANCE_POINTS = 10_000
+"""Entrances up to which the coverage map draws one marker each (Samsø: 4,596); past it,
+counts per cell (a city: 150,000). ``OPSPOR_MAP_MAX_POINTS`` overrides it."""
+
+
 @st.cache_resource(max_entries=16, show_spinner=False)
 def _coverage_view(db_key: str, data_version: int, user: str, layer: str, months: int, as_of: date,
-                   lang: str) -> dict:
+                   lang: str, limit: int) -> dict:
     """Map, tables and gap list for one user and settings (a rerun reuses them)."""
     r = Repository.open(session.db_url(), user, migrate=False)
     layers = r.coverage_layers(layer, as_of=as_of, months=months)
@@ -110,10 +116,16 @@ def _coverage_view(db_key: str, data_version: int, user: str, layer: str, months
     ent = layers.get("entrances")
     # layer names read "✓ · aktiv partner (n)": build_map puts the sign in front itself
     styles = [KindStyle(s, t(f"cov_status_{s}", lang), *STATUS_STYLE[s]) for s in ("active", "lapsed", "none")]
-    m = build_map(boundary=r.boundary(), area_layers={}, signals=(ent.rename(columns={"coverage": "kind"})
-                                                                  if ent is not None else None),
+    points = ent.rename(columns={"coverage": "kind"}) if ent is not None else None
+    cells = None
+    if points is not None and len(points) > limit:
+        # a city's 150,000 entrances as markers were 12 MB of map (issue 18): past the limit
+        # the entrances are counted per DDKN cell by their coverage, as Kort does with reports
+        x, y, k = points["x"].to_numpy(float), points["y"].to_numpy(float), points["kind"].to_numpy(object)
+        cells = {size: signal_cells(x, y, k, size) for size in CELL_SIZES}
+    m = build_map(boundary=r.boundary(), area_layers={}, signals=points,
                   kind_styles=styles if ent is not None else (), boundary_label=t("boundary", lang),
-                  tiles_label=None, count_text=lambda n: number_text(n, lang))
+                  tiles_label=None, count_text=lambda n: number_text(n, lang), cells=cells)
     base_map(r).add_to(m)
     g = to_display_crs(areas[["area_id", "name", "need", "need_class", "gap", "active_share", "lapsed_share",
                               "none_share", "dwellings", "geometry"]])
@@ -188,7 +200,8 @@ layer = c1.selectbox(t("cov_layer", lg), layer_names, index=0, key="cov_layer",
 months = int(c2.number_input(t("cov_months", lg), min_value=1, max_value=36,
                                 value=min(36, repo.active_months()), step=1, key="cov_months"))
 as_of = c3.date_input(t("cov_as_of", lg), value=clock.today(), key="cov_as_of", format=date_format(lg))
-view = _coverage_view(session.db_key(), int(info["data_version"]), repo.actor.name, layer, months, as_of, lg)
+view = _coverage_view(session.db_key(), int(info["data_version"]), repo.actor.name, layer, months, as_of, lg,
+                      max_points(MAX_ENTRANCE_POINTS))
 source = t("cov_need_source_priorities", lg) if view["need_source"] == NEED_PRIORITIES else view["need_source"]
 st.caption(f"{t('cov_need_source', lg)}: {source}")
 

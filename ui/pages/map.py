@@ -13,7 +13,6 @@ are cached apart from the language, so a language switch only relabels a small m
 from __future__ import annotations
 
 import copy
-import os
 
 import folium
 import geopandas as gpd
@@ -32,23 +31,13 @@ from ui import session
 from ui.basemap import base_map
 from ui.i18n import t
 from ui.text import md_escape
-from ui.widgets import date_text, layer_label, number_text
+from ui.widgets import date_text, layer_label, max_points, number_text
 
 repo: Repository = st.session_state["repo"]
 info = st.session_state["workspace"]
 lg = session.lang()
 ALL, LATEST = "all", "latest"
 WHOLE = ""
-MAX_POINTS = 3_000
-"""Reports in view up to which the map draws one marker per report (``OPSPOR_MAP_MAX_POINTS``
-overrides it)."""
-
-
-def max_points() -> int:
-    try:
-        return max(0, int(os.environ.get("OPSPOR_MAP_MAX_POINTS", MAX_POINTS)))
-    except ValueError:
-        return MAX_POINTS
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)

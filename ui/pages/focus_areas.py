@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+from datetime import date
 
 import folium
 import pandas as pd
@@ -21,7 +22,7 @@ from geo.assets import use_local_assets
 from geo.crs import to_display_crs
 from geo.drawn import last_drawn_polygon
 from geo.errors import GeoInputError
-from geo.maps import escape_html
+from geo.maps import escape_html, light_display
 from ui import session
 from ui.basemap import base_map
 from ui.i18n import t
@@ -53,12 +54,26 @@ def _kinds_text(d: dict, lang: str) -> str:
     return ", ".join(f"{KIND_BY_ID[k].name(lang) if k in KIND_BY_ID else k} {v}" for k, v in d.items())
 
 
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _candidates(db_key: str, version: str, user: str, eps_m: float, min_samples: int, day: str) -> pd.DataFrame:
+    """The cluster suggestions of one user, data version and settings, computed once: the
+    map, the table and the chosen cluster all read them (issue 18: each rerun recomputed
+    them, 7–12 s on a city)."""
+    r = Repository.open(session.db_url(), user, migrate=False)
+    return r.focus_candidates(eps_m=eps_m, min_samples=min_samples, as_of=date.fromisoformat(day))
+
+
+LABELLED_CLUSTERS = 40
+"""Clusters written on the map with their number (the best first); the others have theirs in
+their tooltip (a city has ~800 clusters: a label each was most of the map's bytes)."""
+
+
 @st.cache_resource(max_entries=32, show_spinner=False)
 def _focus_map(db_key: str, version: str, user: str, eps_m: float, min_samples: int, saved_key: str,
                lang: str, draw: bool) -> tuple[folium.Map, pd.DataFrame]:
     """Candidates (dashed, numbered) and saved focus areas (solid, named); keyed on the user."""
     r = Repository.open(session.db_url(), user, migrate=False)
-    cands = r.focus_candidates(eps_m=eps_m, min_samples=min_samples, as_of=as_of)
+    cands = _candidates(db_key, version, user, eps_m, min_samples, as_of.isoformat())
     saved = r.focus_areas()
     b = to_display_crs(r.boundary())
     minx, miny, maxx, maxy = b.total_bounds if len(b) else (10.5, 55.8, 10.7, 56.0)
@@ -70,13 +85,13 @@ def _focus_map(db_key: str, version: str, user: str, eps_m: float, min_samples: 
                        style_function=lambda _f: {"color": "#1b1b1b", "weight": 2, "fill": False}).add_to(m)
     cand_group = folium.FeatureGroup(name=escape_html(t("focus_layer_candidates", lang))).add_to(m)
     if len(cands):
-        c4 = to_display_crs(cands[["cluster", "geometry"]])
+        c4 = light_display(cands[["cluster", "geometry"]])
         c4["tip"] = [escape_html(f"{t('pcol_cluster', lang)} {c}") for c in c4["cluster"]]
         folium.GeoJson(json.loads(c4[["tip", "geometry"]].to_json()),
                        style_function=lambda _f: {"color": "#d55e00", "weight": 2.5, "dashArray": "6 4",
                                                   "fillColor": "#e69f00", "fillOpacity": 0.25},
                        tooltip=folium.GeoJsonTooltip(fields=["tip"], aliases=[""], labels=False)).add_to(cand_group)
-        for c, g in zip(c4["cluster"], c4.geometry, strict=True):
+        for c, g in list(zip(c4["cluster"], c4.geometry, strict=True))[:LABELLED_CLUSTERS]:
             _label(g, f"{t('pcol_cluster', lang)} {c}").add_to(cand_group)
     saved_group = folium.FeatureGroup(name=escape_html(t("focus_layer_saved", lang))).add_to(m)
     if len(saved):
@@ -150,7 +165,8 @@ if can_write:
         numbers = list(table[t("pcol_cluster", lg)]) if not table.empty else []
         pick = st.selectbox(t("focus_pick_cluster", lg), numbers, key="focus_pick_cluster")
         if pick is not None:
-            cands = repo.focus_candidates(eps_m=float(eps_m), min_samples=int(min_samples), as_of=as_of)
+            cands = _candidates(session.db_key(), version, repo.actor.name, float(eps_m), int(min_samples),
+                                as_of.isoformat())
             hit = cands[cands["cluster"] == int(pick)]
             if len(hit):
                 geometry = hit.geometry.iloc[0]

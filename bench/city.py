@@ -56,8 +56,8 @@ AS_OF = date(2026, 11, 1)
 CITY_NS = uuid.UUID("5c1d7f0e-2b8a-4d7e-9a51-6f0c1e3b9a18")
 AARHUS = (575_000.0, 6_225_000.0)  # the centre the tiles are laid around (EPSG:25832)
 KOMMUNEKODE = "0751"
-USERS = (("planner", "planner"), ("teamleder", "team_lead"), ("feltarbejder", "field_worker"),
-         ("analytiker", "analyst"))
+USERS = (("admin", "administrator"), ("planner", "planner"), ("teamleder", "team_lead"),
+         ("feltarbejder", "field_worker"), ("analytiker", "analyst"))
 NODE_STRIDE = 10**11  # tile k's network node ids: the OSM id + k · NODE_STRIDE
 
 

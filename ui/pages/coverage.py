@@ -11,7 +11,6 @@ least 20 dwellings only (the repository leaves the others out).
 
 from __future__ import annotations
 
-import copy
 from datetime import date
 
 import folium
@@ -19,7 +18,6 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 from branca.element import MacroElement, Template
-from streamlit_folium import st_folium
 
 from detection import clock
 from detection.access import SEES_ADDRESSES
@@ -31,6 +29,7 @@ from geo.crs import to_display_crs
 from geo.maps import CELL_SIZES, KindStyle, build_map, escape_html, signal_cells
 from ui import session
 from ui.basemap import base_map
+from ui.foliummap import show_map
 from ui.i18n import t
 from ui.text import md_escape
 from ui.widgets import (
@@ -222,8 +221,7 @@ else:
                        mime="text/csv", key="cov_download_gaps")
 
 st.subheader(t("cov_map", lg))
-st_folium(copy.deepcopy(view["map"]), height=560, use_container_width=True, returned_objects=[],
-          key=f"cov-map-{lg}-{layer}")
+show_map(view["map"], height=560, returned_objects=[], key=f"cov-map-{lg}-{layer}")
 st.subheader(t("cov_legend", lg))
 st.markdown(t("cov_legend_text", lg))
 

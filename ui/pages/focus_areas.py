@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import json
 from datetime import date
 
@@ -10,7 +9,6 @@ import folium
 import pandas as pd
 import streamlit as st
 from folium.plugins import Draw
-from streamlit_folium import st_folium
 
 from detection import clock
 from detection.access import SEES_ADDRESSES, allowed
@@ -25,6 +23,7 @@ from geo.errors import GeoInputError
 from geo.maps import escape_html, light_display
 from ui import session
 from ui.basemap import base_map
+from ui.foliummap import show_map
 from ui.i18n import t
 from ui.text import md_escape
 from ui.widgets import (
@@ -149,8 +148,7 @@ m, table = _focus_map(session.db_key(), version, repo.actor.name, float(eps_m), 
 st.caption(t("focus_map_caption", lg))
 if source == "draw":
     st.caption(t("focus_draw_caption", lg))
-state = st_folium(copy.deepcopy(m), height=560, use_container_width=True,
-                  returned_objects=["all_drawings"] if source == "draw" else [], key=f"focus-map-{source}-{lg}")
+state = show_map(m, height=560, returned_objects=["all_drawings"] if source == "draw" else [], key=f"focus-map-{source}-{lg}")
 
 st.subheader(t("focus_candidates", lg))
 if table.empty:

@@ -12,14 +12,11 @@ are cached apart from the language, so a language switch only relabels a small m
 
 from __future__ import annotations
 
-import copy
-
 import folium
 import geopandas as gpd
 import pandas as pd
 import shapely
 import streamlit as st
-from streamlit_folium import st_folium
 
 from detection.access import allowed
 from detection.repository import Repository
@@ -29,6 +26,7 @@ from geo.assets import use_local_assets
 from geo.maps import CELL_SIZES, KindStyle, build_map, signal_cells
 from ui import session
 from ui.basemap import base_map
+from ui.foliummap import show_map
 from ui.i18n import t
 from ui.text import md_escape
 from ui.widgets import date_text, layer_label, max_points, number_text
@@ -172,7 +170,6 @@ if reads:
 else:
     st.info(t("no_signal_access", lg))
 # st_folium changes the map object while rendering it; render a copy of the cached one.
-st_folium(copy.deepcopy(m), height=620, use_container_width=True, returned_objects=[],
-          key=f"map-{lg}-{only}-{area}")
+show_map(m, height=620, returned_objects=[], key=f"map-{lg}-{only}-{area}")
 st.subheader(t("legend", lg))
 st.dataframe(counts, hide_index=True)

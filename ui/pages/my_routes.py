@@ -15,13 +15,11 @@ Every save runs in a button callback, before the page is drawn again: the counte
 
 from __future__ import annotations
 
-import copy
 from datetime import date, datetime
 
 import folium
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 from detection import clock
 from detection.errors import InputError, NotAllowed
@@ -33,6 +31,7 @@ from geo.assets import use_local_assets
 from geo.maps import escape_html
 from ui import session
 from ui.basemap import base_map
+from ui.foliummap import show_map
 from ui.i18n import t
 from ui.text import md_escape
 from ui.widgets import date_text
@@ -177,8 +176,7 @@ def _show_map(routes: list[dict], recorded: dict, today: date) -> tuple[str, int
     more = ("mr_map_next_caption" if next_seq is not None else "mr_map_all_done" if day == today else None)
     st.caption(t("mr_map_caption", lg) + (" " + t(more, lg) if more else ""))
     m = _route_map(session.db_key(), repo.actor.name, r["route_id"], r["day"], done, next_seq, lg, r)
-    st_folium(copy.deepcopy(m), height=320, use_container_width=True, returned_objects=[],
-              key=f"mr-map-{r['route_id']}-{len(done)}-{next_seq}-{lg}")
+    show_map(m, height=320, returned_objects=[], key=f"mr-map-{r['route_id']}-{len(done)}-{next_seq}-{lg}")
     return (r["route_id"], next_seq) if next_seq is not None else None
 
 

@@ -3,7 +3,6 @@ overdue partners, partner yield and the feedback file (planner writes; team lead
 
 from __future__ import annotations
 
-import copy
 import tempfile
 from datetime import timedelta
 from pathlib import Path
@@ -13,7 +12,6 @@ import pandas as pd
 import streamlit as st
 from branca.element import MacroElement
 from folium.template import Template
-from streamlit_folium import st_folium
 
 from detection import clock
 from detection.access import allowed
@@ -28,6 +26,7 @@ from geo.maps import coverage_items_map
 from ui import session
 from ui.basemap import base_map
 from ui.charts import partner_yield_chart
+from ui.foliummap import show_map
 from ui.i18n import TEXTS, t
 from ui.text import md_escape
 from ui.widgets import date_format, date_text, uploaded_path
@@ -179,9 +178,7 @@ with tab_coverage:
             st.caption(t("par_cov_draw_help", lg))
         # the key changes with what is stored, so a saved drawing leaves the draw layer
         stored = f"{len(items)}-{int(items['coverage_id'].max()) if len(items) else 0}"
-        state = st_folium(copy.deepcopy(cmap), height=480, use_container_width=True,
-                          returned_objects=["all_drawings"] if can_write else [],
-                          key=f"par_cov_map_{cpid}_{stored}_{lg}")
+        state = show_map(cmap, height=480, returned_objects=["all_drawings"] if can_write else [], key=f"par_cov_map_{cpid}_{stored}_{lg}")
         st.markdown(f"**{t('par_cov_items', lg)}** ({len(items)})")
         if len(items):
             st.dataframe(pd.DataFrame({

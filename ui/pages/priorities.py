@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import copy
 import json
 
 import folium
 import numpy as np
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 from detection import clock
 from detection.access import SEES_ADDRESSES, allowed
@@ -21,6 +19,7 @@ from geo.crs import to_display_crs
 from geo.maps import GridChoropleth, escape_html, grid_choropleth_data
 from ui import session
 from ui.basemap import base_map
+from ui.foliummap import show_map
 from ui.i18n import t
 from ui.widgets import cell_labels, excel_csv, layer_label, number_text, publication_label
 
@@ -271,7 +270,7 @@ else:
     st.caption(t("prio_map_caption", lg))
     m, legend = _ranking_map(session.db_key(), json.dumps(repo.data_version(), default=str), repo.actor.name,
                              layer, params.to_json(), lg)
-    st_folium(copy.deepcopy(m), height=560, use_container_width=True, returned_objects=[], key=f"prio-map-{lg}")
+    show_map(m, height=560, returned_objects=[], key=f"prio-map-{lg}")
     st.markdown(f"**{t('prio_legend', lg)}**")
     st.dataframe(legend.style.apply(
         lambda c: [f"background-color: {PALETTE[i]}; color: {'#000' if i < 3 else '#fff'}" for i in range(len(c))]

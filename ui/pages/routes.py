@@ -3,14 +3,12 @@ take them out (PDF, GPX, GeoPackage), assign them, and import outcomes."""
 
 from __future__ import annotations
 
-import copy
 from datetime import date, datetime, time
 
 import folium
 import pandas as pd
 import streamlit as st
 from folium.plugins import Draw
-from streamlit_folium import st_folium
 
 from detection import clock
 from detection.access import allowed
@@ -25,6 +23,7 @@ from geo.maps import build_map, escape_html
 from ui import session
 from ui.basemap import base_map
 from ui.closed_days import closed_days_form, day_words
+from ui.foliummap import show_map
 from ui.i18n import t
 from ui.text import md_escape
 from ui.widgets import date_format, date_text, input_error_text, number_text, uploaded_path
@@ -147,8 +146,7 @@ if source == "draw":
 
     st.caption(t("rt_draw_help", lg))
     version = str(repo.data_version())
-    state = st_folium(copy.deepcopy(_draw_map(session.db_key(), version, repo.actor.name, lg)), height=460,
-                      use_container_width=True, returned_objects=["all_drawings"], key=f"rt_draw_map_{lg}")
+    state = show_map(_draw_map(session.db_key(), version, repo.actor.name, lg), height=460, returned_objects=["all_drawings"], key=f"rt_draw_map_{lg}")
     try:
         drawn = last_drawn_polygon((state or {}).get("all_drawings"))
     except ValueError as exc:
@@ -275,7 +273,7 @@ _day_list(plan)
 st.subheader(t("rt_map", lg))
 st.caption(t("rt_map_caption", lg))
 m = _route_map(session.db_key(), plan_id, repo.actor.name, lg)
-st_folium(copy.deepcopy(m), height=560, use_container_width=True, returned_objects=[], key=f"rt-map-{plan_id}-{lg}")
+show_map(m, height=560, returned_objects=[], key=f"rt-map-{plan_id}-{lg}")
 
 for n, r in enumerate(routes, start=1):
     head = t("rt_route_label", lg).format(n=n, team=r["team"], day=date_text(r["day"], lg))

@@ -316,6 +316,27 @@ def test_assess__bulk_assessment_of_a_filtered_list_needs_a_tick(db):
     assert len(repo.signals_to_assess(kind="caretaker_concern")) == n
 
 
+def test_assess__a_long_queue_lists_its_first_rows_and_bulk_covers_all(db, monkeypatch):
+    """Issue 18: a city's queue is tens of thousands of reports; the table and the chooser
+    list the first ones (here 5) and say so, the count and the bulk assessment cover all."""
+    monkeypatch.setenv("OPSPOR_ASSESS_ROWS", "5")
+    repo = Repository.open(Repository.database_url(str(db)), "planner")
+    n = len(repo.signals_to_assess())
+    assert n > 5
+    at = _as("planner")
+    at.switch_page("ui/pages/assess.py").run()
+    assert not at.exception, at.exception
+    assert len(at.dataframe[0].value) == 5
+    assert len(at.selectbox(key="as_pick").options) == 5
+    shown = [c.value for c in at.caption if c.value.startswith("Listen viser de første 5 af")]
+    assert shown and f"alle {n}" in shown[0]
+    at.radio(key="as_bulk_value").set_value("not_in_target_group")
+    at.checkbox(key="as_bulk_confirm").check()
+    at.button(key="as_bulk_save").click().run()
+    assert not at.exception, at.exception
+    assert repo.signals_to_assess().empty  # all of them, not the five shown
+
+
 def test_assess__grid_cells_by_their_place(db):
     at = _as("planner")
     at.switch_page("ui/pages/assess.py").run()

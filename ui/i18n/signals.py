@@ -96,6 +96,10 @@ TEXTS_IMPORTS: dict[str, dict[str, str]] = {
     "as_filter_status": {"da": "Vurdering", "en": "Assessment"},
     "as_all": {"da": "Alle", "en": "All"},
     "as_count": {"da": "{n} henvendelser", "en": "{n} reports"},
+    "as_shown_first": {"da": "Listen viser de første {shown} af {n}. Indsnævr med filtrene for at se de andre; "
+                             "vurderingen af hele listen herunder gælder alle {n}.",
+                       "en": "The list shows the first {shown} of {n}. Narrow the filters to see the others; "
+                             "assessing the whole list below applies to all {n}."},
     "as_none": {"da": "Ingen henvendelser passer til filtrene.", "en": "No reports match the filters."},
     "as_pick": {"da": "Henvendelse", "en": "Report"},
     "as_set": {"da": "Ny vurdering", "en": "New assessment"},

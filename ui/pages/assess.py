@@ -5,6 +5,8 @@ undone."""
 
 from __future__ import annotations
 
+import os
+
 import pandas as pd
 import streamlit as st
 
@@ -74,6 +76,17 @@ elif layer != ALL:
                           format_func=lambda a: t("as_all", lg) if a == ALL else str(names[a]))
     area = (layer, picked) if picked != ALL else None
 
+MAX_ROWS = 500
+"""Reports listed in the table and the chooser at most (``OPSPOR_ASSESS_ROWS`` overrides)."""
+
+
+def max_rows() -> int:
+    try:
+        return max(1, int(os.environ.get("OPSPOR_ASSESS_ROWS", MAX_ROWS)))
+    except ValueError:
+        return MAX_ROWS
+
+
 df = repo.signals_to_assess(kind=None if kind == ALL else kind, source=None if source == ALL else source,
                             area=area, match_quality=None if quality == ALL else quality,
                             assessment=None if status == ALL else status)
@@ -86,6 +99,14 @@ COLS = {"received": t("imp_col_received", lg), "kind": t("as_filter_kind", lg), 
         "source": t("imp_col_source", lg), "quality": t("imp_col_quality", lg),
         "credibility": t("imp_col_credibility", lg), "note": t("imp_col_note", lg),
         "assessment": t("imp_col_assessment", lg), "assessed": t("as_col_assessed", lg)}
+# a city's queue holds tens of thousands of reports: the table and the chooser show the
+# first rows (issue 18: all of them were 1.5 MB and a chooser of every report); the count
+# above and the bulk assessment below cover the whole filtered list
+full = df
+limit = max_rows()
+if len(df) > limit:
+    df = df.head(limit)
+    st.caption(t("as_shown_first", lg).format(shown=number_text(limit, lg), n=number_text(len(full), lg)))
 table = pd.DataFrame({
     COLS["received"]: [date_text(d, lg) for d in df["received"]],
     COLS["kind"]: [f"{KIND_BY_ID[k].symbol} · {KIND_BY_ID[k].name(lg)}" for k in df["kind"]],
@@ -128,6 +149,7 @@ else:
             st.rerun()
 
 # the whole filtered list at once, after a tick that says how many
+df = full
 n = number_text(len(df), lg)
 with st.expander(t("as_bulk_heading", lg).format(n=n)):
     bulk_value = st.radio(t("as_set", lg), CHOICES, key="as_bulk_value", horizontal=True, index=None,

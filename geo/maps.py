@@ -231,6 +231,11 @@ def signal_cells(x: np.ndarray, y: np.ndarray, kinds: np.ndarray, size_m: int) -
     return wide.reset_index().sort_values(["x0", "y0"]).reset_index(drop=True)
 
 
+def cells_by_size(x: np.ndarray, y: np.ndarray, kinds: np.ndarray) -> dict[int, pd.DataFrame]:
+    """:func:`signal_cells` at every size of :data:`CELL_SIZES`: what ``build_map(cells=...)`` takes."""
+    return {size: signal_cells(x, y, kinds, size) for size in CELL_SIZES}
+
+
 _CELLS_JS = """
 {% macro header(this, kwargs) %}
 <style>

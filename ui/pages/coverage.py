@@ -26,7 +26,7 @@ from detection.repository import Repository
 from detection.vocab import COVERAGE_SYMBOLS
 from geo.assets import use_local_assets
 from geo.crs import to_display_crs
-from geo.maps import CELL_SIZES, KindStyle, build_map, escape_html, signal_cells
+from geo.maps import KindStyle, build_map, cells_by_size, escape_html
 from ui import session
 from ui.basemap import base_map
 from ui.foliummap import show_map
@@ -121,7 +121,7 @@ def _coverage_view(db_key: str, data_version: int, user: str, layer: str, months
         # a city's 150,000 entrances as markers were 12 MB of map (issue 18): past the limit
         # the entrances are counted per DDKN cell by their coverage, as Kort does with reports
         x, y, k = points["x"].to_numpy(float), points["y"].to_numpy(float), points["kind"].to_numpy(object)
-        cells = {size: signal_cells(x, y, k, size) for size in CELL_SIZES}
+        cells = cells_by_size(x, y, k)
     m = build_map(boundary=r.boundary(), area_layers={}, signals=points,
                   kind_styles=styles if ent is not None else (), boundary_label=t("boundary", lang),
                   tiles_label=None, count_text=lambda n: number_text(n, lang), cells=cells)

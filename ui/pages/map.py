@@ -23,7 +23,7 @@ from detection.repository import Repository
 from detection.vocab import CORE_KINDS, KIND_BY_ID
 from geo.areas import GRID_LAYERS
 from geo.assets import use_local_assets
-from geo.maps import CELL_SIZES, KindStyle, build_map, signal_cells
+from geo.maps import KindStyle, build_map, cells_by_size
 from ui import session
 from ui.basemap import base_map
 from ui.foliummap import show_map
@@ -78,7 +78,7 @@ def _part_for(db_key: str, data_version: int, user: str, only: str, area: str, l
     cells = None
     if sig is not None and len(sig) > limit:
         x, y, k = sig["x"].to_numpy(float), sig["y"].to_numpy(float), sig["kind"].to_numpy(object)
-        cells = {size: signal_cells(x, y, k, size) for size in CELL_SIZES}
+        cells = cells_by_size(x, y, k)
     return {"signals": sig, "cells": cells, "view": view}
 
 

@@ -82,6 +82,17 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+@pytest.fixture()
+def demo_copy(demo_db, tmp_path) -> Path:
+    """A private file copy of the demo (WAL included) for a test that writes; a test file may
+    define its own ``demo_copy`` (that one wins)."""
+    path = tmp_path / "demo.sqlite"
+    for suffix in ("", "-wal", "-shm"):
+        if Path(f"{demo_db}{suffix}").exists():
+            shutil.copy(f"{demo_db}{suffix}", f"{path}{suffix}")
+    return path
+
+
 # --- PostgreSQL / PostGIS ------------------------------------------------------------------
 
 BACKEND_ENV = "OPSPOR_TEST_BACKEND"

@@ -4,9 +4,7 @@ weekends and the municipality's closed days (a workspace setting, set with the C
 from __future__ import annotations
 
 import json
-import shutil
 from datetime import date
-from pathlib import Path
 
 import pytest
 
@@ -15,15 +13,6 @@ from detection.errors import InputError, NotAllowed
 from detection.repository import Repository
 
 CHRISTMAS = date(2026, 12, 21)  # a Monday; 24.12 Thursday, 25.12 Friday, 26.12 Saturday
-
-
-@pytest.fixture()
-def demo_copy(demo_db, tmp_path) -> Path:
-    path = tmp_path / "demo.sqlite"
-    for suffix in ("", "-wal", "-shm"):
-        if Path(f"{demo_db}{suffix}").exists():
-            shutil.copy(f"{demo_db}{suffix}", f"{path}{suffix}")
-    return path
 
 
 def _cli(capsys, *argv: str) -> tuple[int, dict]:

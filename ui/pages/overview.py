@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import pandas as pd
 import streamlit as st
 
@@ -22,14 +20,14 @@ lg = session.lang()
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def _summary(db_key: str, data_version: str, user: str, day: str) -> tuple[dict, pd.DataFrame]:
+def _summary(db_key: str, data_version: int, user: str, day: str) -> tuple[dict, pd.DataFrame]:
     """The counts and the reports per month, once per data version, user and day (issue 18:
     read on every rerun, 1.5–2 s on a city with 100,000 reports)."""
     r = Repository.open(session.db_url(), user, migrate=False)
     return r.summary(), r.signals_per_month()
 
 
-s, per_month = _summary(session.db_key(), json.dumps(repo.data_version(), default=str), repo.actor.name,
+s, per_month = _summary(session.db_key(), int(st.session_state["workspace"]["data_version"]), repo.actor.name,
                         clock.today().isoformat())
 
 

@@ -3,7 +3,6 @@ overdue partners, partner yield and the feedback file (planner writes; team lead
 
 from __future__ import annotations
 
-import json
 import tempfile
 from datetime import date, timedelta
 from pathlib import Path
@@ -154,7 +153,7 @@ def _fit_when_shown(m: folium.Map) -> folium.Map:
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def _partner_yield(db_key: str, data_version: str, user: str, day: str) -> dict:
+def _partner_yield(db_key: str, data_version: int, user: str, day: str) -> dict:
     """Reports per partner and month, once per data version, user and day (issue 18: read on
     every rerun of the page, it re-read all reports: 3 s on a city)."""
     return Repository.open(session.db_url(), user, migrate=False).partner_yield(as_of=date.fromisoformat(day))
@@ -313,7 +312,7 @@ with tab_log:
     }), hide_index=True, key="par_log_table")
 
 with tab_yield:
-    y = _partner_yield(session.db_key(), json.dumps(repo.data_version(), default=str), repo.actor.name,
+    y = _partner_yield(session.db_key(), int(st.session_state["workspace"]["data_version"]), repo.actor.name,
                        as_of.isoformat())
     st.caption(t("par_yield_caption", lg).format(days=y["window_days"]))
     st.dataframe(_cols(pd.DataFrame(y["totals"]).drop(columns=["partner_id"], errors="ignore")), hide_index=True,

@@ -52,6 +52,8 @@ ACCESS: dict[str, frozenset[str]] = {
     "settings.write": frozenset({"administrator"}),
     # the municipality's closed days (issue 17): the team lead plans around them
     "calendar.write": frozenset({"administrator", "team_lead"}),
+    # letters to doors where nobody opened (issue 17): phone, opening hours, the template
+    "letters.write": frozenset({"planner", "team_lead"}),
     "assignments.read": frozenset({"team_lead"}),
     "assignments.write": frozenset({"team_lead"}),
     "assignments.read_own": frozenset({"field_worker"}),
@@ -70,6 +72,10 @@ ACCESS: dict[str, frozenset[str]] = {
     "routes.read": frozenset({"team_lead"}),
     "routes.read_own": frozenset({"field_worker"}),
     "outcomes.import": frozenset({"team_lead"}),
+    # pair safety (issue 17): a member of the route's pair checks in and out (the repository
+    # refuses anyone not on the route); the team lead sees the pairs not checked out in time
+    "routes.check": frozenset({"field_worker", "team_lead"}),
+    "routes.overdue": frozenset({"team_lead"}),
     # partners, contact log, coverage (issue 7); analysts get suppressed aggregates only
     "partners.read": frozenset({"planner", "team_lead"}),
     "partners.write": frozenset({"planner"}),
@@ -153,6 +159,7 @@ CLI: dict[str, str] = {
     "focus-areas": "focus.read",  # save/delete need focus.write
     "plan-routes": "routes.plan",
     "route-plans": "routes.read",
+    "letters": "routes.read",
     "record-outcomes": "outcomes.import",
     "partners import": "partners.write",
     "partners add": "partners.write",

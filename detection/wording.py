@@ -25,3 +25,23 @@ def health_words(text: str | None) -> list[str]:
     if not text:
         return []
     return [m.group(0).lower() for m in _PATTERN.finditer(text)]
+
+
+# A word of two or more capital letters ("ACT", "SSP", "SØM", "PsykInfo") or the paragraph
+# sign: plain language with citizens has no acronyms and no references to the law
+# (method.md). Letters are checked with it (detection.routes.letters).
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def acronyms(text: str | None) -> list[str]:
+    """The acronyms ``text`` holds — words with two or more capital letters, and "§" — in
+    order (empty when none).
+
+    >>> acronyms("Ring til SSP eller ACT-teamet (§ 99); Storegade 3, 2. th")
+    ['SSP', 'ACT', '§']
+    """
+    if not text:
+        return []
+    found = [(m.start(), m.group(0)) for m in _WORD.finditer(text) if sum(c.isupper() for c in m.group(0)) >= 2]
+    found += [(i, "§") for i, c in enumerate(text) if c == "§"]
+    return [w for _, w in sorted(found)]

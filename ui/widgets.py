@@ -17,7 +17,7 @@ from detection.errors import CprInIdentifier, HealthWordInLabel, NotAllowed
 from detection.privacy import publication_date
 from detection.tabular import danish_excel_csv, danish_number
 from detection.vocab import area_words, layer_name
-from ui.i18n import AUDIT_ACTIONS, AUDIT_PURPOSES, t
+from ui.i18n import AUDIT_ACTIONS, AUDIT_PURPOSES, TEXTS, t
 
 
 @contextmanager
@@ -135,6 +135,12 @@ def _error_code_text(exc: Exception, lang: str) -> str | None:
         return t("err_closed_day", lang).format(value=getattr(exc, "value", "?"))
     if code == "closed_days_too_many":
         return t("err_closed_days_too_many", lang)
+    if code in ("already_checked_in", "already_checked_out"):  # pair safety (issue 17)
+        return t(f"err_{code}", lang).format(who=getattr(exc, "who", "?"), time=getattr(exc, "time", "?"))
+    if code in ("in_after_out", "check_in_day", "check_out_early", "pair_needed", "setting_too_large"):
+        return t(f"err_{code}", lang)
+    if code.startswith("letter_") or code == "no_letters":  # issue 17: the letters' settings
+        return _letter_error_text(exc, code, lang)
     if code == "member_busy":
         area = area_words(getattr(exc, "area", ""), lang)
         return t("err_member_busy", lang).format(
@@ -143,6 +149,23 @@ def _error_code_text(exc: Exception, lang: str) -> str | None:
     if isinstance(exc, NotAllowed):
         return t("err_not_allowed", lang)
     return None
+
+
+def _letter_error_text(exc: Exception, code: str, lang: str) -> str | None:
+    """A refused letter setting in words: which field, which words (:mod:`detection.routes.letters`)."""
+    from detection.routes.letters import PLACEHOLDERS
+
+    if f"err_{code}" not in TEXTS:
+        return None
+    words = getattr(exc, "words", None) or []
+    field = getattr(exc, "field", "template")
+    missing = [t(f"lt_setting_{w}", lang) for w in words if f"lt_setting_{w}" in TEXTS]
+    return t(f"err_{code}", lang).format(
+        what=t(f"lt_field_{field}", lang) if f"lt_field_{field}" in TEXTS else field,
+        words=", ".join(words), value=getattr(exc, "value", ""),
+        fields=", ".join("{" + p + "}" for p in PLACEHOLDERS),
+        settings=(" og " if lang == "da" else " and ").join(missing) or ", ".join(words),
+        key=getattr(exc, "value", "team_phone"))
 
 
 def error_text(exc: Exception, lang: str) -> str:

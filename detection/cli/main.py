@@ -30,6 +30,7 @@ from detection.errors import InputError, OpsporError, WorkspaceError
 from detection.register.demo import DEMO_USERS, install_demo
 from detection.register.workspace import WorkspaceSpec, build_workspace_data, parse_area_option
 from detection.repository.base import CLOSED_DAYS_KEY
+from detection.routes.letters import LETTER_KEYS, TEMPLATE_KEY
 from detection.tabular import write_csv
 from geo.errors import GeoInputError
 
@@ -102,8 +103,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     sp = sub("settings", "workspace settings (retention periods in days; the municipality's closed days)")
     sp.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
-                    help="e.g. retention_signals_days=183; closed_days=24.12,31.12 (DD.MM every year, "
-                         "DD.MM.YYYY one day; closed_days= clears them; administrator or team lead)")
+                    help="e.g. retention_signals_days=183; overdue_minutes=30 (a pair not checked out this "
+                         "long after its shift ends is overdue; 1–720); closed_days=24.12,31.12 (DD.MM every year, "
+                         "DD.MM.YYYY one day; closed_days= clears them; administrator or team lead); "
+                         "the letters' team_phone='70 20 30 40', team_hours='mandag-fredag kl. 9-15', "
+                         "team_name=..., letter_template=@FILE (letter_template= restores the default; "
+                         "team lead or planner)")
 
     sp = sub("users", "manage users (administrator)")
     us = sp.add_subparsers(dest="users_command", parser_class=Parser, required=True)
@@ -266,12 +271,23 @@ def cmd_settings(args) -> dict:
         if key.strip() == CLOSED_DAYS_KEY:  # dates, not a number; the team lead may set them too
             repo.set_closed_days(value)
             continue
+        if key.strip() in LETTER_KEYS:  # the letters' text settings (team lead or planner)
+            repo.set_letter_setting(key.strip(), value)
+            continue
+        if key.strip() == TEMPLATE_KEY:  # letter_template=@FILE reads the text from a file; empty: default
+            try:
+                text = Path(value[1:]).read_text(encoding="utf-8") if value.startswith("@") else value
+            except (OSError, UnicodeDecodeError) as exc:
+                raise InputError(f"--set {TEMPLATE_KEY}={value}: cannot read the file ({exc}); "
+                                 "give a UTF-8 text file") from None
+            repo.set_letter_template(text.replace("\\n", "\n"))
+            continue
         if not value.strip().isdigit():
             raise InputError(f"--set {item!r}: expected KEY=VALUE (a whole number), "
                              "e.g. retention_signals_days=183 or partner_active_months=6 "
                              "(closed_days takes dates: closed_days=24.12,31.12)")
         repo.set_setting(key.strip(), int(value))
-    return {"settings": repo.settings()}
+    return {"settings": {**repo.settings(), **repo.letter_settings()}}
 
 
 COMMANDS = {"init": cmd_init, "demo": cmd_demo, "summary": cmd_summary,

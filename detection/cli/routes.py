@@ -6,10 +6,18 @@
   routes and prints the plan (conventions.md); with ``--out`` writes per route a PDF walk
   list and a GPX file, and one GeoPackage for QField. ``--area-file GEOJSON`` plans in a
   polygon drawn elsewhere (``--area`` then names it). ``--assign`` alone (without
-  ``--area``) assigns routes of a stored plan.
+  ``--area``) assigns routes of a stored plan. ``--turfs`` cuts the area into one compact
+  turf per pair, kept across the days (the JSON gains ``turfs`` and ``stats.turf_compactness``).
 - ``opspor record-outcomes FILE --json``: imports outcomes from a CSV or the GeoPackage;
   prints the import summary (``rows = imported + rejected + duplicates``).
 - ``opspor route-plans [--plan ID]``: stored plans, or one plan in full.
+- ``opspor route-plans overdue [--now TIME] --json``: pairs not checked out ``overdue_minutes``
+  after their shift ended (issue 17): ``{"overdue": [{"route_id", "members", "shift_end",
+  "minutes_over"}]}``, ``shift_end`` ISO 8601 Copenhagen time, ``minutes_over`` whole minutes
+  since the shift ended, most overdue first.
+- ``opspor letters --plan ID --out FILE.pdf``: the plan's letters (one A4 page per dwelling
+  where a letter is due, :mod:`detection.routes.letters`). ``plan-routes --out`` writes
+  them too, as ``breve_AREA_DAYS.pdf``, when the plan has such doors.
 """
 
 from __future__ import annotations
@@ -18,13 +26,16 @@ import argparse
 import logging
 import sys
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 
 from detection import clock
 from detection.cli.common import open_repo, parse_date
 from detection.errors import InputError
+from detection.files import private_dir, write_private
 from detection.routes import planner, revisits
 from detection.routes.field_files import write_plan_files
+from detection.routes.letters import has_letters, letters_file_name, plan_letters, plan_letters_pdf
 from geo.areas import read_polygon
 
 log = logging.getLogger("opspor")
@@ -33,6 +44,13 @@ log = logging.getLogger("opspor")
 def _date(value: str):  # noqa: ANN202
 
     return parse_date(value)
+
+
+def _moment(value: str) -> datetime:
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a time (expected YYYY-MM-DDTHH:MM)") from exc
 
 
 def add_commands(sub: Callable[[str, str], argparse.ArgumentParser], subs) -> None:  # noqa: ANN001
@@ -63,14 +81,34 @@ def add_commands(sub: Callable[[str, str], argparse.ArgumentParser], subs) -> No
                     help="not-home visits before a letter is left instead")
     sp.add_argument("--seed", type=int, default=1)
     sp.add_argument("--engine", default="pyvrp", choices=["pyvrp", "ortools"])
+    sp.add_argument("--mode", default="walk", choices=["walk", "drive_walk", "auto"],
+                    help="walk: on foot from the start point; drive_walk: drive between parking points "
+                         "and walk the doors around each; auto: drive_walk when the doors lie beyond "
+                         "--walk-limit of each other on foot (each route then gives drive_m, walk_m "
+                         "and its parking points)")
+    sp.add_argument("--walk-limit", type=int, dest="walk_limit",
+                    help="metres: doors farther apart on foot are driven between, and no walk leg is "
+                         "longer (default the setting drive_walk_m, 1000)")
+    sp.add_argument("--turfs", action="store_true",
+                    help="one compact turf of about equal work per pair, the same on every day")
     sp.add_argument("--assign", action="append", default=[], metavar="ROUTE_ID=USER,USER",
                     help="give a route to field workers; repeatable")
 
     sp = sub("record-outcomes", "import door outcomes from a CSV or the exported GeoPackage")
     sp.add_argument("file", type=Path)
 
-    sp = sub("route-plans", "stored route plans (team lead)")
+    sp = sub("letters", "the letters for a plan's doors where a letter is due, one A4 page per dwelling "
+                        "(team lead; set team_phone and team_hours first: `opspor settings --set ...`)")
+    sp.add_argument("--plan", required=True, help="the plan (its plan_id, as `route-plans` lists it)")
+    sp.add_argument("--out", type=Path, required=True, help="the PDF file to write, e.g. breve.pdf")
+
+    sp = sub("route-plans", "stored route plans (team lead); `route-plans overdue`: pairs not checked out")
+    sp.add_argument("what", nargs="?", choices=["overdue"],
+                    help="overdue: routes whose pair has not checked out overdue_minutes (a setting, "
+                         "default 30) after the shift ended")
     sp.add_argument("--plan", help="show this plan in full")
+    sp.add_argument("--now", type=_moment, help="with overdue: the time to judge by (YYYY-MM-DDTHH:MM, "
+                    "Copenhagen time unless it has an offset; default now)")
 
 
 def _assignments(items: list[str]) -> list[tuple[str, list[str]]]:
@@ -107,7 +145,9 @@ def cmd_plan_routes(args) -> dict:  # noqa: ANN001
                             start=args.start, doors=args.doors, from_date=args.from_date, as_of=as_of,
                             seconds=args.seconds, speed_kmh=args.speed, per_entrance_s=args.per_entrance,
                             per_unit_s=args.per_unit, attempts=args.attempts, seed=args.seed,
-                            engine=args.engine, progress=progress, area_geometry=geometry)
+                            engine=args.engine, progress=progress, area_geometry=geometry,
+                            mode=args.mode, walk_limit_m=args.walk_limit,
+                            turfs=args.turfs)
     if assigns:
         ids = {r["route_id"] for r in plan["routes"]}
         plan["assigned"] = []
@@ -116,8 +156,19 @@ def cmd_plan_routes(args) -> dict:  # noqa: ANN001
             plan["assigned"].append(repo.assign_route(full, users))
     if args.out:
         plan["files"] = [str(p) for p in write_plan_files(plan, args.out, lang=args.lang or "da")]
+        if has_letters(plan):  # the letters beside the walk lists; the plan is stored either way
+            try:
+                data = plan_letters_pdf(plan, repo.letter_setup())
+            except InputError as exc:
+                log.warning("opspor plan-routes: no letters written: %s", exc)
+                plan["letters"] = {"error": {"code": exc.code, "message": str(exc)}}
+            else:
+                path = write_private(private_dir(args.out) / letters_file_name(plan), data)
+                plan["files"].append(str(path))
+                plan["letters"] = {"file": str(path), "letters": len(plan_letters(plan))}
     for r in plan["routes"]:
         r.pop("path", None)
+        r.pop("car_paths", None)
         for s in r["stops"]:
             for k in ("x", "y"):
                 s.pop(k, None)
@@ -133,9 +184,25 @@ def cmd_record_outcomes(args) -> dict:  # noqa: ANN001
     return out
 
 
+def cmd_letters(args) -> dict:  # noqa: ANN001
+
+    repo = open_repo(args)
+    plan = repo.route_plan(args.plan)
+    data = plan_letters_pdf(plan, repo.letter_setup())
+    out = Path(args.out)
+    if out.suffix.lower() != ".pdf":
+        raise InputError(f"--out {out}: the letters are a PDF; give a file name ending in .pdf")
+    path = write_private(private_dir(out.parent) / out.name, data)
+    return {"plan_id": args.plan, "file": str(path), "letters": len(plan_letters(plan))}
+
+
 def cmd_route_plans(args) -> dict:  # noqa: ANN001
 
     repo = open_repo(args)
+    if args.what == "overdue":
+        # the fixed interface (issue 17): exactly these four fields per route
+        keys = ("route_id", "members", "shift_end", "minutes_over")
+        return {"overdue": [{k: r[k] for k in keys} for r in repo.overdue_routes(now=args.now)]}
     if args.plan:
         return repo.route_plan(args.plan)
     return {"plans": repo.route_plans()}
@@ -146,4 +213,5 @@ COMMANDS: dict[str, Callable] = {
     "plan-routes": cmd_plan_routes,
     "record-outcomes": cmd_record_outcomes,
     "route-plans": cmd_route_plans,
+    "letters": cmd_letters,
 }

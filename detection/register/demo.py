@@ -36,6 +36,7 @@ DEMO_USERS: tuple[tuple[str, str, str], ...] = (
     ("planner", "planner", "demo-planner"),
     ("teamleder", "team_lead", "demo-teamleder"),
     ("feltarbejder", "field_worker", "demo-feltarbejder"),
+    ("feltarbejder2", "field_worker", "demo-feltarbejder2"),  # a route is walked by a pair (issue 17)
     ("analytiker", "analyst", "demo-analytiker"),
 )
 
@@ -314,8 +315,8 @@ def install_demo(repo, *, as_of: date, n_signals: int = 320, seed: int = 7,
                  replace_real: bool = False, progress: Callable[[float, str], None] | None = None) -> None:
     """Build the demo into ``repo``'s database (replacing a demo that was there) with its users.
 
-    Last, the demo team lead plans one day for one pair and assigns it to the demo field
-    worker (:func:`plan_demo_route`). ``repo`` must act as an administrator. A real
+    Last, the demo team lead plans one day for one pair and assigns it to the demo's two
+    field workers (:func:`plan_demo_route`). ``repo`` must act as an administrator. A real
     (non-synthetic) workspace is replaced only with ``replace_real`` (``opspor demo
     --replace-real-workspace``); else :class:`detection.errors.WorkspaceError`, before
     anything is built.
@@ -341,10 +342,10 @@ def install_demo(repo, *, as_of: date, n_signals: int = 320, seed: int = 7,
 
 #: The demo's one planned route (issue 15): the team lead plans a day for one pair in this
 #: parish — the island's smallest number of reported doors, a few seconds to plan — and
-#: gives it to the demo field worker and herself, so the field worker's phone page shows a
-#: route from the start.
+#: gives it to the demo's pair of field workers (never one alone, issue 17), so the field
+#: worker's phone page shows a route from the start.
 DEMO_ROUTE_PARISH = "Besser"
-DEMO_ROUTE_TEAM: tuple[str, ...] = ("feltarbejder", "teamleder")
+DEMO_ROUTE_TEAM: tuple[str, ...] = ("feltarbejder", "feltarbejder2")
 
 
 def plan_demo_route(repo, *, as_of: date) -> dict | None:  # noqa: ANN001 - a Repository

@@ -16,6 +16,7 @@ One module per concept, each a subclass of :class:`~detection.repository.base.Re
 :mod:`.routes`            route plans, assignments, door outcomes
 :mod:`.partners`          partner registry, contacts, coverage, gaps, yield
 :mod:`.progress`          the team lead's progress overview; one address's history
+:mod:`.letters`           letters' settings: team phone, opening hours, template
 ========================  =====================================================
 """
 
@@ -29,6 +30,7 @@ from detection.access import ANONYMOUS
 from detection.errors import UnknownUser
 from detection.repository.accounts import AccountOps
 from detection.repository.base import Actor
+from detection.repository.letters import LetterOps
 from detection.repository.partners import PartnerOps
 from detection.repository.progress import ProgressOps
 from detection.repository.rights import RightsOps
@@ -38,7 +40,7 @@ from detection.store import engine as store_engine
 from detection.store import schema as t
 
 
-class Repository(AccountOps, RightsOps, SignalOps, RouteOps, PartnerOps, ProgressOps):
+class Repository(AccountOps, RightsOps, SignalOps, RouteOps, PartnerOps, ProgressOps, LetterOps):
     """Workspace store access for one acting user (see the module's table of concepts)."""
 
     @classmethod

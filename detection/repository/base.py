@@ -76,10 +76,17 @@ DEFAULT_SETTINGS: dict[str, int] = {
     "partner_active_months": 6,      # a partner with a contact within this many months is active
     "session_idle_minutes": 30,      # the app signs a user out after this long without use
     "sign_in_lockout_failures": 10,  # consecutive failed sign-ins that lock an account
+    "overdue_minutes": 30,           # a pair not checked out this long after its shift ends is overdue
+    "drive_walk_m": 1000,            # walking limit: doors farther apart on foot are driven between
+    "min_route_minutes": 60,         # a route shorter than this is merged into another or explained
 }
 
 #: Smallest value a setting may take (default 1).
-MIN_SETTINGS: dict[str, int] = {"retention_audit_days": MIN_AUDIT_DAYS}
+MIN_SETTINGS: dict[str, int] = {"retention_audit_days": MIN_AUDIT_DAYS, "drive_walk_m": 100}
+
+#: Largest value a setting may take (no limit when not named): a pair is overdue within
+#: the day its shift ends, never days later.
+MAX_SETTINGS: dict[str, int] = {"overdue_minutes": 720}
 
 
 #: The setting that holds the municipality's own closed days (no routes planned on them):
@@ -124,11 +131,16 @@ def check_setting(key: str, value: object) -> int:
         raise InputError(f"setting {key!r} takes a whole number. Got {value!r} instead.") from None
     least = MIN_SETTINGS.get(key, 1)
     if number < least:
-        unit = "month" if key.endswith("_months") else "minute" if key.endswith("_minutes") else "day"
+        unit = ("month" if key.endswith("_months") else "minute" if key.endswith("_minutes")
+                else "metre" if key.endswith("_m") else "day")
         why = (" (the audit trail is kept at least six months; docs/privacy.md)"
                if key == "retention_audit_days" else "")
         raise InputError(f"setting {key!r} must be at least {least} {unit}{'s' if least > 1 else ''}"
                          f"{why}. Got {value!r} instead.")
+    most = MAX_SETTINGS.get(key)
+    if most is not None and number > most:
+        raise InputError(f"setting {key!r} must be at most {most} minutes (12 hours: a pair is missed the "
+                         f"same day). Got {value!r} instead.", code="setting_too_large")
     return number
 
 
@@ -238,6 +250,7 @@ class RepositoryBase:
             # a value written around set_setting (straight into the table) never goes below
             # the minimum: the audit trail is not shortened that way either
             out[k] = max(out[k], MIN_SETTINGS.get(k, 1))
+            out[k] = min(out[k], MAX_SETTINGS.get(k, out[k]))
         return out
 
     def _closed_days(self) -> ClosedDays:

@@ -90,6 +90,7 @@ def _purge_plan(cfg: dict[str, int], as_of: date) -> _Plan:
         "route_plans": p.c.created_at < cut("route_plans"),
         "routes": r.c.plan_id.in_(old_plans),
         "route_stops": st.c.route_id.in_(old_routes),
+        "route_checks": t.route_checks.c.route_id.in_(old_routes),
         "assignments": (t.assignments.c.assigned_at < cut("assignments"))
                        | t.assignments.c.assigned_at.is_(None),
         "focus_areas": t.focus_areas.c.created_at < cut("focus_areas"),
@@ -113,7 +114,7 @@ def _purge_plan(cfg: dict[str, int], as_of: date) -> _Plan:
 
 #: Children before parents; signals before outcomes (a signal's follow-up is judged on the
 #: outcomes as they were). The audit log goes last, through maintenance.purge_audit.
-_DELETE_ORDER = ("route_stops", "routes", "route_plans", "assignments", "focus_areas",
+_DELETE_ORDER = ("route_stops", "route_checks", "routes", "route_plans", "assignments", "focus_areas",
                  "rejected_rows", "register_problems", "import_batches", "door_decisions",
                  "signals", "outcomes", "partner_contacts", "sign_in_failures", "users")
 

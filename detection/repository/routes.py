@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import shapely
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from detection import clock
@@ -35,8 +35,10 @@ from detection.errors import Conflict, InputError, MemberBusy, NotAllowed
 from detection.priorities.focus import valid_area_polygon
 from detection.repository.base import insert_many, operation
 from detection.repository.priorities import PriorityOps
+from detection.routes import drive as drv
 from detection.routes import planner as rt
 from detection.routes import revisits as rv
+from detection.routes import safety as sf
 from detection.routes.outcomes import (
     MAX_FIELD,
     OUTCOME_COLUMNS,
@@ -45,6 +47,7 @@ from detection.routes.outcomes import (
     read_outcome_file,
 )
 from detection.routes.prizes import DOOR_CHOICES, SOCIAL_SUPPORT, door_candidates
+from detection.routes.turfs import plan_with_turfs, turf_records, turf_stats
 from detection.store import engine as store_engine
 from detection.store import schema as t
 from detection.store.guard import check_label
@@ -177,8 +180,19 @@ class RouteOps(PriorityOps):
                     per_entrance_s: int = rt.PER_ENTRANCE_S, per_unit_s: int = rt.PER_UNIT_S,
                     attempts: int = rv.ATTEMPTS, seed: int = 1, iterations: int | None = None,
                     engine: str = "pyvrp", progress: Callable[[float], None] | None = None,
-                    area_geometry=None) -> dict:  # noqa: ANN001
+                    area_geometry=None, turfs: bool = False, mode: str = "walk",
+                    walk_limit_m: int | None = None) -> dict:  # noqa: ANN001
         """Plan and store routes for ``teams`` pairs over ``days`` working days in ``area``.
+
+        ``mode`` is ``walk`` (on foot from the start point), ``drive_walk`` (drive between
+        parking points, walk the doors around each: :mod:`detection.routes.drive`) or
+        ``auto`` (drive then walk when the doors lie beyond ``walk_limit_m`` of each other on
+        foot; default the setting ``drive_walk_m``). The plan says which one it used
+        (``mode``) and gives each route's ``drive_m``, ``walk_m`` and ``parking`` points.
+
+        With ``turfs`` the area is cut into one turf per pair, kept across the days
+        (:func:`detection.routes.turfs.plan_with_turfs`); the plan then gives ``turfs`` and
+        ``stats.turf_compactness``.
 
         ``area`` is a saved focus area (id or name) or ``LAYER:AREA_ID``; or, with
         ``area_geometry`` (a polygon in EPSG:25832, e.g. drawn by the team lead on the map),
@@ -227,30 +241,51 @@ class RouteOps(PriorityOps):
         except ValueError as exc:
             raise InputError(str(exc)) from None
         net = self._workspace_network()
-        plan = rt.plan_routes(door_list, settings, net=net, engine=engine, progress=progress)
+        walking, mode_used, limit = self._travel(door_list, settings, net, mode, walk_limit_m)
+        if turfs:  # one turf per pair, the same from day to day (issue 17)
+            plan = plan_with_turfs(door_list, settings, net=net, walking=walking, engine=engine, progress=progress,
+                                   area=polygon)
+        else:
+            plan = rt.plan_routes(door_list, settings, net=net, walking=walking, engine=engine, progress=progress)
         plan_id = uuid.uuid4().hex[:10]
         params = {"area": area, "teams": int(teams), "days": [d.isoformat() for d in day_list],
                   "shift": shift, "start": start_label, "doors": doors, "speed_kmh": float(speed_kmh),
                   "per_entrance_s": int(per_entrance_s), "per_unit_s": int(per_unit_s),
                   "seconds": float(seconds), "attempts": int(attempts), "seed": int(seed),
-                  "as_of": as_of.isoformat(), "closed_days": closed.texts()}
+                  "as_of": as_of.isoformat(), "closed_days": closed.texts(), "mode": mode,
+                  "mode_used": mode_used, "walk_limit_m": limit}
+        if turfs:  # the turf polygons are stored with the plan's parameters (JSON)
+            params.update(turfs=True, turf_areas=turf_records(plan.stats))
+            plan.stats.pop("turfs", None)
         unplanned = [{"entrance_id": e, "reason": r} for e, r in plan.unplanned + left]
         route_rows, stop_rows = [], []
         for r in plan.routes:
             d_idx = day_list.index(r.day) + 1
             rid = f"{plan_id}-{d_idx}-{r.team}"
             path = rt.walked_path(r, plan.walking, door_list, (sx, sy), net) if r.stops else []
+            car_lines, parks = [], []
+            if r.stops and plan.walking is not None and plan.walking.car is not None:
+                _, car_lines, parks = rt.car_route_lines(r, plan.walking, door_list, (sx, sy), net)
+            park_no = {p: k for k, p in enumerate(parks, start=1)}
+            park_xy = plan.walking.car.parking_xy if parks else []
             route_rows.append({
                 "route_id": rid, "plan_id": plan_id, "team": r.team, "day": r.day,
                 "start_at": r.start.astimezone(UTC), "end_at": (r.end or r.start).astimezone(UTC), "walk_m": round(r.walk_m, 1),
                 "duration_s": int(r.duration_s), "members": None,
-                "path_wkb": shapely.to_wkb(shapely.LineString(path)) if len(path) >= 2 else None})
+                "path_wkb": shapely.to_wkb(shapely.LineString(path)) if len(path) >= 2 else None,
+                "drive_m": round(r.drive_m, 1),
+                "car_wkb": shapely.to_wkb(shapely.MultiLineString([c for c in car_lines if len(c) >= 2]))
+                if any(len(c) >= 2 for c in car_lines) else None,
+                "parking": json.dumps([[round(float(park_xy[p][0]), 1), round(float(park_xy[p][1]), 1)]
+                                       for p in parks])})
             for k, st in enumerate(r.stops, start=1):
                 stop_rows.append({
                     "route_id": rid, "seq": k, "entrance_id": st.entrance_id,
                     "units": json.dumps(list(st.units)),
                     "letter_units": json.dumps(list(door_list[st.index].letter_units)),
-                    "task": st.task, "arrive": st.arrive.astimezone(UTC), "walk_m": round(st.walk_m, 1)})
+                    "task": st.task, "arrive": st.arrive.astimezone(UTC), "walk_m": round(st.walk_m, 1),
+                    "drive_m": round(st.drive_m, 1),
+                    "parking": park_no.get(st.parking) if st.parking is not None else None})
         with store_engine.write_tx(self.engine) as conn:
             conn.execute(insert(t.route_plans).values(
                 plan_id=plan_id, area=label, created_by=self.actor.name, created_at=clock.now_utc(),
@@ -264,6 +299,27 @@ class RouteOps(PriorityOps):
         out = self.route_plan(plan_id)
         out["stats"] = {**plan.stats, "solve_seconds": round(plan.seconds, 2)}
         return out
+
+    def _travel(self, door_list: list, settings: rt.PlanSettings, net, mode: str,  # noqa: ANN001
+                walk_limit_m: int | None) -> tuple[rt.Walking | None, str, int]:
+        """(travel matrix, mode used, walking limit) of a plan: on foot, or drive then walk
+        (:mod:`detection.routes.drive`); ``auto`` drives when the doors lie beyond the
+        limit of each other on foot."""
+        if mode not in drv.MODES:
+            raise InputError(f"--mode {mode}: choose walk, drive_walk or auto", code="route_mode")
+        limit = int(walk_limit_m) if walk_limit_m is not None else int(self._settings()["drive_walk_m"])
+        if not (100 <= limit <= 20_000):
+            raise InputError(f"--walk-limit {limit}: give 100–20000 metres", code="walk_limit")
+        if net is None or not door_list:
+            if mode == "drive_walk":
+                raise InputError("drive then walk needs the workspace's walking network (roads by class); "
+                                 "this workspace has none: plan on foot (--mode walk)", code="no_road_network")
+            return None, "walk", limit
+        xy = np.array([settings.start_xy] + [(d.x, d.y) for d in door_list], dtype=float).reshape(-1, 2)
+        walking = rt.walking_distances(xy, net, max_snap_m=settings.max_snap_m)
+        if mode == "walk" or (mode == "auto" and not drv.spread_beyond(walking, limit)):
+            return walking, "walk", limit
+        return drv.drive_then_walk(walking, net, speed_mps=settings.speed_mps, walk_limit_m=limit), "drive_walk", limit
 
     @operation("routes.read")
     def route_plans(self) -> list[dict]:
@@ -322,9 +378,18 @@ class RouteOps(PriorityOps):
             units = pd.read_sql(select(t.units.c.unit_id, t.units.c.floor, t.units.c.door)
                                 .where(t.units.c.entrance_id.in_(list(set(stops["entrance_id"]))))
                                 if len(stops) else select(t.units).where(False), conn)
+            # pair safety (issue 17): the walk list warns at doors next to an unsafe one
+            unsafe = self._unsafe_entrances(conn) if len(stops) else pd.DataFrame()
+            near = sf.near_unsafe(stops, unsafe) if len(stops) else []
+            warned = sorted({u for ids in near for u in ids})
+            checks = self._checks_of(conn, rids)
             self._audit(conn, "routes.read" if only_user is None else "routes.read_own",
                         f"plan {plan_id}: {len(stops)} stops", "view route plan",
-                        stops["entrance_id"] if len(stops) else [])
+                        [*(stops["entrance_id"] if len(stops) else []), *warned])
+        near_of = {(row.route_id, int(row.seq)): ids for row, ids in zip(stops.itertuples(index=False), near,
+                                                                          strict=True)} if len(stops) else {}
+        unsafe_addr = {u.entrance_id: f"{u.street} {u.house_number}, {u.postcode} {u.city}".strip(", ")
+                       for u in unsafe.itertuples(index=False)} if len(unsafe) else {}
         labels = {u.unit_id: unit_label(u.floor, u.door) for u in units.itertuples(index=False)}
 
         slon, slat = xy_to_lonlat([plan["start_x"]], [plan["start_y"]])
@@ -342,29 +407,53 @@ class RouteOps(PriorityOps):
                         "walk_m": round(float(row.walk_m)), "task": row.task,
                         "seq": int(row.seq),
                         "letter_units": json.loads(row.letter_units),
+                        "letter_unit_labels": [labels.get(v, v) for v in json.loads(row.letter_units)],
                         "unit_labels": [labels.get(v, v) for v in u],
                         "address": f"{row.street} {row.house_number}, {row.postcode} {row.city}".strip(", "),
                         "lon": round(float(lon[k]), 7), "lat": round(float(lat[k]), 7),
-                        "x": float(row.x), "y": float(row.y)})
+                        "x": float(row.x), "y": float(row.y),
+                        "drive_m": round(float(row.drive_m)),
+                        "parking": None if pd.isna(row.parking) else int(row.parking),
+                        "near_unsafe": [unsafe_addr[u] for u in near_of.get((x["route_id"], int(row.seq)), [])]})
             path = []
             if x["path_wkb"]:
                 line = shapely.from_wkb(x["path_wkb"])
                 plon, plat = xy_to_lonlat(*np.asarray(line.coords).T)
                 path = [[round(float(a), 7), round(float(b), 7)] for a, b in zip(plon, plat, strict=True)]
+            car_paths = []
+            if x["car_wkb"]:
+                for line in shapely.from_wkb(x["car_wkb"]).geoms:
+                    clon, clat = xy_to_lonlat(*np.asarray(line.coords).T)
+                    car_paths.append([[round(float(a), 7), round(float(b), 7)]
+                                      for a, b in zip(clon, clat, strict=True)])
+            parking = []
+            pxy = np.asarray(json.loads(x["parking"] or "[]"), dtype=float).reshape(-1, 2)
+            if len(pxy):
+                plon2, plat2 = xy_to_lonlat(pxy[:, 0], pxy[:, 1])
+                parking = [{"n": k + 1, "x": float(pxy[k, 0]), "y": float(pxy[k, 1]),
+                            "lon": round(float(plon2[k]), 7), "lat": round(float(plat2[k]), 7)}
+                           for k in range(len(pxy))]
             out_routes.append({
                 "route_id": x["route_id"], "team": int(x["team"]), "day": pd.Timestamp(x["day"]).date().isoformat(),
                 "start": _iso(x["start_at"]), "end": _iso(x["end_at"]), "stops": st_list,
                 "walk_m": round(float(x["walk_m"])), "duration_s": int(x["duration_s"]),
-                "members": x["members"].split(",") if x["members"] else [], "path": path})
+                "drive_m": round(float(x["drive_m"])), "parking": parking, "car_paths": car_paths,
+                "members": x["members"].split(",") if x["members"] else [], "path": path,
+                "check_in": checks.get(x["route_id"], {}).get("in"),
+                "check_out": checks.get(x["route_id"], {}).get("out")})
         return {
             "plan_id": plan_id, "area": plan["area"], "method": plan["method"], "engine": plan["engine"],
-            "params": json.loads(plan["params"]),
+            "mode": json.loads(plan["params"]).get("mode_used", "walk"),
+            "params": {k: v for k, v in json.loads(plan["params"]).items() if k != "turf_areas"},
+            "turfs": json.loads(plan["params"]).get("turf_areas", []) if only_user is None else [],
             "start_point": {"lon": round(float(np.asarray(slon)[0]), 7), "lat": round(float(np.asarray(slat)[0]), 7)},
             "routes": out_routes, "unplanned": json.loads(plan["unplanned"]) if only_user is None else [],
-            "stats": self._plan_stats(out_routes) if only_user is None else {},
+            "stats": {**self._plan_stats(out_routes), **turf_stats(json.loads(plan["params"]).get("turf_areas", []))}
+            if only_user is None else {},
             "totals": {"routes": sum(1 for x in out_routes if x["stops"]),
                        "stops": sum(len(x["stops"]) for x in out_routes),
                        "walk_m": sum(x["walk_m"] for x in out_routes),
+                       "drive_m": sum(x["drive_m"] for x in out_routes),
                        "duration_s": sum(x["duration_s"] for x in out_routes),
                        "prize_collected": round(float(plan["prize_collected"]), 3),
                        "prize_total": round(float(plan["prize_total"]), 3)},
@@ -393,11 +482,17 @@ class RouteOps(PriorityOps):
 
     @operation("routes.plan")
     def assign_route(self, route_id: str, users: Sequence[str]) -> dict:
-        """Give a route to field workers: its entrances are assigned to them (versions bumped),
-        so they see the stops and may record outcomes there."""
-        members = [u.strip() for u in users if u and u.strip()]
-        if not members:
-            raise InputError(f"--assign {route_id}=…: name at least one field worker")
+        """Give a route to a pair (or more) of field workers: its entrances are assigned to
+        them (versions bumped), so they see the stops and may record outcomes there.
+
+        Never to one worker alone (issue 17, pair safety): fewer than two different names is
+        an :class:`InputError` with code ``pair_needed``.
+        """
+        members = list(dict.fromkeys(u.strip() for u in users if u and u.strip()))
+        if len(members) < 2:
+            raise InputError(f"--assign {route_id}={','.join(members) or '…'}: a route is walked by a pair; "
+                             "name two field workers (e.g. ROUTE_ID=anna,bo), never one alone",
+                             code="pair_needed")
         with store_engine.write_tx(self.engine) as conn:
             _check_team(conn, members)
             day = conn.execute(select(t.routes.c.day).where(t.routes.c.route_id == route_id)).scalar()
@@ -433,6 +528,158 @@ class RouteOps(PriorityOps):
                 decided_at=clock.now_utc(), note=note[:MAX_FIELD]))
             self._audit(conn, "routes.clear_unsafe", entrance_id, "lead's decision on an unsafe door",
                         [entrance_id])
+
+    # ------------------------------------------------------------------ pair safety (issue 17)
+
+    def _record_check(self, route_id: str, kind: str) -> dict:
+        """Record the acting user's check-in or check-out (``kind``) of ``route_id``."""
+        r = t.routes
+        now = clock.now_utc()
+        with store_engine.write_tx(self.engine) as conn:
+            row = conn.execute(select(r.c.route_id, r.c.day, r.c.members).where(
+                r.c.route_id == str(route_id))).first()
+            if row is None:
+                raise InputError(f"route {route_id!r} does not exist", code="route_unknown")
+            members = row.members.split(",") if row.members else []
+            if self.actor.name not in members:
+                raise NotAllowed(f"user {self.actor.name!r} is not on this route; only its pair "
+                                 f"({', '.join(members) or 'none assigned'}) checks in and out")
+            day = pd.Timestamp(row.day).date()
+            today = clock.from_store(now).date()
+            checks = {k: (who, at) for k, who, at in conn.execute(
+                select(t.route_checks.c.kind, t.route_checks.c.user_name, t.route_checks.c.at)
+                .where(t.route_checks.c.route_id == row.route_id)).all()}
+            if kind in checks:
+                who, at = checks[kind]
+                err = InputError(f"the route of {day.isoformat()} was already checked {kind} by {who} at "
+                                 f"{clock.from_store(at):%H:%M}; a route is checked {kind} once",
+                                 code=f"already_checked_{kind}")
+                err.who, err.time = who, f"{clock.from_store(at):%H:%M}"  # type: ignore[attr-defined]
+                raise err
+            if kind == "in" and "out" in checks:
+                raise InputError(f"the route of {day.isoformat()} is checked out already; it can not be "
+                                 "checked in again", code="in_after_out")
+            if kind == "in" and today != day:
+                raise InputError(f"check in on the route's own day ({day.isoformat()}), not on "
+                                 f"{today.isoformat()}", code="check_in_day")
+            if kind == "out" and today < day:
+                raise InputError(f"the route is on {day.isoformat()}: check out at its end, not before "
+                                 "it starts", code="check_out_early")
+            conn.execute(insert(t.route_checks).values(route_id=row.route_id, kind=kind,
+                                                       user_name=self.actor.name, at=now))
+            self._audit(conn, "routes.check_in" if kind == "in" else "routes.check_out", row.route_id,
+                        "pair safety: check in" if kind == "in" else "pair safety: check out")
+        return {"route_id": row.route_id, "kind": kind, "by": self.actor.name, "at": _iso(now)}
+
+    @operation("routes.check")
+    def check_in(self, route_id: str) -> dict:
+        """The pair starts its route: either member checks in, once per route, on the
+        route's day (Copenhagen). A second check-in is refused (:class:`InputError`, code
+        ``already_checked_in``, naming who did it and when), not repeated: the pair sees
+        that the other already did. Someone not on the route is refused (:class:`NotAllowed`).
+
+        Returns ``{"route_id", "kind": "in", "by", "at"}`` (``at``: ISO 8601 Copenhagen time;
+        stored in UTC).
+        """
+        return self._record_check(route_id, "in")
+
+    @operation("routes.check")
+    def check_out(self, route_id: str) -> dict:
+        """The pair ends its route safely: either member checks out, once per route (code
+        ``already_checked_out`` for a second one), on the route's day or later. A check-out
+        without a check-in is taken (a pair that forgot to check in is still safe)."""
+        return self._record_check(route_id, "out")
+
+    @staticmethod
+    def _checks_of(conn: Connection, route_ids: Sequence[str]) -> dict[str, dict[str, dict]]:
+        """route id → kind → ``{"by", "at"}`` (``at`` ISO 8601 Copenhagen time)."""
+        if not route_ids:
+            return {}
+        c = t.route_checks
+        out: dict[str, dict[str, dict]] = {}
+        for rid, kind, who, at in conn.execute(select(c.c.route_id, c.c.kind, c.c.user_name, c.c.at)
+                                               .where(c.c.route_id.in_(list(route_ids)))).all():
+            out.setdefault(rid, {})[kind] = {"by": who, "at": _iso(at)}
+        return out
+
+    @operation("routes.overdue")
+    def overdue_routes(self, now: datetime | None = None) -> list[dict]:
+        """Pairs not checked out ``overdue_minutes`` (a setting, 30 by default) after their
+        shift ended, most overdue first (:func:`detection.routes.safety.overdue`).
+
+        ``now`` (aware; a naive time is Copenhagen time) defaults to the clock. The shift end
+        is the plan's shift end on the route's day (Copenhagen), or the route's stored end
+        when the plan has no shift. Routes without a pair are never listed, nor routes
+        whose shift ended more than :data:`~detection.routes.safety.OVERDUE_LOOKBACK_DAYS`
+        days ago.
+
+        Returns a list of ``{"route_id", "members", "shift_end", "minutes_over", "plan_id",
+        "team", "day", "area", "checked_in"}``: ``shift_end`` ISO 8601 Copenhagen time,
+        ``minutes_over`` whole minutes since the shift ended, ``checked_in`` the check-in
+        (``{"by", "at"}``) or ``None``.
+        """
+        now = clock.to_utc(now) if now is not None else clock.now_utc()
+        minutes = self._settings()["overdue_minutes"]
+        r, p = t.routes, t.route_plans
+        since = (now - pd.Timedelta(days=sf.OVERDUE_LOOKBACK_DAYS + 1)).astimezone(COPENHAGEN).date()
+        with store_engine.write_tx(self.engine) as conn:
+            rows = conn.execute(select(r.c.route_id, r.c.plan_id, r.c.team, r.c.day, r.c.end_at, r.c.members,
+                                       p.c.area, p.c.params).join(p, p.c.plan_id == r.c.plan_id)
+                                .where(r.c.members.is_not(None), r.c.day >= since)
+                                .order_by(r.c.day, r.c.team)).mappings().all()
+            checks = self._checks_of(conn, [x["route_id"] for x in rows])
+            candidates = []
+            for x in rows:
+                day = pd.Timestamp(x["day"]).date()
+                end = clock.from_store(x["end_at"])
+                try:
+                    _, end_s = rt.parse_shift(json.loads(x["params"] or "{}").get("shift") or "")
+                    end = datetime(day.year, day.month, day.day, tzinfo=COPENHAGEN) + pd.Timedelta(seconds=end_s)
+                except ValueError:
+                    pass
+                if now - end > pd.Timedelta(days=sf.OVERDUE_LOOKBACK_DAYS):
+                    continue
+                candidates.append({"route_id": x["route_id"], "members": x["members"].split(","),
+                                   "shift_end": end.astimezone(UTC), "plan_id": x["plan_id"], "team": int(x["team"]),
+                                   "day": day.isoformat(), "area": x["area"],
+                                   "checked_in": checks.get(x["route_id"], {}).get("in")})
+            out = sf.overdue(candidates, [rid for rid, k in checks.items() if "out" in k], now=now, minutes=minutes)
+            self._audit(conn, "routes.overdue", f"{len(out)} pairs overdue", "pair safety: overdue pairs")
+        for o in out:
+            o["shift_end"] = _iso(o["shift_end"])
+        return out
+
+    def _unsafe_entrances(self, conn: Connection) -> pd.DataFrame:
+        """Entrances with an ``unsafe`` outcome newer than any lead's ``clear_unsafe``
+        decision (as :func:`detection.routes.revisits.door_needs` keeps them out of plans):
+        ``entrance_id, x, y, street, house_number, postcode, city``."""
+        o, d, e = t.outcomes, t.door_decisions, t.entrances
+        marks = dict(conn.execute(select(o.c.entrance_id, func.max(o.c.visited_at))
+                                  .where(o.c.outcome == "unsafe").group_by(o.c.entrance_id)).all())
+        if not marks:
+            return pd.DataFrame(columns=["entrance_id", "x", "y", "street", "house_number", "postcode", "city"])
+        cleared = dict(conn.execute(select(d.c.entrance_id, func.max(d.c.decided_at))
+                                    .where(d.c.decision == "clear_unsafe", d.c.entrance_id.in_(list(marks)))
+                                    .group_by(d.c.entrance_id)).all())
+        still = [k for k, v in marks.items()
+                 if k not in cleared or clock.from_store(v) > clock.from_store(cleared[k])]
+        if not still:
+            return pd.DataFrame(columns=["entrance_id", "x", "y", "street", "house_number", "postcode", "city"])
+        return pd.read_sql(select(e.c.entrance_id, e.c.x, e.c.y, e.c.street, e.c.house_number, e.c.postcode,
+                                  e.c.city).where(e.c.entrance_id.in_(still)), conn)
+
+    @operation("routes.plan")
+    def unsafe_doors(self) -> list[dict]:
+        """Entrances marked unsafe and not yet cleared by a team lead (never planned until then):
+        ``{"entrance_id", "address"}``, by address. For the lead's approval (:meth:`clear_unsafe`)."""
+        with store_engine.write_tx(self.engine) as conn:
+            df = self._unsafe_entrances(conn)
+            self._audit(conn, "routes.read", f"{len(df)} unsafe doors", "lead's decision on an unsafe door",
+                        df["entrance_id"])
+        out = [{"entrance_id": r.entrance_id,
+                "address": f"{r.street} {r.house_number}, {r.postcode} {r.city}".strip(", ")}
+               for r in df.itertuples(index=False)]
+        return sorted(out, key=lambda d: (d["address"], d["entrance_id"]))
 
     @operation("outcomes.write")
     def mark_entrance_not_home(self, entrance_id: str, *, visited_at: datetime, note: str = "") -> str:

@@ -127,6 +127,10 @@ def walk_list_pdf(route: dict, *, area: str = "", lang: str = "da") -> bytes:
          else f"Start {_hhmm(route['start'])}, end {_hhmm(route['end'])}"),
         (f"{len(route['stops'])} opgange, {_km(route['walk_m'], lang)} gang" if da
          else f"{len(route['stops'])} entrances, {_km(route['walk_m'], lang)} walking")]
+    if route.get("drive_m"):  # drive then walk: the car's part
+        n_park = max(0, len(route.get("parking") or []) - 1)
+        facts.append(f"{_km(route['drive_m'], lang)} i bil, {n_park} parkeringer (P på kortet)" if da
+                     else f"{_km(route['drive_m'], lang)} by car, {n_park} parking stops (P on the map)")
     if route.get("members"):
         facts.append(("Par: " if da else "Pair: ") + ", ".join(route["members"]))
     for line in facts:
@@ -149,11 +153,25 @@ def walk_list_pdf(route: dict, *, area: str = "", lang: str = "da") -> bytes:
         labels = [("Bolig " if da else "Dwelling ") + str(v) for v in (s.get("unit_labels") or s.get("units") or [])]
         rows = labels or [("Hele opgangen" if da else "Whole entrance")]
         task = tasks.get(s["task"], s["task"])
-        letters = (("Brev til: " if da else "Letter to: ") + ", ".join(s["letter_units"])
+        letters = (("Brev til: " if da else "Letter to: ")  # the units by label ("2. th"), not by id
+                   + ", ".join(s.get("letter_unit_labels") or s["letter_units"])
                    if s.get("letter_units") else "")
-        block = 6.5 + (4.5 if letters else 0) + len(rows) * (2 * line_h + 1) + 1.5
+        # pair safety (issue 17): a door next to one marked unsafe says so, in words
+        warn = ((("OBS: nabo til en dør markeret utryg: " if da else "Caution: next to a door marked unsafe: ")
+                 + "; ".join(s["near_unsafe"]) + (". Hold jer sammen." if da else ". Stay together."))
+                if s.get("near_unsafe") else "")
+        drive = ""
+        if s.get("parking"):  # drive then walk: the car is moved before this door
+            drive = (f"Kør {_km(s.get('drive_m') or 0, lang)} til P{s['parking']}, parkér, og gå herfra."
+                     if da else f"Drive {_km(s.get('drive_m') or 0, lang)} to P{s['parking']}, park, and walk from there.")
+        block = (6.5 + (4.5 if letters else 0) + (4.5 if warn else 0) + (5.5 if drive else 0)
+                 + len(rows) * (2 * line_h + 1) + 1.5)
         if pdf.get_y() + min(block, 60) > pdf.h - pdf.b_margin:  # an entrance stays on one page
             pdf.add_page()
+        if drive:
+            pdf.set_font("Helvetica", "B", 10)
+            pdf.set_fill_color(225, 230, 240)
+            pdf.cell(width, 5.5, _latin1(drive), fill=True, new_x="LMARGIN", new_y="NEXT")
         y0 = pdf.get_y()
         right_w = 62.0
         pdf.set_font("Helvetica", "B", 11)
@@ -168,6 +186,9 @@ def walk_list_pdf(route: dict, *, area: str = "", lang: str = "da") -> bytes:
         if letters:
             pdf.set_font("Helvetica", "I", 9)
             pdf.multi_cell(width, 4.5, _latin1(letters), new_x="LMARGIN", new_y="NEXT")
+        if warn:
+            pdf.set_font("Helvetica", "B", 9)
+            pdf.multi_cell(width, 4.5, _latin1(warn), new_x="LMARGIN", new_y="NEXT")
         for lab in rows:
             if pdf.get_y() + 2 * line_h + 1 > pdf.h - pdf.b_margin:
                 pdf.add_page()
@@ -225,6 +246,18 @@ def _overview_map(pdf, route: dict, x0: float, y0: float, w: float, h: float, la
     pdf.set_line_width(0.5)
     for a, b in zip(path, path[1:], strict=False):
         pdf.line(*to_pdf(*a), *to_pdf(*b))
+    # drive then walk: the car legs wide and grey, the parking points as "P1", "P2", …
+    pdf.set_draw_color(120, 120, 120)
+    pdf.set_line_width(1.2)
+    for line in route.get("car_paths") or []:
+        pts_c = [(lon * k, lat) for lon, lat in line]
+        for a, b in zip(pts_c, pts_c[1:], strict=False):
+            pdf.line(*to_pdf(*a), *to_pdf(*b))
+    pdf.set_font("Helvetica", "B", 6.5)
+    for pk in (route.get("parking") or [])[1:]:
+        cx, cy = to_pdf(pk["lon"] * k, pk["lat"])
+        pdf.set_xy(cx - 2.5, cy - 1.5)
+        pdf.cell(5, 3, f"P{pk['n']}")
     pdf.set_line_width(0.2)
     pdf.set_draw_color(0, 0, 0)
     pdf.set_fill_color(0, 0, 0)
@@ -284,6 +317,19 @@ def route_gpx(route: dict, *, area: str = "", lang: str = "da") -> str:
         seg.points.append(gpxpy.gpx.GPXTrackPoint(latitude=lat, longitude=lon))
     trk.segments.append(seg)
     g.tracks.append(trk)
+    # drive then walk: each parking point a waypoint, the car legs one track of their own
+    for pk in (route.get("parking") or [])[1:]:
+        g.waypoints.append(gpxpy.gpx.GPXWaypoint(
+            latitude=pk["lat"], longitude=pk["lon"], name=f"P{pk['n']}",
+            description="Parkering" if lang == "da" else "Parking", symbol="Parking Area"))
+    if route.get("car_paths"):
+        car = gpxpy.gpx.GPXTrack(name=("Kørsel - " if lang == "da" else "Driving - ") + route_title(route, lang))
+        for line in route["car_paths"]:
+            cseg = gpxpy.gpx.GPXTrackSegment()
+            for lon, lat in line:
+                cseg.points.append(gpxpy.gpx.GPXTrackPoint(latitude=lat, longitude=lon))
+            car.segments.append(cseg)
+        g.tracks.append(car)
     return g.to_xml(version="1.1")
 
 

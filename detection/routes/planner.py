@@ -94,7 +94,7 @@ BUCKETS: tuple[tuple[str, int, int], ...] = (
 
 #: reason codes for doors that are not in the plan.
 REASONS = ("no_time", "letter_due", "unreachable", "no_other_time", "unsafe", "done",
-           "ask_caretaker")
+           "ask_caretaker", "no_parking")
 
 
 def bucket_of(seconds_of_day: float) -> str:
@@ -210,6 +210,16 @@ class Walking:
     method: str
     node_ids: np.ndarray | None = None
     snap_m: np.ndarray | None = None
+    car: object | None = None
+    """Drive then walk (:class:`detection.routes.drive.CarLegs`): ``dist_m`` is then in
+    walk-equivalent metres (seconds × walking speed) and this gives the real legs."""
+
+    def leg(self, i: int, j: int) -> tuple[float, float, bool]:
+        """(metres on foot, metres by car, car used) of the leg from point ``i`` to ``j``."""
+        if self.car is None:
+            return float(self.dist_m[i, j]), 0.0, False
+        c = self.car
+        return float(c.walk_m[i, j]), c.drive_m(i, j), bool(c.car[i, j])
 
     @property
     def reachable(self) -> np.ndarray:
@@ -330,6 +340,10 @@ class Stop:
     """Metres walked from the previous stop (the start point for the first)."""
     index: int = 0
     """Position of the door in the input list."""
+    drive_m: float = 0.0
+    """Metres driven on the way from the previous stop (drive then walk)."""
+    parking: int | None = None
+    """The parking point the car was moved to on the way here (drive then walk), else None."""
 
 
 @dataclass
@@ -341,6 +355,8 @@ class Route:
     end: datetime | None = None
     walk_m: float = 0.0
     """Metres walked, back to the start point included."""
+    drive_m: float = 0.0
+    """Metres driven (drive then walk; 0 on foot)."""
     duration_s: int = 0
     service_s: int = 0
     prize: float = 0.0
@@ -452,9 +468,10 @@ def plan_routes(doors: Sequence[Door], settings: PlanSettings, *, net=None,  # n
     unplanned: list[tuple[str, str]] = []
     visits: list[_Visit] = []
     reach = walking.reachable
+    no_road = (walking.car.parking_of < 0) if walking.car is not None else np.zeros(len(doors) + 1, bool)
     for i, door in enumerate(doors):
         if not reach[i + 1]:
-            unplanned.append((door.entrance_id, "unreachable"))
+            unplanned.append((door.entrance_id, "no_parking" if no_road[i + 1] else "unreachable"))
             continue
         service = s.service_s(door)
         back = walking.dist_m[0, i + 1] + walking.dist_m[i + 1, 0]
@@ -1226,15 +1243,19 @@ def _schedule(seq: list[int], d: int, day: date, walking: Walking, doors: list[D
     r = Route(team=0, day=day, start=_at(day, s.shift[0] + delay))
     prev = 0
     for i, (a, b) in zip(seq, times, strict=True):
-        walk = float(walking.dist_m[prev, i + 1])
+        walk, drive, by_car = walking.leg(prev, i + 1)
         r.stops.append(Stop(doors[i].entrance_id, doors[i].units, doors[i].task,
-                            _at(day, a - d * DAY_S), _at(day, b - d * DAY_S), walk, i))
+                            _at(day, a - d * DAY_S), _at(day, b - d * DAY_S), walk, i, drive,
+                            int(walking.car.parking_of[i + 1]) if by_car else None))
         r.walk_m += walk
+        r.drive_m += drive
         r.service_s += s.service_s(doors[i])
         r.prize += doors[i].prize
         prev = i + 1
+    back_walk, back_drive, _ = walking.leg(prev, 0) if seq else (0.0, 0.0, False)
+    r.walk_m += back_walk
+    r.drive_m += back_drive
     back = float(walking.dist_m[prev, 0]) if seq else 0.0
-    r.walk_m += back
     end_abs = (times[-1][1] if times else d * DAY_S + s.shift[0]) + back / s.speed_mps
     r.end = _at(day, end_abs - d * DAY_S)
     r.duration_s = int(round(end_abs - (d * DAY_S + s.shift[0] + delay))) if seq else 0
@@ -1277,19 +1298,63 @@ def walked_path(route: Route, walking: Walking, doors: Sequence[Door],
         return []
     if net is None or walking.node_ids is None:
         return [(float(x), float(y)) for x, y in pts]
+    if walking.car is not None:
+        return car_route_lines(route, walking, doors, start_xy, net)[0]
 
-    geoms = _edge_coords(net)
     ids = [0] + [st.index + 1 for st in route.stops] + [0]
     out: list[tuple[float, float]] = [tuple(map(float, pts[0]))]
     for k in range(len(ids) - 1):
         a, b = int(walking.node_ids[ids[k]]), int(walking.node_ids[ids[k + 1]])
+        out.extend(_node_line(net, [a, b]))
+        out.append(tuple(map(float, pts[k + 1])))
+    return out
+
+
+def _node_line(net, via: Sequence[int]) -> list[tuple[float, float]]:  # noqa: ANN001
+    """The walked line through network nodes ``via`` (shortest paths between them)."""
+    geoms = _edge_coords(net)
+    out: list[tuple[float, float]] = [geoms["xy"][int(via[0])]]
+    for a, b in zip(via, via[1:], strict=False):
+        a, b = int(a), int(b)
         nodes = shortest_path(net, a, b) if a != b else [a]
-        out.append(geoms["xy"][a])
         for p, q in zip(nodes, nodes[1:], strict=False):
             line = geoms["edge"][(min(p, q), max(p, q))]
             out.extend(line[1:] if p < q else line[::-1][1:])
-        out.append(tuple(map(float, pts[k + 1])))
     return out
+
+
+def car_route_lines(route: Route, walking: Walking, doors: Sequence[Door], start_xy: tuple[float, float],
+                    net) -> tuple[list[tuple[float, float]], list[list[tuple[float, float]]], list[int]]:  # noqa: ANN001
+    """A drive-then-walk route's whole line (walks and drives, EPSG:25832), its car legs
+    (one line each, parking point to parking point) and the parking points it uses, in
+    order of use (indices into ``walking.car.parking_xy``)."""
+    c = walking.car
+    pts = [start_xy] + [(doors[st.index].x, doors[st.index].y) for st in route.stops] + [start_xy]
+    ids = [0] + [st.index + 1 for st in route.stops] + [0]
+    full: list[tuple[float, float]] = [tuple(map(float, pts[0]))]
+    cars: list[list[tuple[float, float]]] = []
+    used: list[int] = []
+    for k in range(len(ids) - 1):
+        a, b = ids[k], ids[k + 1]
+        na, nb = int(walking.node_ids[a]), int(walking.node_ids[b])
+        pa, pb = int(c.parking_of[a]), int(c.parking_of[b])
+        if c.car[a, b]:
+            full.extend(_node_line(net, [na, int(c.parking_node[pa])]))
+            line = c.car_path_xy(a, b)
+            cars.append(line)
+            full.extend(line)
+            full.extend(_node_line(net, [int(c.parking_node[pb]), nb]))
+            if pb not in used:
+                used.append(pb)
+        elif c.via_parking[a, b]:
+            full.extend(_node_line(net, [na, int(c.parking_node[pa]), nb]))
+        else:
+            full.extend(_node_line(net, [na, nb]))
+        full.append(tuple(map(float, pts[k + 1])))
+    if route.stops:  # the car's place at the start point is always the first
+        home = int(c.parking_of[0])
+        used = [home] + [p for p in used if p != home]
+    return full, cars, used
 
 
 _EDGE_CACHE: dict[int, dict] = {}

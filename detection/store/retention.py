@@ -14,7 +14,7 @@ Every table of :data:`detection.store.schema.metadata` is in :data:`RETENTION`, 
 and checks each rule by inserting an old and a new row. :data:`COMPACTED` are the tables
 the purge deletes from (directly or by ``ON DELETE CASCADE``); their files are rewritten
 after a purge (SQLite ``VACUUM``; PostgreSQL ``opspor_compact``, migration 0014, replaced
-by 0015, whose whitelist must hold every name in it).
+by 0015 and 0016, whose whitelist must hold every name in it).
 """
 
 from __future__ import annotations
@@ -72,6 +72,8 @@ RETENTION: dict[str, Rule | Kept | NoPersonalData] = {
     "routes": Rule("retention_plans_days", "go with their route plan"),
     "route_stops": Rule("retention_plans_days",
                         "go with their route (which entrances were planned, i.e. were reported)"),
+    "route_checks": Rule("retention_plans_days",
+                         "a pair's check-in and check-out of a route (who, when), go with their route"),
     "assignments": Rule("retention_plans_days", "entrances assigned to a team before the period"),
     "focus_areas": Rule("retention_plans_days", "saved focus areas created before the period"),
     # --- partners

@@ -390,6 +390,10 @@ routes = Table(
     Column("duration_s", Integer, nullable=False, default=0),
     Column("members", FreeText(300), nullable=True),
     Column("path_wkb", LargeBinary, nullable=True),
+    # drive then walk (migration 0017): metres driven, the car legs, the parking points
+    Column("drive_m", Float, nullable=False, default=0.0, server_default="0"),
+    Column("car_wkb", LargeBinary, nullable=True),
+    Column("parking", JsonText(), nullable=False, default="[]", server_default="[]"),
 )
 
 route_stops = Table(
@@ -404,6 +408,8 @@ route_stops = Table(
     Column("task", Code(10), nullable=False),
     Column("arrive", DateTime(timezone=True), nullable=False),
     Column("walk_m", Float, nullable=False, default=0.0),
+    Column("drive_m", Float, nullable=False, default=0.0, server_default="0"),
+    Column("parking", Integer, nullable=True),
 )
 
 door_decisions = Table(
@@ -415,4 +421,15 @@ door_decisions = Table(
     Column("decided_by", Code(100), nullable=False),
     Column("decided_at", DateTime(timezone=True), nullable=False),
     Column("note", LongText(), nullable=False, default="", server_default=""),
+)
+
+# --- pair safety: check-in and check-out of a route (issue 17; migration 0016) ----------
+
+route_checks = Table(
+    "route_checks", metadata,
+    Column("route_id", Code(60), ForeignKey("routes.route_id", ondelete="CASCADE"),
+           primary_key=True),
+    Column("kind", Code(10), primary_key=True),  # "in" or "out": one of each per route
+    Column("user_name", Code(100), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
 )

@@ -22,11 +22,31 @@ def _entrance(repo: Repository) -> str:
     return repo.as_user(role_user("planner")).signals(purpose="test")["entrance_id"].iloc[0]
 
 
+def _pair_route(admin: Repository) -> str:
+    """A stored route of a past day walked by the field worker and the team lead (both may
+    check out of it: pair safety, issue 17)."""
+    from sqlalchemy import insert
+
+    from detection.store import engine as store_engine
+    from detection.store import schema as t
+
+    when = datetime(2026, 11, 2, 8, tzinfo=UTC)
+    with store_engine.write_tx(admin.engine) as conn:
+        conn.execute(insert(t.route_plans).values(plan_id="probeplan", area="probe", created_by=role_user("team_lead"),
+                                                  created_at=when, params="{}", method="prize", engine="test",
+                                                  start_x=0.0, start_y=0.0))
+        conn.execute(insert(t.routes).values(route_id="probeplan-1-1", plan_id="probeplan", team=1, day=when.date(),
+                                             start_at=when, end_at=when,
+                                             members=f"{role_user('field_worker')},{role_user('team_lead')}"))
+    return "probeplan-1-1"
+
+
 def _prepare(admin: Repository) -> dict:
     e = _entrance(admin)
     admin.as_user(role_user("team_lead")).assign_entrance(e, [role_user("field_worker")], expected_version=0)
     sids = admin.as_user(role_user("planner")).signals(purpose="test")["signal_id"].tolist()
-    return {"e": e, "sid": sids[0], "sid_erase": dict(zip(ROLES, sids[1:], strict=False))}
+    return {"e": e, "sid": sids[0], "sid_erase": dict(zip(ROLES, sids[1:], strict=False)),
+            "route": _pair_route(admin)}
 
 
 #: operation → a call that exercises it. Each must succeed for an allowed role.
@@ -59,6 +79,7 @@ PROBES = {
     "settings.read": lambda r, c: r.settings(),
     "settings.write": lambda r, c: r.set_setting("retention_signals_days", 183),
     "calendar.write": lambda r, c: r.set_closed_days("24.12, 31.12"),
+    "letters.write": lambda r, c: r.set_letter_template("Ring til os på {telefon}."),
     "assignments.read": lambda r, c: r.assignments(),
     "assignments.write": lambda r, c: r.assign_entrance(
         c["e"], [role_user("field_worker")], expected_version=r.assignments().set_index("entrance_id").loc[c["e"], "version"]),
@@ -68,6 +89,8 @@ PROBES = {
     "routes.plan": lambda r, c: r.clear_unsafe(c["e"], note="probe"),
     "routes.read": lambda r, c: r.route_plans(),
     "routes.read_own": lambda r, c: r.my_routes(),
+    "routes.check": lambda r, c: r.check_out(c["route"]),
+    "routes.overdue": lambda r, c: r.overdue_routes(),
     "outcomes.import": lambda r, c: r.import_outcomes([{"entrance_id": c["e"], "unit_id": "", "outcome": "not_home",
                                                        "visited_at": "2026-11-02T10:00", "note": ""}]),
     "partners.read": lambda r, c: r.partners_list(as_of=date(2026, 11, 1)),

@@ -34,7 +34,8 @@ def test_install_demo__the_demo_field_worker_has_an_assigned_route(demo_url):
     r = routes[0]
     # built --as-of 2026-11-01, a Sunday: the next working day
     assert date.fromisoformat(DEMO_AS_OF).weekday() == 6 and r["day"] == "2026-11-02"
-    assert r["members"] == list(DEMO_ROUTE_TEAM) == ["feltarbejder", "teamleder"]
+    assert r["members"] == list(DEMO_ROUTE_TEAM) == ["feltarbejder", "feltarbejder2"]  # a pair (issue 17)
+    assert [x["route_id"] for x in Repository.open(demo_url, "feltarbejder2").my_routes()] == [r["route_id"]]
     assert 1 <= len(r["stops"]) <= MAX_DOORS
     assert [s["seq"] for s in r["stops"]] == list(range(1, len(r["stops"]) + 1))
     assert len(r["path"]) >= 2  # the walked path, for the map

@@ -92,10 +92,13 @@ def _migration(name: str):
 
 
 def test_registry__the_database_may_rewrite_every_purged_table():
-    # opspor_compact's whitelist: 0014's, replaced by 0015 (the audit subject sets)
-    latest = _migration("0015_audit_subject_sets")
+    # opspor_compact's whitelist: 0014's, replaced by 0015 (the audit subject sets), then by
+    # 0016 (the route check-ins and check-outs)
+    latest = _migration("0016_route_checks")
     assert set(retention.COMPACTED) <= set(latest.COMPACTED)
-    assert set(latest.COMPACTED_0014) == set(_migration("0014_retention_functions").COMPACTED)
+    assert set(latest.COMPACTED_0015) == set(_migration("0015_audit_subject_sets").COMPACTED)
+    assert set(_migration("0015_audit_subject_sets").COMPACTED_0014) == set(
+        _migration("0014_retention_functions").COMPACTED)
     assert _migration("0014_retention_functions").MIN_AUDIT_DAYS == retention.MIN_AUDIT_DAYS
 
 
@@ -191,6 +194,12 @@ def _make_route_stops(conn, when, tag):
     return rid
 
 
+def _make_route_checks(conn, when, tag):
+    _pid, rid = _plan(conn, when, tag)
+    conn.execute(insert(t.route_checks).values(route_id=rid, kind="in", user_name="u_field_worker", at=when))
+    return rid
+
+
 def _make_assignments(conn, when, tag):
     e = _entrances(conn)[0 if tag == "old" else 1]
     conn.execute(insert(t.assignments).values(entrance_id=e, team="u_field_worker", assigned_by="u_team_lead",
@@ -256,6 +265,7 @@ _ID_COLUMN = {
     "rejected_rows": t.rejected_rows.c.value, "import_batches": t.import_batches.c.batch_id,
     "register_problems": t.register_problems.c.value, "route_plans": t.route_plans.c.plan_id,
     "routes": t.routes.c.route_id, "route_stops": t.route_stops.c.route_id,
+    "route_checks": t.route_checks.c.route_id,
     "assignments": t.assignments.c.entrance_id, "focus_areas": t.focus_areas.c.focus_id,
     "partner_contacts": t.partner_contacts.c.contact_id, "audit_log": t.audit_log.c.object,
     "audit_subjects": t.audit_subjects.c.entrance_id,

@@ -20,8 +20,10 @@ HASH = re.compile(r"\b[0-9a-f]{10}\b")
 def test_a_worker_on_two_routes_the_same_day_is_refused__both_backends(db_url):
     admin = make_workspace(db_url, n_signals=12)
     _add_focus_area(admin)
+    for extra in ("u_field_worker3", "u_field_worker4"):
+        admin.upsert_user(extra, role="field_worker", password="pw")
     lead = admin.as_user(role_user("team_lead"))
-    fw, fw2 = role_user("field_worker"), "u_field_worker2"
+    fw, fw2, fw3, fw4 = role_user("field_worker"), "u_field_worker2", "u_field_worker3", "u_field_worker4"
     plan = lead.plan_routes("Nordby centrum", teams=2, days=2, as_of=AS_OF, seconds=0.5)
     by_day: dict[str, list[dict]] = {}
     for r in plan["routes"]:
@@ -29,10 +31,10 @@ def test_a_worker_on_two_routes_the_same_day_is_refused__both_backends(db_url):
     (day1, (a1, b1)), (day2, (a2, _)) = sorted(by_day.items())
     assert (a1["team"], b1["team"]) == (1, 2)
 
-    lead.assign_route(a1["route_id"], [fw])
+    lead.assign_route(a1["route_id"], [fw, fw2])  # a route is walked by a pair (issue 17)
     # the same worker on the other pair's route that day: refused, in words, no id
     with pytest.raises(MemberBusy) as err:
-        lead.assign_route(b1["route_id"], [fw2, fw])
+        lead.assign_route(b1["route_id"], [fw3, fw])
     exc = err.value
     assert isinstance(exc, InputError) and exc.code == "member_busy"
     assert (exc.member, exc.day, exc.team, exc.area) == (fw, day1, 1, "Nordby centrum")
@@ -41,19 +43,19 @@ def test_a_worker_on_two_routes_the_same_day_is_refused__both_backends(db_url):
     # nothing changed: the other route has no pair yet
     assert [r["members"] for r in lead.route_plan(plan["plan_id"])["routes"] if r["route_id"] == b1["route_id"]] == [[]]
 
-    # the same route again (a new pair for it), another day, or another worker: all fine
-    lead.assign_route(a1["route_id"], [fw, fw2])
-    lead.assign_route(a2["route_id"], [fw])
+    # the same route again (a new pair for it), another day, or other workers: all fine
+    lead.assign_route(a1["route_id"], [fw, fw3])
+    lead.assign_route(a2["route_id"], [fw, fw2])
     with pytest.raises(MemberBusy) as err:
-        lead.assign_route(b1["route_id"], [fw2])
-    assert (err.value.member, err.value.team) == (fw2, 1)
-    lead.assign_route(a1["route_id"], [fw])  # fw2 leaves route 1 …
-    lead.assign_route(b1["route_id"], [fw2])  # … and may walk pair 2's route that day
+        lead.assign_route(b1["route_id"], [fw3, fw4])
+    assert (err.value.member, err.value.team) == (fw3, 1)
+    lead.assign_route(a1["route_id"], [fw, fw2])  # fw3 leaves route 1 …
+    lead.assign_route(b1["route_id"], [fw3, fw4])  # … and may walk pair 2's route that day
 
     # a later plan for the same day counts too (a worker walks one route a day, in any plan)
     again = lead.plan_routes("Nordby centrum", teams=1, days=1, as_of=AS_OF, seconds=0.5)
     first = again["routes"][0]
     assert first["day"] == day1
     with pytest.raises(MemberBusy) as err:
-        lead.assign_route(first["route_id"], [fw2])
-    assert (err.value.member, err.value.day, err.value.team) == (fw2, day1, 2)
+        lead.assign_route(first["route_id"], [fw4, role_user("team_lead")])
+    assert (err.value.member, err.value.day, err.value.team) == (fw4, day1, 2)

@@ -99,8 +99,9 @@ def test_area_as_layer_area_id_and_unknown_area(lead, nordby):
 def test_only_team_leads_plan_and_field_worker_sees_only_their_own_route(lead, nordby):
     plan = _plan(lead)
     r1, r2 = plan["routes"][0]["route_id"], plan["routes"][1]["route_id"]
-    lead.assign_route(r1, [role_user("field_worker")])
-    lead.assign_route(r2, ["u_field_worker2"])
+    nordby.upsert_user("u_field_worker3", role="field_worker", password="pw")
+    lead.assign_route(r1, [role_user("field_worker"), role_user("team_lead")])  # a pair, never one alone
+    lead.assign_route(r2, ["u_field_worker2", "u_field_worker3"])
     fw = nordby.as_user(role_user("field_worker"))
     mine = fw.my_routes()
     assert [r["route_id"] for r in mine] == [r1]
@@ -117,8 +118,8 @@ def test_only_team_leads_plan_and_field_worker_sees_only_their_own_route(lead, n
         fw.plan_routes("Nordby centrum", as_of=AS_OF)
     with pytest.raises(NotAllowed):
         nordby.as_user(role_user("analyst")).route_plans()
-    with pytest.raises(InputError):
-        lead.assign_route(r1, [role_user("analyst")])
+    with pytest.raises(InputError, match="not field workers"):
+        lead.assign_route(r1, [role_user("analyst"), role_user("field_worker")])
 
 
 def test_outcomes_csv_import_accounts_for_every_row_and_feeds_revisits(lead, nordby, tmp_path):
@@ -210,10 +211,10 @@ def test_cli_plan_routes_and_record_outcomes(nordby, tmp_path, capsys):
     assert f"plan_{plan['plan_id']}.gpkg" in files
     assert sum(f.endswith(".pdf") for f in files) == sum(1 for r in plan["routes"] if r["stops"])
     rid = plan["routes"][0]["route_id"]
-    code = main(["--db", url, "--user", "u_team_lead", "plan-routes", "--assign", f"{rid}=u_field_worker",
+    code = main(["--db", url, "--user", "u_team_lead", "plan-routes", "--assign", f"{rid}=u_field_worker,u_field_worker2",
                  "--json"])
     assert code == 0
-    assert json.loads(capsys.readouterr().out)["assigned"][0]["members"] == ["u_field_worker"]
+    assert json.loads(capsys.readouterr().out)["assigned"][0]["members"] == ["u_field_worker", "u_field_worker2"]
     f = tmp_path / "o.csv"
     e = plan["routes"][0]["stops"][0]["entrance_id"]
     f.write_text(f"entrance_id,unit_id,outcome,visited_at,note\n{e},,not_home,2026-11-02T09:30,\n"
@@ -227,7 +228,8 @@ def test_cli_plan_routes_and_record_outcomes(nordby, tmp_path, capsys):
     code = main(["--db", url, "--user", "u_analyst", "plan-routes", "--area", "Nordby centrum", "--json"])
     assert code == 3
     with store_engine.read_tx(repo.engine) as conn:
-        assert conn.execute(select(t.routes.c.members).where(t.routes.c.route_id == rid)).scalar() == "u_field_worker"
+        assert conn.execute(select(t.routes.c.members).where(t.routes.c.route_id == rid)).scalar() == (
+            "u_field_worker,u_field_worker2")
 
 
 def test_plan_and_outcomes_on_the_chosen_backend(db_url, tmp_path):
@@ -239,7 +241,7 @@ def test_plan_and_outcomes_on_the_chosen_backend(db_url, tmp_path):
     stops = plan["routes"][0]["stops"]
     assert stops and plan["routes"][0]["start"] == "2026-11-02T09:00:00+01:00"
     assert lead.route_plan(plan["plan_id"])["routes"][0]["stops"] == stops
-    lead.assign_route(plan["routes"][0]["route_id"], ["u_field_worker2"])
+    lead.assign_route(plan["routes"][0]["route_id"], ["u_field_worker2", role_user("field_worker")])
     assert [r["route_id"] for r in admin.as_user("u_field_worker2").my_routes()] == [plan["routes"][0]["route_id"]]
     f = tmp_path / "o.csv"
     f.write_text(f"entrance_id,unit_id,outcome,visited_at,note\n{stops[0]['entrance_id']},,not_home,"
@@ -375,8 +377,8 @@ def test_a_visit_at_23_54_on_30_november_counts_on_30_november__both_backends(db
                             from_date=date(2026, 11, 30), seconds=0.5)
     assert [r["day"] for r in plan["routes"]] == ["2026-11-30", "2026-12-01"]
     stops = [s for r in plan["routes"] for s in r["stops"]]
-    lead.assign_route(plan["routes"][0]["route_id"], [role_user("field_worker")])
-    lead.assign_route(plan["routes"][1]["route_id"], [role_user("field_worker")])
+    lead.assign_route(plan["routes"][0]["route_id"], [role_user("field_worker"), "u_field_worker2"])
+    lead.assign_route(plan["routes"][1]["route_id"], [role_user("field_worker"), "u_field_worker2"])
     fw = admin.as_user(role_user("field_worker"))
     late = datetime(2026, 11, 30, 23, 54, tzinfo=COPENHAGEN)
     e1, e2, e3 = stops[0]["entrance_id"], stops[1]["entrance_id"], stops[2]["entrance_id"]

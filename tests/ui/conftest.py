@@ -111,7 +111,7 @@ def fieldwork_db(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> dic
     area = next(a["key"] for a in lead.planning_areas() if a["name"] == "Tranebjerg")
     plan = lead.plan_routes(area, teams=1, days=1, seconds=1.0)
     route = next(r for r in plan["routes"] if r["stops"])
-    lead.assign_route(route["route_id"], ["feltarbejder"])
+    lead.assign_route(route["route_id"], ["feltarbejder", "feltarbejder2"])  # a pair (issue 17)
     return {"db": dst, "route": route}
 
 

@@ -55,7 +55,7 @@ def today_db(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> dict:
     area = next(a["key"] for a in lead.planning_areas() if a["name"] == "Tranebjerg")
     plan = lead.plan_routes(area, teams=1, days=1, seconds=1.0, from_date=clock.today(), as_of=clock.today())
     route = next(r for r in plan["routes"] if r["stops"])
-    lead.assign_route(route["route_id"], ["feltarbejder"])
+    lead.assign_route(route["route_id"], ["feltarbejder", "feltarbejder2"])  # a pair (issue 17)
     lead.engine.dispose()
     with sqlite3.connect(dst) as conn:  # a weekend or holiday: the route is today all the same
         conn.execute("UPDATE routes SET day = ? WHERE plan_id = ?", (clock.today().isoformat(), plan["plan_id"]))

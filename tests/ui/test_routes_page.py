@@ -64,6 +64,7 @@ def test_team_lead_plans_two_pairs_two_days_and_sees_map_timeline_and_downloads(
     at.number_input(key="rt_teams").set_value(2)
     at.number_input(key="rt_days").set_value(2)
     at.slider(key="rt_seconds").set_value(1)
+    at.radio(key="rt_mode").set_value("walk")  # "gå": walking only (the default "automatisk" is tested below)
     _button(at, "Planlæg ruter").click().run()
     assert not at.exception, at.exception
     repo = Repository.open(str(demo_copy), "teamleder", migrate=False)
@@ -100,12 +101,19 @@ def test_team_lead_plans_two_pairs_two_days_and_sees_map_timeline_and_downloads(
     assert any(lab.startswith("Gåliste (PDF)") for lab in labels)
     assert any(lab.startswith("GPX") for lab in labels)
     assert "GeoPackage til QField (alle ruter)" in labels
-    # assign route 1 to the demo field worker
+    # assign route 1 to the demo field worker alone: refused in Danish (never one alone, issue 17)
     first = next(r for r in plan["routes"] if r["stops"])
     at.multiselect(key=f"rt_who_{first['route_id']}").set_value(["feltarbejder"])
     _button(at, "Tildel").click().run()
     assert not at.exception, at.exception
-    assert repo.route_plan(plan["plan_id"])["routes"][0]["members"] == ["feltarbejder"]
+    assert [e.value.replace("\\", "") for e in at.error] == [  # markdown-escaped on the page
+        "En rute gives altid til to medarbejdere, aldrig til én alene. Vælg to."]
+    assert repo.route_plan(plan["plan_id"])["routes"][0]["members"] == []
+    # … and to the demo's pair
+    at.multiselect(key=f"rt_who_{first['route_id']}").set_value(["feltarbejder", "feltarbejder2"])
+    _button(at, "Tildel").click().run()
+    assert not at.exception, at.exception
+    assert repo.route_plan(plan["plan_id"])["routes"][0]["members"] == ["feltarbejder", "feltarbejder2"]
 
     # the field worker sees that route and records a whole entrance "not home"
     fw = _as(at, "feltarbejder", "ui/pages/my_routes.py")
@@ -174,7 +182,7 @@ def test_field_worker_sees_what_is_done_on_the_route_day(app, demo_copy):
     area = next(a["key"] for a in lead.planning_areas() if a["name"] == "Tranebjerg")
     plan = lead.plan_routes(area, teams=1, days=1, seconds=1.0)
     route = next(r for r in plan["routes"] if r["stops"])
-    lead.assign_route(route["route_id"], ["feltarbejder"])
+    lead.assign_route(route["route_id"], ["feltarbejder", "feltarbejder2"])
     fw = Repository.open(str(demo_copy), "feltarbejder")
     day = dt.fromisoformat(route["day"]).replace(hour=10, tzinfo=COPENHAGEN)
     first, second, third = (s["entrance_id"] for s in route["stops"][:3])
@@ -195,10 +203,10 @@ def test_a_worker_on_two_routes_the_same_day_is_refused_in_danish(app, demo_copy
     plan = lead.plan_routes(area, teams=2, days=1, seconds=1.0)
     first, second = [r for r in plan["routes"] if r["stops"]][:2]
     assert first["day"] == second["day"]
-    lead.assign_route(first["route_id"], ["feltarbejder"])
+    lead.assign_route(first["route_id"], ["feltarbejder", "feltarbejder2"])
     at = _as(app, "teamleder", "ui/pages/routes.py")
     assert at.selectbox(key="rt_plan_pick").value == plan["plan_id"]  # the newest plan
-    at.multiselect(key=f"rt_who_{second['route_id']}").set_value(["feltarbejder"])
+    at.multiselect(key=f"rt_who_{second['route_id']}").set_value(["feltarbejder", "teamleder"])
     _button(at, "Tildel").click().run()
     assert not at.exception, at.exception
     day = ".".join(reversed(first["day"].split("-")))

@@ -8,14 +8,17 @@ from __future__ import annotations
 
 from ui.i18n.core import AUDIT_ACTIONS, AUDIT_PURPOSES, LICENCES
 from ui.i18n.core import TEXTS as _CORE
+from ui.i18n.letters import TEXTS_LETTERS
 from ui.i18n.partners import TEXTS_PARTNERS
 from ui.i18n.priorities import TEXTS_PRIORITIES
 from ui.i18n.progress import TEXTS_PROGRESS
 from ui.i18n.routes import TEXTS_ROUTES
+from ui.i18n.safety import TEXTS_SAFETY
 from ui.i18n.signals import TEXTS_IMPORTS
 
 TEXTS: dict[str, dict[str, str]] = {**_CORE, **TEXTS_IMPORTS, **TEXTS_PRIORITIES, **TEXTS_ROUTES,
-                                    **TEXTS_PARTNERS, **TEXTS_PROGRESS}
+                                    **TEXTS_PARTNERS, **TEXTS_PROGRESS, **TEXTS_SAFETY,
+                                    **TEXTS_LETTERS}
 
 
 def t(key: str, lang: str) -> str:

@@ -30,6 +30,27 @@ TEXTS_ROUTES: dict[str, dict[str, str]] = {
                          "mindst belastede (1 = lige fordelt). Overlap mellem holdenes områder samme dag: {overlap} %.",
                    "en": "Balance: the busiest pair has {balance} times the work of the least busy (1 = even). "
                          "Overlap between the pairs' turfs on the same day: {overlap} %."},
+    # turfs (issue 17): one area per pair, the same every day
+    "rt_turfs": {"da": "Giv hvert hold sit eget distrikt (det samme område alle dage)",
+                 "en": "Give each pair its own turf (the same area every day)"},
+    "rt_turfs_help": {
+        "da": "Området deles i ét sammenhængende distrikt pr. hold med omtrent lige meget arbejde, så det "
+              "samme hold møder de samme viceværter fra dag til dag.",
+        "en": "The area is cut into one compact turf per pair with about equal work, so the same pair "
+              "meets the same caretakers from day to day.",
+    },
+    "rt_turf_layer": {"da": "Distrikt for hold {team}", "en": "Turf of pair {team}"},
+    "rt_turfs_heading": {"da": "Distrikter", "en": "Turfs"},
+    "rt_turfs_caption": {
+        "da": "Hvert hold går kun i sit eget distrikt. Kompakthed er Polsby–Popper (1 = en cirkel, et "
+              "kvadrat er 0,79); arbejde er besøgstid plus gang mellem opgangene.",
+        "en": "Each pair walks only in its own turf. Compactness is Polsby–Popper (1 = a circle, a square "
+              "is 0.79); work is time at the doors plus walking between them.",
+    },
+    "rt_col_turf_team": {"da": "Hold", "en": "Pair"},
+    "rt_col_turf_doors": {"da": "Opgange", "en": "Entrances"},
+    "rt_col_turf_work": {"da": "Arbejde (timer)", "en": "Work (hours)"},
+    "rt_col_turf_compact": {"da": "Kompakthed", "en": "Compactness"},
     "rt_area_source": {"da": "Hvor skal holdene gå?", "en": "Where do the teams go?"},
     "rt_area_source_saved": {"da": "Gemt område", "en": "Saved area"},
     "rt_area_source_draw": {"da": "Tegn på kortet", "en": "Draw on the map"},
@@ -108,6 +129,8 @@ TEXTS_ROUTES: dict[str, dict[str, str]] = {
                                 "en": "no other time of day in the shift"},
     "rt_reason_unsafe": {"da": "utryg – kræver teamleders beslutning", "en": "unsafe – needs a lead's decision"},
     "rt_reason_done": {"da": "afsluttet", "en": "done"},
+    "rt_reason_no_parking": {"da": "mere end gå-afstanden fra en vej, hvor bilen kan holde",
+                             "en": "farther than the walking distance from a road where the car can stop"},
     "rt_reason_ask_caretaker": {"da": "afventer vicevært", "en": "waiting for the caretaker"},
     "rt_downloads": {"da": "Hent til feltarbejdet", "en": "Take it out"},
     "rt_dl_pdf": {"da": "Gåliste (PDF) rute {n}", "en": "Walk list (PDF) route {n}"},
@@ -209,4 +232,48 @@ TEXTS_ROUTES: dict[str, dict[str, str]] = {
         "en": "Too many closed days to save (at most 200 characters). Remove single days that have passed, "
               "or write a day closed every year once as DD.MM.",
     },
+    # drive then walk (issue 17)
+    "rt_mode": {"da": "Transport", "en": "Travel"},
+    "rt_mode_auto": {"da": "Automatisk", "en": "Automatic"},
+    "rt_mode_walk": {"da": "Gå", "en": "Walk"},
+    "rt_mode_drive_walk": {"da": "Bil + gå", "en": "Car + walk"},
+    "rt_mode_help": {
+        "da": "Gå: parret går fra startstedet. Bil + gå: parret kører mellem parkeringspladser og går til "
+              "opgangene omkring hver. Automatisk: bil + gå, når opgangene ligger længere fra hinanden end "
+              "gå-afstanden, ellers gå.",
+        "en": "Walk: the pair walks from the start point. Car + walk: the pair drives between parking points "
+              "and walks to the entrances around each. Automatic: car + walk when the entrances lie farther "
+              "apart than the walking distance, else walk.",
+    },
+    # the settings (Indstillinger)
+    "settings_routes": {"da": "Ruter", "en": "Routes"},
+    "drive_walk_m": {"da": "Gå-afstand for bil + gå (m): opgange længere fra hinanden til fods køres der imellem",
+                     "en": "Walking distance for car + walk (m): doors farther apart on foot are driven between"},
+    "min_route_minutes": {"da": "Korteste rute (minutter): en kortere rute lægges sammen med en anden eller forklares",
+                          "en": "Shortest route (minutes): a shorter route is merged into another or explained"},
+    "rt_walk_limit": {"da": "Gå-afstand (m)", "en": "Walking distance (m)"},
+    "rt_walk_limit_help": {
+        "da": "Opgange, der ligger længere fra hinanden til fods, køres der imellem, og ingen gåtur er længere.",
+        "en": "Entrances farther apart on foot are driven between, and no walk is longer.",
+    },
+    "rt_m_drive": {"da": "Kørsel (km)", "en": "Driving (km)"},
+    "rt_method_drive_walk": {
+        "da": "Kørsel ad vejnettet (OSM, hastighed efter vejtype), gang ad gangnettet.",
+        "en": "Driving along the road network (OSM, speed by road class), walking along the walking network.",
+    },
+    "rt_mode_used_drive_walk": {
+        "da": "Planen bruger bil + gå: parret kører mellem parkeringspladser (P på kortet) og går højst "
+              "{limit} m ad gangen.",
+        "en": "The plan uses car + walk: the pair drives between parking points (P on the map) and walks at "
+              "most {limit} m at a time.",
+    },
+    "rt_mode_used_walk": {
+        "da": "Planen er til fods: alle opgange ligger inden for {limit} m gang af hinanden.",
+        "en": "The plan is on foot: every entrance is within {limit} m walk of the others.",
+    },
+    "rt_route_summary_drive": {"da": " · {km} km i bil, {n} parkeringer", "en": " · {km} km by car, {n} stops by car"},
+    "rt_col_drive": {"da": "Bil", "en": "Car"},
+    "rt_drive_to": {"da": "kør {m} m til P{n}", "en": "drive {m} m to P{n}"},
+    "rt_car_leg": {"da": "Kørsel, {route}", "en": "Driving, {route}"},
+    "rt_parking_tip": {"da": "P{n}: parkering, {route}", "en": "P{n}: parking, {route}"},
 }

@@ -25,6 +25,7 @@ from ui import session
 from ui.basemap import base_map
 from ui.foliummap import show_map
 from ui.i18n import t
+from ui.letters import letters_form
 from ui.text import md_escape
 from ui.widgets import (
     cell_labels,
@@ -254,3 +255,6 @@ else:
             if d2.button(t("focus_del_no", lg), key="focus_delete_cancel"):
                 st.session_state.pop("focus_delete_asked", None)
                 st.rerun()
+
+if allowed(repo.actor.role, "letters.write"):  # issue 17: the planner writes the letter to the residents too
+    letters_form(repo, lg, key="focus_letters")

@@ -9,6 +9,10 @@ app's own scripts and the workspace's own base map, so it works without internet
 listed in the same order: today's, the coming ones, then the past ones, newest first. A field
 worker without a route is told whom to ask: the workspace's team leads.
 
+Pair safety (issue 17): each route has large buttons to check the pair in at the start (on
+the route's day) and out at the end, with the state in words ("✓ Tjekket ind kl. 09:02 af
+anna"); a stop next to a door marked unsafe carries a warning.
+
 Every save runs in a button callback, before the page is drawn again: the counter ("3 af
 36") and the ✓ on each stop then show the outcome just saved, not the state before it.
 """
@@ -34,7 +38,7 @@ from ui.basemap import base_map
 from ui.foliummap import show_map
 from ui.i18n import t
 from ui.text import md_escape
-from ui.widgets import date_text
+from ui.widgets import date_text, error_text
 
 repo: Repository = st.session_state["repo"]
 lg = session.lang()
@@ -92,6 +96,45 @@ def _edit(stop: str, outcome_id: str, old: str, widget: str) -> None:
         _flash(stop, "error", _error_text(exc))
     else:
         _flash(stop, "success", t("mr_edited", lg).format(old=names.get(old, old), what=names.get(new, new)))
+
+
+def _check(route_id: str, kind: str) -> None:
+    """Pair safety (issue 17): check the pair in or out of its route; the message shows at the
+    route's check buttons."""
+    try:
+        (repo.check_in if kind == "in" else repo.check_out)(route_id)
+    except (InputError, NotAllowed) as exc:
+        _flash(f"chk_{route_id}", "error", error_text(exc, lg))
+    else:
+        _flash(f"chk_{route_id}", "success", t(f"ps_done_{kind}", lg))
+
+
+def _check_text(check: dict | None, kind: str) -> str:
+    """"✓ Tjekket ind kl. 09:02 af anna" or "Ikke tjekket ind endnu." (words, not colour)."""
+    if not check:
+        return t(f"ps_not_{kind}", lg)
+    return t(f"ps_checked_{kind}", lg).format(time=datetime.fromisoformat(check["at"]).strftime("%H:%M"),
+                                             who=md_escape(check["by"]))
+
+
+def _check_buttons(r: dict, today: date, flash: tuple | None, minutes: int) -> None:
+    """The pair's check-in and check-out of route ``r``: large buttons, the state in words."""
+    key = f"chk_{r['route_id']}"
+    day = date.fromisoformat(r["day"])
+    st.markdown(f"**{t('ps_heading', lg)}**")
+    st.caption(t("ps_help", lg).format(minutes=minutes))
+    st.write(_check_text(r.get("check_in"), "in"))
+    st.write(_check_text(r.get("check_out"), "out"))
+    if flash is not None and flash[0] == key:
+        (st.success if flash[1] == "success" else st.error)(md_escape(flash[2]))
+    if day != today and not r.get("check_in"):
+        st.caption(t("ps_not_today", lg))
+    c1, c2 = st.columns(2)
+    c1.button(t("ps_check_in", lg), key=f"ci_{r['route_id']}", type="primary", use_container_width=True,
+              disabled=bool(r.get("check_in") or r.get("check_out")) or day != today,
+              on_click=_check, args=(r["route_id"], "in"))
+    c2.button(t("ps_check_out", lg), key=f"co_{r['route_id']}", type="primary", use_container_width=True,
+              disabled=bool(r.get("check_out")) or day > today, on_click=_check, args=(r["route_id"], "out"))
 
 
 def _in_order(routes: list[dict], today: date) -> list[dict]:
@@ -191,6 +234,7 @@ mine_today = outcomes[(outcomes["recorded_by"] == repo.actor.name)
                       & pd.Series([v.date() == today for v in outcomes["recorded_at"]], index=outcomes.index,
                                   dtype=bool)]
 flash = st.session_state.pop(FLASH, None)
+overdue_minutes = repo.settings()["overdue_minutes"] if routes else 30
 
 if not routes:  # whom to ask: the team leads, by name only
     leads = repo.team_leads()
@@ -202,6 +246,7 @@ for n, r in enumerate(routes, start=1):
     day = date.fromisoformat(r["day"])
     done = sum(1 for s in r["stops"] if recorded.get((s["entrance_id"], day)))
     st.caption(t("mr_progress", lg).format(done=done, total=len(r["stops"])))
+    _check_buttons(r, today, flash, overdue_minutes)
     for s in r["stops"]:
         key = f"{r['route_id']}_{s['seq']}"
         unit_names = dict(zip(s["units"], s["unit_labels"], strict=True))
@@ -216,6 +261,8 @@ for n, r in enumerate(routes, start=1):
         with st.expander(label, expanded=here):
             if here:
                 (st.success if flash[1] == "success" else st.error)(md_escape(flash[2]))
+            if s.get("near_unsafe"):  # pair safety: a door next to one marked unsafe (issue 17)
+                st.warning(t("ps_near_unsafe", lg).format(addresses=md_escape("; ".join(s["near_unsafe"]))))
             st.write(t(f"rt_task_{s['task']}", lg))
             st.button(t("mr_not_home_all", lg), key=f"nh_{key}", use_container_width=True,
                       on_click=_not_home, args=(key, s["entrance_id"]))

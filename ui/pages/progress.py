@@ -1,4 +1,5 @@
-"""Fremdrift: the team lead's progress overview (doors done and to go, outcomes, revisits)."""
+"""Fremdrift: the team lead's progress overview (doors done and to go, outcomes, revisits), with
+the pairs not checked out in time on top (pair safety, issue 17)."""
 
 from __future__ import annotations
 
@@ -23,6 +24,36 @@ routes: pd.DataFrame = p["routes"]
 if routes.empty:
     st.info(t("pg_none", lg))
     st.stop()
+
+# pair safety (issue 17), on top: pairs not checked out overdue_minutes after their shift ended,
+# each route in words (day, pair, area), never a bare route id
+overdue = repo.overdue_routes()
+st.subheader(t("pg_overdue_heading", lg))
+if overdue:
+    st.warning(t("pg_overdue_warning", lg).format(n=len(overdue), minutes=repo.settings()["overdue_minutes"]))
+    st.dataframe(pd.DataFrame({
+        t("pg_overdue_route", lg): [t("pg_overdue_route_words", lg).format(
+            day=date_text(o["day"], lg), team=o["team"], area=area_words(o["area"], lg)) for o in overdue],
+        t("pg_members", lg): [", ".join(o["members"]) for o in overdue],
+        t("pg_overdue_end", lg): [f"{date_text(o['shift_end'][:10], lg)} {o['shift_end'][11:16]}" for o in overdue],
+        t("pg_overdue_minutes", lg): [number_text(o["minutes_over"], lg) for o in overdue],
+        t("pg_overdue_checked_in", lg): [o["checked_in"]["at"][11:16] + " (" + o["checked_in"]["by"] + ")"
+                                         if o["checked_in"] else t("pg_overdue_not_in", lg) for o in overdue],
+    }), hide_index=True, use_container_width=True, key="pg_overdue_table")
+else:
+    st.success(t("pg_overdue_none", lg))
+
+# doors marked unsafe wait for the lead's decision (as on the route page): approve one here too
+unsafe = repo.unsafe_doors()
+if unsafe:
+    st.subheader(t("rt_unsafe_heading", lg))
+    st.caption(t("pg_unsafe_caption", lg))
+    with st.form("pg_unsafe_form"):
+        words = {u["entrance_id"]: u["address"] for u in unsafe}
+        pick = st.selectbox(t("rt_unsafe_pick", lg), list(words), format_func=words.get, key="pg_unsafe_pick")
+        if st.form_submit_button(t("rt_unsafe_clear", lg)):
+            repo.clear_unsafe(pick, note="cleared on the progress page")
+            st.success(t("rt_unsafe_cleared", lg))
 
 week = f"{today.isocalendar().year}-U{today.isocalendar().week:02d}"
 this_week = routes[routes["week"] == week]

@@ -22,9 +22,10 @@ st.caption(t("retention_caption", lg))
 cfg = repo.settings()
 
 
-def _settings_form(key: str, keys: list[str], max_value: int) -> None:
+def _settings_form(key: str, keys: list[str], max_value: int | dict[str, int]) -> None:
     with st.form(key):
-        values = {k: st.number_input(t(k, lg), min_value=MIN_SETTINGS.get(k, 1), max_value=max_value,
+        values = {k: st.number_input(t(k, lg), min_value=MIN_SETTINGS.get(k, 1),
+                                     max_value=max_value[k] if isinstance(max_value, dict) else max_value,
                                      value=max(int(cfg[k]), MIN_SETTINGS.get(k, 1)), step=1)
                   for k in keys}
         if st.form_submit_button(t("save", lg)):
@@ -97,6 +98,15 @@ _settings_form("settings_partners", ["partner_active_months"], 120)
 
 st.subheader(t("settings_sign_in", lg))
 _settings_form("settings_sign_in", ["session_idle_minutes", "sign_in_lockout_failures"], 480)
+
+# issue 17, pair safety: how long after the shift's end a pair not checked out is listed
+st.subheader(t("settings_safety", lg))
+_settings_form("settings_safety", ["overdue_minutes"], 720)
+
+# issue 17, routes: the walking limit of "bil + gå" and the shortest route worth a shift
+st.subheader(t("settings_routes", lg))
+_settings_form("settings_routes", ["drive_walk_m", "min_route_minutes"],
+               {"drive_walk_m": 20_000, "min_route_minutes": 480})
 
 # issue 17: the municipality's closed days (the team lead sets them on the route page too)
 st.subheader(t("cd_label", lg))

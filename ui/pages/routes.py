@@ -25,6 +25,7 @@ from ui.basemap import base_map
 from ui.closed_days import closed_days_form, day_words
 from ui.foliummap import show_map
 from ui.i18n import t
+from ui.letters import letters_download, letters_form
 from ui.text import md_escape
 from ui.widgets import date_format, date_text, input_error_text, number_text, uploaded_path
 
@@ -87,6 +88,20 @@ def _route_map(db_key: str, plan_id: str, user: str, lang: str) -> folium.Map:
     folium.Marker([sp["lat"], sp["lon"]], tooltip=escape_html(t("rt_start_marker", lang)), icon=folium.DivIcon(
         html='<div style="font:bold 13px sans-serif;background:#000;color:#fff;border-radius:3px;'
              'padding:1px 4px;display:inline-block">S</div>', icon_size=(20, 18), icon_anchor=(10, 9))).add_to(m)
+    for tf in plan.get("turfs") or []:  # each pair's turf: a dashed outline with the pair's number
+        if not tf.get("geometry"):
+            continue
+        name = escape_html(t("rt_turf_layer", lang).format(team=tf["team"]))
+        fg = folium.FeatureGroup(name=name, show=True)
+        folium.GeoJson(tf["geometry"], tooltip=name, style_function=lambda _f: {
+            "color": "#333333", "weight": 2, "dashArray": "6 4", "fillColor": "#888888",
+            "fillOpacity": 0.06}).add_to(fg)
+        if tf.get("label"):
+            folium.Marker([tf["label"][1], tf["label"][0]], tooltip=name, icon=folium.DivIcon(
+                html='<div style="font:bold 16px sans-serif;color:#333;background:rgba(255,255,255,.85);'
+                     'border:2px dashed #333;border-radius:4px;padding:0 5px;display:inline-block">'
+                     f'{escape_html(str(tf["team"]))}</div>', icon_size=(28, 24), icon_anchor=(14, 12))).add_to(fg)
+        fg.add_to(m)
     for n, r in enumerate([r for r in plan["routes"] if r["stops"]], start=1):
         colour = COLOURS[(n - 1) % len(COLOURS)]
         name = t("rt_route_label", lang).format(n=n, team=r["team"], day=date_text(r["day"], lang))
@@ -94,6 +109,15 @@ def _route_map(db_key: str, plan_id: str, user: str, lang: str) -> folium.Map:
         if r["path"]:
             folium.PolyLine([[lat, lon] for lon, lat in r["path"]], color=colour, weight=4, opacity=0.8,
                             dash_array=DASHES[(n - 1) % len(DASHES)], tooltip=escape_html(name)).add_to(fg)
+        for line in r.get("car_paths") or []:  # drive then walk: the car legs, wide and grey beneath
+            folium.PolyLine([[lat, lon] for lon, lat in line], color="#4d4d4d", weight=8, opacity=0.55,
+                            tooltip=escape_html(t("rt_car_leg", lang).format(route=name))).add_to(fg)
+        for pk in (r.get("parking") or [])[1:]:  # the car's stops (P1 is the start point)
+            tip = t("rt_parking_tip", lang).format(n=pk["n"], route=name)
+            folium.Marker([pk["lat"], pk["lon"]], tooltip=escape_html(tip), icon=folium.DivIcon(
+                html=f'<div style="font:bold 12px sans-serif;background:#1f3a93;color:#fff;border:2px solid #fff;'
+                     f'border-radius:3px;padding:0 3px;display:inline-block" aria-label="{escape_html(tip)}">'
+                     f'P{pk["n"]}</div>', icon_size=(28, 18), icon_anchor=(14, 9))).add_to(fg)
         for s in r["stops"]:
             label = f"{n}·{s['seq']}"
             tip = f"{label} {_hhmm(s['arrive'])} {s['address']} ({_units(s)})"
@@ -159,6 +183,7 @@ elif not areas:
 
 if allowed(repo.actor.role, "calendar.write"):
     closed_days_form(repo, lg, key="rt_closed_days")
+letters_form(repo, lg, key="rt_letters")  # issue 17: the letters' phone number, hours and text
 
 with st.form("rt_plan_form"):
     st.subheader(t("rt_setup", lg))
@@ -188,6 +213,13 @@ with st.form("rt_plan_form"):
     per_unit = c3.number_input(t("rt_per_unit", lg), min_value=0, max_value=1800, value=90, step=10,
                                key="rt_per_unit")
     attempts = c4.number_input(t("rt_attempts", lg), min_value=1, max_value=10, value=3, step=1, key="rt_attempts")
+    c1, c2 = st.columns([2, 1])
+    mode = c1.radio(t("rt_mode", lg), ["auto", "walk", "drive_walk"], key="rt_mode", horizontal=True,
+                    format_func=lambda x: t(f"rt_mode_{x}", lg), help=t("rt_mode_help", lg))
+    walk_limit = c2.number_input(t("rt_walk_limit", lg), min_value=100, max_value=20_000, step=100,
+                                 value=int(repo.settings()["drive_walk_m"]), key="rt_walk_limit",
+                                 help=t("rt_walk_limit_help", lg))
+    use_turfs = st.checkbox(t("rt_turfs", lg), value=False, key="rt_turfs", help=t("rt_turfs_help", lg))
     submitted = st.form_submit_button(t("rt_plan_button", lg), type="primary")
 
 if submitted:
@@ -204,7 +236,8 @@ if submitted:
                 from_date=first, as_of=as_of, seconds=float(seconds), speed_kmh=float(speed),
                 per_entrance_s=int(per_entrance), per_unit_s=int(per_unit), attempts=int(attempts),
                 progress=lambda f: bar.progress(min(1.0, float(f)), text=t("rt_solving", lg)),
-                area_geometry=drawn if source == "draw" else None)
+                area_geometry=drawn if source == "draw" else None, turfs=bool(use_turfs),
+                mode=mode, walk_limit_m=int(walk_limit))
         except InputError as exc:
             bar.empty()
             st.error(md_escape(input_error_text(exc, lg)))
@@ -231,13 +264,19 @@ routes = [r for r in plan["routes"] if r["stops"]]
 
 st.subheader(t("rt_totals", lg))
 tot = plan["totals"]
-c = st.columns(5)
+driving = plan.get("mode") == "drive_walk"
+c = st.columns(6 if driving else 5)
 c[0].metric(t("rt_m_routes", lg), tot["routes"])
 c[1].metric(t("rt_m_stops", lg), tot["stops"])
 c[2].metric(t("rt_m_walk", lg), number_text(tot["walk_m"] / 1000, lg, decimals=1))
 c[3].metric(t("rt_m_hours", lg), number_text(tot["duration_s"] / 3600, lg, decimals=1))
 c[4].metric(t("rt_m_unplanned", lg), len(plan["unplanned"]))
+if driving:
+    c[5].metric(t("rt_m_drive", lg), number_text(tot.get("drive_m", 0) / 1000, lg, decimals=1))
 st.caption(t(f"rt_method_{plan['method']}", lg))
+if plan["params"].get("mode") == "auto" or driving:
+    st.caption(t(f"rt_mode_used_{plan.get('mode', 'walk')}", lg).format(
+        limit=number_text(plan["params"].get("walk_limit_m") or 0, lg)))
 q = plan.get("stats") or {}
 if q.get("balance_ratio") is not None:
     st.caption(t("rt_quality", lg).format(balance=number_text(q["balance_ratio"], lg, decimals=2),
@@ -274,11 +313,23 @@ st.subheader(t("rt_map", lg))
 st.caption(t("rt_map_caption", lg))
 m = _route_map(session.db_key(), plan_id, repo.actor.name, lg)
 show_map(m, height=560, returned_objects=[], key=f"rt-map-{plan_id}-{lg}")
+if plan.get("turfs"):
+    st.subheader(t("rt_turfs_heading", lg))
+    st.caption(t("rt_turfs_caption", lg))
+    st.dataframe(pd.DataFrame({
+        t("rt_col_turf_team", lg): [str(x["team"]) for x in plan["turfs"]],
+        t("rt_col_turf_doors", lg): [number_text(x["doors"], lg) for x in plan["turfs"]],
+        t("rt_col_turf_work", lg): [number_text(x["work_s"] / 3600, lg, decimals=1) for x in plan["turfs"]],
+        t("rt_col_turf_compact", lg): [number_text(x["compactness"], lg, decimals=2) for x in plan["turfs"]],
+    }), hide_index=True)
 
 for n, r in enumerate(routes, start=1):
     head = t("rt_route_label", lg).format(n=n, team=r["team"], day=date_text(r["day"], lg))
     summary = t("rt_route_summary", lg).format(stops=len(r["stops"]), km=number_text(r["walk_m"] / 1000, lg, decimals=1),
                                                start=_hhmm(r["start"]), end=_hhmm(r["end"]))
+    if r.get("drive_m"):
+        summary += t("rt_route_summary_drive", lg).format(km=number_text(r["drive_m"] / 1000, lg, decimals=1),
+                                                          n=len(r.get("parking") or []) - 1)
     with st.expander(f"{head} — {summary}", expanded=n == 1):
         st.dataframe(pd.DataFrame({
             t("rt_col_seq", lg): [s["seq"] for s in r["stops"]],
@@ -287,6 +338,8 @@ for n, r in enumerate(routes, start=1):
             t("rt_col_units", lg): [_units(s) for s in r["stops"]],
             t("rt_col_task", lg): [t(f"rt_task_{s['task']}", lg) for s in r["stops"]],
             t("rt_col_walk", lg): [number_text(s["walk_m"], lg) for s in r["stops"]],
+            **({t("rt_col_drive", lg): [t("rt_drive_to", lg).format(n=s["parking"], m=number_text(s["drive_m"], lg))
+                                        if s.get("parking") else "" for s in r["stops"]]} if r.get("drive_m") else {}),
         }), hide_index=True)
         if r["members"]:
             st.write(t("rt_assigned", lg).format(n=n, who=md_escape(", ".join(r["members"]))))
@@ -325,8 +378,10 @@ days = sorted({r["day"] for r in plan["routes"]}) or [""]
 span = days[0] if days[0] == days[-1] else f"{days[0]}_{days[-1]}"
 st.download_button(t("rt_dl_gpkg", lg), data=plan_gpkg_bytes(plan), file_name=f"{plan_stem}_{span}.gpkg",
                    mime="application/geopackage+sqlite3", key="rt_gpkg")
+letters_download(repo, plan, lg, key="rt_letters_pdf")  # "Hent breve (PDF)" when letters are due
 
 st.subheader(t("rt_assign", lg))
+st.caption(t("rt_assign_pair_hint", lg))  # pair safety (issue 17): the repository refuses one alone
 workers = repo.field_workers()
 with st.form("rt_assign_form"):
     picks = {}

@@ -30,7 +30,7 @@ Roads a car may use are the walking network's ways of the classes in
 :data:`CAR_KMH` (OSM ``highway``), at those speeds. Motorways and trunk roads are not in
 the walking network, so they are missing here too (they matter little inside a
 municipality's villages; a drive across a city would be slower than in reality).
-One-way streets are driven both ways. Both are said in ``docs/routes.md``.
+One-way streets are driven both ways. Both are said in ``docs/routing.md``.
 
 The planner works on *walk-equivalent metres* (seconds × walking speed), so its time
 checks, its costs and its search are unchanged; :class:`CarLegs` gives the real metres on

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import event, func, select, text
 
 from detection.access import ROLES
 from detection.cli.main import main
@@ -384,48 +384,82 @@ def _checked(repo: Repository, data: bytes, name: str):
     return check_rows(read_reports(data, name), index, as_of=AS_OF)
 
 
+def _store_and_stop(url: str, name: str, result, k: int, w: int) -> None:  # noqa: ANN001
+    """In a forked child: store ``result`` and stop inside the write transaction after its
+    ``k``-th statement, or at its commit when it runs fewer (say ``k`` or ``c`` on ``w``,
+    then wait to be killed); say ``d`` if it ever finishes."""
+    store_engine._ENGINES.clear()  # never reuse the parent's pooled connections
+    repo = Repository.open(url, role_user("planner"), migrate=False)
+    seen = [0]
+
+    def stop(tag: bytes) -> None:
+        os.write(w, tag)
+        time.sleep(600)
+
+    def stop_at_k(*_args) -> None:
+        seen[0] += 1
+        if seen[0] == k:
+            stop(b"k")
+
+    event.listen(repo.engine, "after_cursor_execute", stop_at_k)
+    event.listen(repo.engine, "commit", lambda _conn: stop(b"c"))  # fires before the commit is sent
+    repo._store_import(name, result, None, {})
+    os.write(w, b"d")
+
+
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork (POSIX)")
 def test_kill_9_during_import__whole_batch_or_none(tmp_path):
     """The file is checked first (pure, writes nothing); a forked child stores it — the one
-    write transaction of ``import_signals`` — and is killed at a random moment of that."""
+    write transaction of ``import_signals`` — and is killed inside that transaction, after
+    its k-th statement (k drawn per trial over the statements a store runs), or at its
+    commit when it runs fewer than k (the moment before the commit is sent).
+
+    The kill point is chosen by counting statements, not by a clock: a sleep-then-kill test
+    depended on the machine's speed (on a busy CI machine most children had committed before
+    the kill, so it proved nothing and failed)."""
     url = f"sqlite:///{tmp_path / 'crash.sqlite'}"
     planner = _workspace(url).as_user(role_user("planner"))
     streets = [tuple(x) for x in planner.entrances()[["street", "house_number"]].to_numpy()]
     checked = _checked(planner, _crash_file(streets, -1), "warm.csv")
-    t0 = time.perf_counter()
+    statements = [0]
+
+    def count(*_args) -> None:
+        statements[0] += 1
+
+    event.listen(planner.engine, "after_cursor_execute", count)
     planner._store_import("warm.csv", checked, None, {})
-    duration = time.perf_counter() - t0
+    event.remove(planner.engine, "after_cursor_execute", count)
+    n_statements = statements[0]  # about; a file with duplicates runs a few more
+    assert n_statements >= 2, n_statements
     store_engine.dispose_engines()
     rng = random.Random(4)
-    finished = 0
+    killed_after: list[int] = []
     for trial in range(TRIALS):
         name = f"t{trial}.csv"
         result = _checked(planner, _crash_file(streets, trial), name)  # the child inherits it
         store_engine.dispose_engines()
+        k = rng.randint(1, n_statements + 2)
         r, w = os.pipe()
         pid = os.fork()
         if pid == 0:  # the importer
             os.close(r)
             try:
-                store_engine._ENGINES.clear()  # never reuse the parent's pooled connections
-                repo = Repository.open(url, role_user("planner"), migrate=False)
-                os.write(w, b"s")
-                repo._store_import(name, result, None, {})
-                os.write(w, b"d")
+                _store_and_stop(url, name, result, k, w)
             finally:
                 os._exit(0)
         os.close(w)
-        assert os.read(r, 1) == b"s"
-        time.sleep(rng.uniform(0.0, duration * 1.5))
+        said = os.read(r, 1)
         os.kill(pid, signal.SIGKILL)
         os.waitpid(pid, 0)
-        finished += os.read(r, 1) == b"d"
         os.close(r)
+        assert said in (b"k", b"c"), f"trial {trial}: the store committed (said {said!r})"
+        killed_after.append(k if said == b"k" else 0)
         _check_batches(url)
         store_engine.dispose_engines()
     result = _check_batches(url)
-    print(f"kill -9 trials: {TRIALS}, finished before the kill: {finished}, storing takes ~{duration:.2f} s")
-    # the test proves something only if most kills hit the open write transaction
-    assert finished <= TRIALS // 2, finished
-    # a child killed after its commit but before it said so counts as not finished
-    assert 1 + finished <= result["batches"] <= 1 + TRIALS
+    print(f"kill -9 trials: {TRIALS}, statements per store: ~{n_statements}, killed after statements "
+          f"{sorted(set(killed_after) - {0})}, at the commit: {killed_after.count(0)}")
+    # every kill hit the open write transaction: only the warm batch is there, whole
+    assert result["batches"] == 1
+    # the kills covered the transaction from its first statement to its commit
+    assert 1 in killed_after and 0 in killed_after and len(set(killed_after)) >= 6

@@ -34,6 +34,7 @@ from detection.cli.common import open_repo, parse_date
 from detection.errors import InputError
 from detection.files import private_dir, write_private
 from detection.routes import planner, revisits
+from detection.routes.explain import note_text
 from detection.routes.field_files import write_plan_files
 from detection.routes.letters import has_letters, letters_file_name, plan_letters, plan_letters_pdf
 from geo.areas import read_polygon
@@ -166,6 +167,9 @@ def cmd_plan_routes(args) -> dict:  # noqa: ANN001
                 path = write_private(private_dir(args.out) / letters_file_name(plan), data)
                 plan["files"].append(str(path))
                 plan["letters"] = {"file": str(path), "letters": len(plan_letters(plan))}
+    days = plan["params"]["days"]
+    for note in plan.get("notes", []):  # the plan in words (issue 17), in the CLI's language
+        note["text"] = note_text(note, args.lang or "da", min_minutes=plan["params"]["min_route_minutes"], days=days)
     for r in plan["routes"]:
         r.pop("path", None)
         r.pop("car_paths", None)

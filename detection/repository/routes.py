@@ -36,6 +36,7 @@ from detection.priorities.focus import valid_area_polygon
 from detection.repository.base import insert_many, operation
 from detection.repository.priorities import PriorityOps
 from detection.routes import drive as drv
+from detection.routes import explain
 from detection.routes import planner as rt
 from detection.routes import revisits as rv
 from detection.routes import safety as sf
@@ -247,13 +248,19 @@ class RouteOps(PriorityOps):
                                    area=polygon)
         else:
             plan = rt.plan_routes(door_list, settings, net=net, walking=walking, engine=engine, progress=progress)
+        # plans a team lead can read (issue 17): short routes merged or explained, and what the
+        # plan did not need said in words
+        min_route_s = int(self._settings()["min_route_minutes"]) * 60
+        merged = explain.merge_short_routes(plan, door_list, settings, min_route_s, keep_turfs=turfs)
+        notes = explain.plan_notes(plan, settings, plan.unplanned, min_route_s, merged)
         plan_id = uuid.uuid4().hex[:10]
         params = {"area": area, "teams": int(teams), "days": [d.isoformat() for d in day_list],
                   "shift": shift, "start": start_label, "doors": doors, "speed_kmh": float(speed_kmh),
                   "per_entrance_s": int(per_entrance_s), "per_unit_s": int(per_unit_s),
                   "seconds": float(seconds), "attempts": int(attempts), "seed": int(seed),
                   "as_of": as_of.isoformat(), "closed_days": closed.texts(), "mode": mode,
-                  "mode_used": mode_used, "walk_limit_m": limit}
+                  "mode_used": mode_used, "walk_limit_m": limit, "notes": notes,
+                  "min_route_minutes": min_route_s // 60}
         if turfs:  # the turf polygons are stored with the plan's parameters (JSON)
             params.update(turfs=True, turf_areas=turf_records(plan.stats))
             plan.stats.pop("turfs", None)
@@ -444,7 +451,8 @@ class RouteOps(PriorityOps):
         return {
             "plan_id": plan_id, "area": plan["area"], "method": plan["method"], "engine": plan["engine"],
             "mode": json.loads(plan["params"]).get("mode_used", "walk"),
-            "params": {k: v for k, v in json.loads(plan["params"]).items() if k != "turf_areas"},
+            "params": {k: v for k, v in json.loads(plan["params"]).items() if k not in ("turf_areas", "notes")},
+            "notes": json.loads(plan["params"]).get("notes", []) if only_user is None else [],
             "turfs": json.loads(plan["params"]).get("turf_areas", []) if only_user is None else [],
             "start_point": {"lon": round(float(np.asarray(slon)[0]), 7), "lat": round(float(np.asarray(slat)[0]), 7)},
             "routes": out_routes, "unplanned": json.loads(plan["unplanned"]) if only_user is None else [],

@@ -260,3 +260,40 @@ def test_plan_across_christmas__the_day_list_names_the_days_off__danish_and_engl
     for line in ("Thu 2026-12-24: closed (the municipality's closed day)",
                  "Fri 2026-12-25: Christmas Day (public holiday)", "Fri 2027-01-01: New Year's Day (public holiday)"):
         assert line in text, line
+
+
+def test_team_lead_plans_a_week_for_three_pairs_with_automatic_and_reads_the_plan_in_words(app, demo_copy):
+    """Issue 17's "done when", on the page: "automatisk" on a parish of villages and farms
+    drives between them (car kilometres and parking points on the page), and a route shorter
+    than the setting is merged or explained in words."""
+    Repository.open(str(demo_copy), "admin", migrate=False).set_setting("min_route_minutes", 150)
+    at = _as(app, "teamleder", "ui/pages/routes.py")
+    assert at.radio(key="rt_mode").value == "auto"  # "automatisk" is the default
+    areas = at.selectbox(key="rt_area")
+    kolby = next(i for i, a in enumerate(areas.options) if "Kolby" in a)
+    areas.select_index(kolby)
+    at.number_input(key="rt_teams").set_value(3)
+    at.number_input(key="rt_days").set_value(5)
+    at.slider(key="rt_seconds").set_value(2)
+    _button(at, "Planlæg ruter").click().run()
+    assert not at.exception, at.exception
+    repo = Repository.open(str(demo_copy), "teamleder", migrate=False)
+    plan = repo.route_plan(repo.route_plans()[0]["plan_id"])
+    assert plan["mode"] == "drive_walk" and plan["params"]["mode"] == "auto"
+    assert len(plan["params"]["days"]) == 5 and plan["totals"]["drive_m"] > 0
+    # the page says it drives, with the car's kilometres, in Danish numbers
+    from ui.widgets import number_text
+
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Kørsel (km)"] == number_text(plan["totals"]["drive_m"] / 1000, "da", decimals=1)
+    assert any(c.value.startswith("Planen bruger bil + gå") and "1.000 m" in c.value for c in at.caption)
+    # parking points on the map, with the car's legs
+    script = _map_script(at)
+    assert "P2" in script and "parkering" in script
+    # the plan in words: every note of the stored plan is on the page, in Danish
+    from detection.routes.explain import note_text
+
+    shown = [m.value for m in [*at.info, *at.warning]]
+    assert plan["notes"], "a week for three pairs on one parish leaves pairs or days unneeded"
+    for n in plan["notes"]:
+        assert note_text(n, "da", days=plan["params"]["days"], min_minutes=150) in shown

@@ -14,6 +14,7 @@ from detection import clock
 from detection.access import allowed
 from detection.errors import InputError
 from detection.repository import Repository
+from detection.routes.explain import note_text
 from detection.routes.field_files import plan_gpkg_bytes, route_gpx, walk_list_pdf
 from detection.routes.revisits import ClosedDays, days_off, next_working_day
 from detection.vocab import LAYER_NAMES, area_words
@@ -277,6 +278,12 @@ st.caption(t(f"rt_method_{plan['method']}", lg))
 if plan["params"].get("mode") == "auto" or driving:
     st.caption(t(f"rt_mode_used_{plan.get('mode', 'walk')}", lg).format(
         limit=number_text(plan["params"].get("walk_limit_m") or 0, lg)))
+# the plan in words (issue 17): days or pairs it did not need, short routes merged or why
+# they stay, doors that did not fit
+for note in plan.get("notes") or []:
+    text = note_text(note, "da" if lg == "da" else "en", days=plan["params"].get("days") or [],
+                     min_minutes=plan["params"].get("min_route_minutes") or 60)
+    (st.warning if note["code"] in ("not_enough_time", "short_route") else st.info)(text)
 q = plan.get("stats") or {}
 if q.get("balance_ratio") is not None:
     st.caption(t("rt_quality", lg).format(balance=number_text(q["balance_ratio"], lg, decimals=2),

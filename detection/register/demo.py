@@ -337,6 +337,8 @@ def install_demo(repo, *, as_of: date, n_signals: int = 320, seed: int = 7,
         repo.upsert_user(name, role=role, password=password)
     step(0.75, "route")
     plan_demo_route(repo, as_of=as_of)
+    step(0.9, "field")
+    demo_field_history(repo, as_of=as_of)
     step(1.0, "done")
 
 
@@ -375,3 +377,52 @@ def plan_demo_route(repo, *, as_of: date) -> dict | None:  # noqa: ANN001 - a Re
         return None
     lead.assign_route(route["route_id"], list(DEMO_ROUTE_TEAM))
     return {**route, "members": list(DEMO_ROUTE_TEAM)}
+
+
+#: The demo's field history (issue 17): the pair walked a route in this parish on the working
+#: day before the demo's date; the first :data:`DEMO_LETTER_DOORS` doors of that route were
+#: found not home for the third time, so a plan there has letters due.
+DEMO_HISTORY_PARISH = "Tranebjerg"
+DEMO_LETTER_DOORS = 6
+#: The letters' team details: a phone number that is plainly not real (the demo names no one).
+DEMO_LETTERS = {"phone": "12 34 56 78", "hours": "mandag til fredag kl. 9-15",
+                "team": "Det opsøgende team (demo)"}
+
+
+def demo_field_history(repo, *, as_of: date) -> dict | None:  # noqa: ANN001 - a Repository
+    """Give the demo a past: the letters' team details, and the outcomes of yesterday's
+    route in :data:`DEMO_HISTORY_PARISH` — "not home" three times (two and one weeks before,
+    and that day) at its first :data:`DEMO_LETTER_DOORS` doors, so they are due a letter,
+    and once at the others, so they are due a revisit. All through the repository, as the
+    demo team lead (the route is planned to give the outcomes a realistic order and times,
+    then deleted: the demo keeps one plan, today's); the outcomes' batch is named as the
+    demo's. Returns ``{"letter_doors"}``, or ``None`` when the parish has no reported door."""
+    from detection.routes.revisits import is_working_day
+
+    lead = repo.as_user("teamleder")
+    lead.set_letters(phone=DEMO_LETTERS["phone"], hours=DEMO_LETTERS["hours"], team=DEMO_LETTERS["team"],
+                     template=None)
+    area = next((a["key"] for a in lead.planning_areas()
+                 if a["kind"] == "parishes" and a["name"] == DEMO_HISTORY_PARISH), None)
+    if area is None:
+        return None
+    day = as_of - timedelta(days=1)
+    while not is_working_day(day):
+        day -= timedelta(days=1)
+    plan = lead.plan_routes(area, teams=1, days=1, from_date=day, as_of=day, doors="reported",
+                            seconds=5.0, iterations=200, seed=1, mode="walk")
+    route = next((r for r in plan["routes"] if r["stops"]), None)
+    lead.delete_route_plan(plan["plan_id"])
+    if route is None:
+        return None
+    rows = []
+    for k, stop in enumerate(route["stops"]):
+        at = pd.Timestamp(stop["arrive"]).tz_convert("Europe/Copenhagen")
+        visits = [at]
+        if k < DEMO_LETTER_DOORS:  # two earlier tries, in the other times of day
+            visits += [pd.Timestamp(f"{day - timedelta(days=14)} 10:15", tz="Europe/Copenhagen"),
+                       pd.Timestamp(f"{day - timedelta(days=7)} 13:40", tz="Europe/Copenhagen")]
+        rows += [{"entrance_id": stop["entrance_id"], "unit_id": "", "outcome": "not_home",
+                  "visited_at": v.isoformat(), "note": ""} for v in visits]
+    lead.import_outcomes(rows, as_of=as_of, file_name="demo (synthetic)")
+    return {"letter_doors": [s["entrance_id"] for s in route["stops"][:DEMO_LETTER_DOORS]]}

@@ -48,6 +48,7 @@ def planned(db_url):
     """Nordby with a plan of two pairs for 2 November; route 1 given to FW and FW2."""
     admin = make_workspace(db_url, n_signals=12)
     _add_focus_area(admin)
+    admin.set_setting("min_route_minutes", 1)  # keep both short routes (no merge): two routes to test with
     lead = admin.as_user(role_user("team_lead"))
     plan = lead.plan_routes("Nordby centrum", teams=2, days=1, shift="09:00-15:00", as_of=AS_OF, seconds=0.5)
     r1, r2 = plan["routes"][0], plan["routes"][1]

@@ -40,6 +40,8 @@ def _template(tmp_path_factory):
     path = tmp_path_factory.mktemp("routes") / "template.sqlite"
     repo = make_workspace(f"sqlite:///{path}")
     _add_focus_area(repo)
+    # these tests plan one-hour shifts; short routes are kept (merging them: test_plan_words.py)
+    repo.set_setting("min_route_minutes", 1)
     repo.engine.dispose()
     return path
 

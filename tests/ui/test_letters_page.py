@@ -43,6 +43,8 @@ def _button(at: AppTest, label: str):
 def _letter_plan(demo_copy: Path) -> dict:
     """A stored Nordby plan with a door where a letter is due (one not-home visit is enough)."""
     lead = Repository.open(str(demo_copy), "teamleder")
+    # a workspace whose letters are not set up yet (the demo sets the team's details)
+    lead.set_letters(phone=None, hours=None, team=None, template=None)
     first = lead.plan_routes("parishes:7244", teams=1, days=1, seconds=1.0)
     stop = next(r for r in first["routes"] if r["stops"])["stops"][0]
     day = datetime.fromisoformat(first["routes"][0]["day"]).replace(hour=10, tzinfo=COPENHAGEN)

@@ -71,3 +71,27 @@ def title(at: AppTest) -> str:
     titles = [str(x.value) for x in at.title]
     assert len(titles) == 1, f"expected one page title, got {titles} (exception: {at.exception})"
     return titles[0]
+
+
+APP = str(ROOT / "app.py")
+
+
+def demo_app(db: Path, monkeypatch: pytest.MonkeyPatch, *, timeout: float = 90) -> AppTest:
+    """The app on the database file ``db`` (e.g. a private copy of the demo)."""
+    monkeypatch.setenv("OPSPOR_DB", str(db))
+    monkeypatch.chdir(ROOT)
+    return AppTest.from_file(APP, default_timeout=timeout)
+
+
+def signed_in(at: AppTest, user: str, page: str) -> AppTest:
+    """``at`` run, signed in as the demo ``user`` (the demo's user picker), on ``page``."""
+    at.run()
+    at.selectbox(key="demo_user").set_value(user).run()
+    at.switch_page(page).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def button(at: AppTest, label: str):
+    """The page's button labelled ``label``."""
+    return next(b for b in at.button if b.label == label)

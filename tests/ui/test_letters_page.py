@@ -16,28 +16,17 @@ from detection.routes.field_files import pdf_text
 from detection.routes.letters import has_letters, plan_letters
 from detection.routes.revisits import next_working_day
 from detection.wording import acronyms, health_words
+from tests.ui.navigation import button, demo_app, signed_in
 
 ROOT = Path(__file__).resolve().parents[2]
-APP = str(ROOT / "app.py")
 
 
 @pytest.fixture()
 def app(demo_copy, monkeypatch) -> AppTest:
-    monkeypatch.setenv("OPSPOR_DB", str(demo_copy))
-    monkeypatch.chdir(ROOT)
-    return AppTest.from_file(APP, default_timeout=90)
+    return demo_app(demo_copy, monkeypatch)
 
 
-def _as(at: AppTest, user: str, page: str) -> AppTest:
-    at.run()
-    at.selectbox(key="demo_user").set_value(user).run()
-    at.switch_page(page).run()
-    assert not at.exception, at.exception
-    return at
-
-
-def _button(at: AppTest, label: str):
-    return next(b for b in at.button if b.label == label)
+_as, _button = signed_in, button
 
 
 def _letter_plan(demo_copy: Path) -> dict:

@@ -14,10 +14,9 @@ from streamlit.testing.v1 import AppTest
 from detection.clock import COPENHAGEN
 from detection.repository import Repository
 from detection.routes.revisits import next_working_day
-from tests.ui.navigation import files_for, refused, title
+from tests.ui.navigation import button, demo_app, files_for, refused, signed_in, title
 
 ROOT = Path(__file__).resolve().parents[2]
-APP = str(ROOT / "app.py")
 
 
 @pytest.fixture()
@@ -31,21 +30,10 @@ def demo_copy(demo_db, tmp_path) -> Path:
 
 @pytest.fixture()
 def app(demo_copy, monkeypatch) -> AppTest:
-    monkeypatch.setenv("OPSPOR_DB", str(demo_copy))
-    monkeypatch.chdir(ROOT)
-    return AppTest.from_file(APP, default_timeout=90)
+    return demo_app(demo_copy, monkeypatch)
 
 
-def _as(at: AppTest, user: str, page: str) -> AppTest:
-    at.run()
-    at.selectbox(key="demo_user").set_value(user).run()
-    at.switch_page(page).run()
-    assert not at.exception, at.exception
-    return at
-
-
-def _button(at: AppTest, label: str):
-    return next(b for b in at.button if b.label == label)
+_as, _button = signed_in, button
 
 
 def _map_script(at: AppTest) -> str:

@@ -5,22 +5,17 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from detection.repository import Repository
-
-ROOT = Path(__file__).resolve().parents[2]
-APP = str(ROOT / "app.py")
+from tests.ui.navigation import demo_app
 
 
 @pytest.fixture()
 def app(demo_copy, monkeypatch) -> AppTest:
-    monkeypatch.setenv("OPSPOR_DB", str(demo_copy))
-    monkeypatch.chdir(ROOT)
-    return AppTest.from_file(APP, default_timeout=120)
+    return demo_app(demo_copy, monkeypatch, timeout=120)
 
 
 def test_team_lead_plans_with_turfs__map_outlines_and_danish_table(app, demo_copy):

@@ -32,6 +32,10 @@ TEXTS: dict[str, dict[str, str]] = {
     "demo_step_users": {"da": "Opretter demoens brugere …", "en": "Adding the demo's users …"},
     "demo_step_route": {"da": "Planlægger en dagsrute til demoens opsøgende medarbejder …",
                         "en": "Planning a day's route for the demo's field worker …"},
+    "demo_step_field": {"da": "Lægger demoens besøg ind: døre, hvor ingen har åbnet tre gange, og teamets "
+                              "oplysninger til brevene …",
+                        "en": "Adding the demo's visits: doors where nobody opened three times, and the "
+                              "team's details for the letters …"},
     "demo_step_done": {"da": "Demoen er klar.", "en": "The demo is ready."},
     "app_title": {"da": "Opspor", "en": "Opspor"},
     "lang_label": {"da": "Sprog / Language", "en": "Sprog / Language"},

@@ -379,8 +379,8 @@ def plan_demo_route(repo, *, as_of: date) -> dict | None:  # noqa: ANN001 - a Re
     return {**route, "members": list(DEMO_ROUTE_TEAM)}
 
 
-#: The demo's field history (issue 17): the pair walked a route in this parish on the working
-#: day before the demo's date; the first :data:`DEMO_LETTER_DOORS` doors of that route were
+#: The demo's field history (issue 17): the pair walked a route in this parish a week before
+#: the demo's date; the first :data:`DEMO_LETTER_DOORS` doors of that route were
 #: found not home for the third time, so a plan there has letters due.
 DEMO_HISTORY_PARISH = "Tranebjerg"
 DEMO_LETTER_DOORS = 6
@@ -390,15 +390,13 @@ DEMO_LETTERS = {"phone": "12 34 56 78", "hours": "mandag til fredag kl. 9-15",
 
 
 def demo_field_history(repo, *, as_of: date) -> dict | None:  # noqa: ANN001 - a Repository
-    """Give the demo a past: the letters' team details, and the outcomes of yesterday's
-    route in :data:`DEMO_HISTORY_PARISH` — "not home" three times (two and one weeks before,
+    """Give the demo a past: the letters' team details, and the outcomes of a route a week
+    before ``as_of`` in :data:`DEMO_HISTORY_PARISH` — "not home" three times (two and one weeks before,
     and that day) at its first :data:`DEMO_LETTER_DOORS` doors, so they are due a letter,
     and once at the others, so they are due a revisit. All through the repository, as the
     demo team lead (the route is planned to give the outcomes a realistic order and times,
     then deleted: the demo keeps one plan, today's); the outcomes' batch is named as the
     demo's. Returns ``{"letter_doors"}``, or ``None`` when the parish has no reported door."""
-    from detection.routes.revisits import is_working_day
-
     lead = repo.as_user("teamleder")
     lead.set_letters(phone=DEMO_LETTERS["phone"], hours=DEMO_LETTERS["hours"], team=DEMO_LETTERS["team"],
                      template=None)
@@ -406,15 +404,15 @@ def demo_field_history(repo, *, as_of: date) -> dict | None:  # noqa: ANN001 - a
                  if a["kind"] == "parishes" and a["name"] == DEMO_HISTORY_PARISH), None)
     if area is None:
         return None
-    day = as_of - timedelta(days=1)
-    while not is_working_day(day):
-        day -= timedelta(days=1)
-    plan = lead.plan_routes(area, teams=1, days=1, from_date=day, as_of=day, doors="reported",
+    # a week before: the plan's first working day from then (weekends, holidays skipped)
+    first = as_of - timedelta(days=7)
+    plan = lead.plan_routes(area, teams=1, days=1, from_date=first, as_of=first, doors="reported",
                             seconds=5.0, iterations=200, seed=1, mode="walk")
     route = next((r for r in plan["routes"] if r["stops"]), None)
     lead.delete_route_plan(plan["plan_id"])
     if route is None:
         return None
+    day = date.fromisoformat(route["day"])
     rows = []
     for k, stop in enumerate(route["stops"]):
         at = pd.Timestamp(stop["arrive"]).tz_convert("Europe/Copenhagen")

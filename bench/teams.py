@@ -2,6 +2,7 @@
 
     python bench/teams.py [--baseline-s 120] [--seeds 1 2] [--planner-s 10]
                           [--sizes 300 500] [--no-shared] [--json FILE]
+                          [--cache DIR [--reuse-baselines]]
 
 Instances (prize-collecting, door-to-door on the real walking network, 5 pairs, 6 h):
 
@@ -62,6 +63,15 @@ def instances(sizes: list[int], shared: bool, cache: Path | None) -> list[dict]:
         inst["source"] = "data/samsoe (Tranebjerg, 3 km)"
         out.append(inst)
     return out
+
+
+def baseline_file(cache: Path, inst: dict, seconds: float, seed: int) -> Path:
+    """Where plain PyVRP's routes for this instance (by content), time and seed are kept."""
+    import hashlib
+
+    key = hashlib.sha256(json.dumps([inst["walk_s"], inst["service_s"], inst["priority"], inst["shift_s"],
+                                     inst["teams"]]).encode()).hexdigest()[:12]
+    return cache / "baselines" / f"{inst['name']}_{key}_{seconds:g}s_seed{seed}.json"
 
 
 def check(routes: list[list[int]], inst: dict) -> dict:
@@ -131,8 +141,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--planner-seeds", type=int, nargs="+", default=[1])
     p.add_argument("--sizes", type=int, nargs="*", default=[300, 500])
     p.add_argument("--no-shared", action="store_true")
-    p.add_argument("--no-baseline", action="store_true", help="planner only (% against the total)")
-    p.add_argument("--cache", type=Path, default=None, help="folder to keep the generated instances in")
+    p.add_argument("--no-baseline", action="store_true", help="planner only (%% against the total)")
+    p.add_argument("--reuse-baselines", action="store_true",
+                   help="take plain PyVRP's result from --cache when this instance, seed and --baseline-s were "
+                        "run before (checked again here; the table marks them 'cached'); else run and cache it")
+    p.add_argument("--cache", type=Path, default=None, help="folder to keep the generated instances (and plain PyVRP's results, baselines/) in")
     p.add_argument("--json", type=Path, default=None)
     a = p.parse_args(argv)
 
@@ -146,11 +159,21 @@ def main(argv: list[str] | None = None) -> int:
         base = []
         if not a.no_baseline:
             for seed in a.seeds:
-                routes, el = plain_pyvrp(inst, a.baseline_s, seed)
+                f = baseline_file(a.cache, inst, a.baseline_s, seed) if a.cache else None
+                if a.reuse_baselines and f is not None and f.exists():
+                    kept = json.loads(f.read_text())
+                    routes, el, cached = kept["routes"], kept["wall_s"], kept.get("measured", "cached")
+                else:
+                    routes, el = plain_pyvrp(inst, a.baseline_s, seed)
+                    cached = None
+                    if f is not None:
+                        f.parent.mkdir(parents=True, exist_ok=True)
+                        f.write_text(json.dumps({"routes": routes, "wall_s": el, "load1": os.getloadavg()[0],
+                                                 "measured": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}))
                 c = check(routes, inst)
-                base.append({"seed": seed, "wall_s": el, **c})
+                base.append({"seed": seed, "wall_s": el, "cached": cached, **c})
                 print(f"{name}: plain PyVRP {a.baseline_s:.0f} s seed {seed}: {c['prize']} "
-                      f"({el:.1f} s)", file=sys.stderr)
+                      f"({el:.1f} s{', cached from ' + cached if cached else ''})", file=sys.stderr)
         best = max((b["prize"] for b in base), default=total)
         for seed in a.planner_seeds:
             routes, el, plan = opspor(inst, a.planner_s, seed)
@@ -167,7 +190,7 @@ def main(argv: list[str] | None = None) -> int:
           "(seed) | % of best | doors visited | longest route / shift | planner wall s | load 1 min |")
     print("|---|---:|---:|---|---:|---|---:|---:|---|---:|---:|")
     for r in rows:
-        bs = ", ".join(f"{b['prize']:,}" for b in r["baseline"]) or "—"
+        bs = ", ".join(f"{b['prize']:,}{' (cached)' if b.get('cached') else ''}" for b in r["baseline"]) or "—"
         print(f"| {r['instance']} | {r['n_doors']} | {r['total']:,} | {bs} | {r['best']:,} | "
               f"{r['prize']:,} ({r['seed']}) | {100 * r['prize'] / r['best']:.2f} % | {r['doors']} | {r['max_route_s'] / 3600:.2f} h / 6 h | {r['wall_s']:.2f} | {r['load1']:.2f} |")
     if a.json:

@@ -16,7 +16,9 @@ day that
   mutually exclusive group, so it is visited at most once).
 
 Solver: PyVRP (iterated local search for prize-collecting VRPs with time windows) on the
-walking-time matrix, with a granular neighbourhood of 20; with two CPUs and a time limit
+walking-time matrix, with a granular neighbourhood of 20 and a late-acceptance history of
+50 (when far from every door fits, the least promising doors are left out of PyVRP's model
+and only the search on the prize afterwards may add them); with two CPUs and a time limit
 of 4 s or more a second PyVRP search (the next seed) runs in a helper process to the same
 deadline and the better plan is kept. Then each route's sequence is polished with LKH
 (``elkai``), kept only when it is shorter and still meets every window and the shift, and
@@ -77,6 +79,13 @@ POST_ROUNDS = 4
 """Rounds of search on the prize and polish at most."""
 NEIGHBOURS = 20
 """PyVRP's granular neighbourhood size (its default is 50); see :func:`_solve_params`."""
+HISTORY = 50
+"""PyVRP's late-acceptance history length (its default is 300); see :func:`_solve_params`."""
+PRUNE = 0.4
+"""When the shifts hold clearly fewer doors than there are, PyVRP is not given this share of
+the doors that will not fit (the least promising ones; :func:`_solver_doors`)…"""
+PRUNE_MIN_DOORS = 250
+"""…and only on this many candidate doors or more (fewer: PyVRP converges anyway)."""
 HELPER_MARGIN_S = 0.3
 """The helper process stops this much before the solver's own deadline."""
 HELPER_MIN_S = 4.0
@@ -686,9 +695,50 @@ def _balance_target(doors: list[Door], planned: list[int], walking: Walking,
     return int(min(shift_len, math.ceil(est / (s.teams * days_needed)))), days_needed
 
 
+def _solver_doors(doors, planned, walking, s) -> list[int]:  # noqa: ANN001
+    """The doors PyVRP is given. When the shifts hold clearly fewer doors than there are
+    (estimated as in :func:`_balance_target`: a share ``fit`` of the work fits), the
+    ``PRUNE × (1 − fit)`` least promising of them — priority per second of service plus
+    the mean walk to the 5 nearest doors; never a door with windows — are left out of
+    PyVRP's model (fewer clients, more iterations in the same time). They stay candidates:
+    the search on the prize after the solve may still plan them. On the 120 s best plans
+    of bench/teams.py the doors left out this way carried 0–17 priority (500 doors, 101
+    left out) and 12–16 (300 doors, 35 left out)."""
+    n_vehicles = s.teams * len(s.days)
+    shift_len = s.shift[1] - s.shift[0]
+    free = [i for i in planned if doors[i].task != "revisit" and doors[i].not_before is None
+            and not doors[i].avoid_buckets]
+    if len(planned) < PRUNE_MIN_DOORS or len(free) < 10:
+        return planned
+    idx = np.array(planned) + 1
+    sub = walking.dist_m[np.ix_(idx, idx)] / s.speed_mps
+    np.fill_diagonal(sub, np.inf)
+    k = min(5, len(idx) - 1)
+    near = np.sort(np.where(np.isfinite(sub), sub, 1e9), axis=1)[:, :k].mean(axis=1)
+    svc = np.array([s.service_s(doors[i]) for i in planned], dtype=float)
+    walk = near.sum() + n_vehicles * 2 * float(np.median(walking.dist_m[0, idx])) / s.speed_mps
+    fit = n_vehicles * shift_len / max(1.0, svc.sum() + walk)
+    share = PRUNE * (1.0 - fit)
+    if share <= 0:
+        return planned
+    score = np.array([doors[i].prize for i in planned], dtype=float) / (svc + near)
+    pos = {i: p for p, i in enumerate(planned)}
+    cand = sorted(free, key=lambda i: score[pos[i]])
+    drop = set(cand[:int(share * len(planned))])
+    return [i for i in planned if i not in drop]
+
+
 def _solve_pyvrp(doors, visits, planned, walking, s, progress, info):  # noqa: ANN001, ANN202
     from pyvrp import Model, solve
 
+    target, days_needed = _balance_target(doors, planned, walking, s)
+    if PRUNE > 0:
+        keep = _solver_doors(doors, planned, walking, s)
+        if len(keep) < len(planned):
+            info["pruned"] = len(planned) - len(keep)
+            kept = set(keep)
+            planned = keep
+            visits = [v for v in visits if v.door in kept]
     m = Model()
     loc_of: dict[int, int] = {}
     locs = [m.add_location(*s.start_xy)]
@@ -697,7 +747,6 @@ def _solve_pyvrp(doors, visits, planned, walking, s, progress, info):  # noqa: A
         locs.append(m.add_location(doors[i].x, doors[i].y))
     depot = m.add_depot(locs[0])
     shift_len = s.shift[1] - s.shift[0]
-    target, days_needed = _balance_target(doors, planned, walking, s)
     for d in range(len(s.days)):
         m.add_vehicle_type(num_available=s.teams, start_depot=depot, end_depot=depot,
                            tw_early=d * DAY_S + s.shift[0], tw_late=d * DAY_S + s.shift[1],
@@ -760,24 +809,31 @@ def _pyvrp_routes(sol, data) -> tuple[int, list[tuple[int, list[int]]]] | None: 
                         for r in sol.routes()])
 
 
-def _solve_params():  # noqa: ANN202
+def _solve_params(neighbours: int | None = None, history: int | None = None):  # noqa: ANN202
     """PyVRP's parameters for these problems: a granular neighbourhood of 20 instead of 50
     (on door-to-door walking instances of 200–500 doors, ~3× the iterations in the same
-    time and as good or better plans; bench/teams.py)."""
-    from pyvrp import SolveParams
+    time and as good or better plans) and a late-acceptance history of 50 instead of 300
+    (a run of a few seconds makes only ~8,000–10,000 iterations on 300–500 doors; with the
+    shorter history the search converges within them: at 8,000 iterations, six seeds,
+    500 doors 17,630 vs 17,326 priority, 300 doors 13,904 vs 13,816, 200 doors even;
+    bench/teams.py, bench/RESULTS.md)."""
+    from pyvrp import IteratedLocalSearchParams, SolveParams
     from pyvrp.search import NeighbourhoodParams
 
-    return SolveParams(neighbourhood=NeighbourhoodParams(num_neighbours=NEIGHBOURS))
+    return SolveParams(ils=IteratedLocalSearchParams(history_length=HISTORY if history is None else history),
+                       neighbourhood=NeighbourhoodParams(num_neighbours=NEIGHBOURS if neighbours is None
+                                                         else neighbours))
 
 
 _HELPER_CODE = """
 import pickle, sys, time
-from pyvrp import SolveParams, solve
+from pyvrp import IteratedLocalSearchParams, SolveParams, solve
 from pyvrp.search import NeighbourhoodParams
 from pyvrp.stop import MaxRuntime
 with open(sys.argv[1], "rb") as fh:
-    data, seed, deadline, neighbours = pickle.load(fh)
-params = SolveParams(neighbourhood=NeighbourhoodParams(num_neighbours=neighbours))
+    data, seed, deadline, neighbours, history = pickle.load(fh)
+params = SolveParams(ils=IteratedLocalSearchParams(history_length=history),
+                     neighbourhood=NeighbourhoodParams(num_neighbours=neighbours))
 res = solve(data, stop=MaxRuntime(max(0.05, deadline - time.time())), seed=seed, display=False, params=params)
 best = res.best
 out = None
@@ -821,7 +877,7 @@ class _Helper:
             fd, path = tempfile.mkstemp(prefix="opspor-pyvrp-", suffix=".pickle")
             with os.fdopen(fd, "wb") as fh:
                 # the helper stops a little earlier: it still has to send its plan back
-                pickle.dump((data, s.seed + 1, deadline - HELPER_MARGIN_S, NEIGHBOURS), fh)
+                pickle.dump((data, s.seed + 1, deadline - HELPER_MARGIN_S, NEIGHBOURS, HISTORY), fh)
             proc = subprocess.Popen([sys.executable, "-c", _HELPER_CODE, path], stdin=subprocess.DEVNULL,
                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
         except (OSError, pickle.PicklingError):

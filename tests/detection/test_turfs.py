@@ -4,20 +4,18 @@ one per pair, each door in exactly one turf, and each pair planned inside its ow
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime
+from datetime import date
 from itertools import combinations
 
 import numpy as np
 import pytest
 import shapely
-from sqlalchemy import insert
 
 from detection.cli.main import main
 from detection.repository import Repository
 from detection.routes import planner as rt
 from detection.routes.turfs import make_turfs, plan_with_turfs, polsby_popper
-from detection.store import engine as store_engine
-from detection.store import schema as t
+from tests.detection.test_routes_repo import _add_focus_area
 
 DAYS = (date(2026, 12, 1), date(2026, 12, 2))
 
@@ -150,15 +148,6 @@ def test_plan_with_turfs__each_pair_stays_in_its_turf_every_day():
     assert all(x["geometry"]["type"] in ("Polygon", "MultiPolygon") for x in stats["turfs"])
     assert plan.prize_total == pytest.approx(sum(d.prize for d in doors))
     assert plan.prize_collected == pytest.approx(len(seen))
-
-
-def _add_focus_area(repo, name: str = "Nordby centrum") -> None:
-    e = repo.entrances()
-    poly = shapely.box(e["x"].min() - 10, e["y"].min() - 10, e["x"].max() + 10, e["y"].max() + 10)
-    with store_engine.write_tx(repo.engine) as conn:
-        conn.execute(insert(t.focus_areas).values(
-            focus_id="fa-1", name=name, origin="drawn", source_ref="", geometry_wkb=shapely.to_wkb(poly),
-            stats="{}", created_by="u_planner", created_at=datetime.now(UTC)))
 
 
 def test_cli_plan_routes__turfs_give_turf_compactness_and_polygons(nordby, capsys):

@@ -37,6 +37,7 @@ from detection.routes import planner, revisits
 from detection.routes.explain import note_text
 from detection.routes.field_files import write_plan_files
 from detection.routes.letters import has_letters, letters_file_name, plan_letters, plan_letters_pdf
+from detection.vocab import area_words
 from geo.areas import read_polygon
 
 log = logging.getLogger("opspor")
@@ -168,6 +169,7 @@ def cmd_plan_routes(args) -> dict:  # noqa: ANN001
                 plan["files"].append(str(path))
                 plan["letters"] = {"file": str(path), "letters": len(plan_letters(plan))}
     days = plan["params"]["days"]
+    plan["area_text"] = area_words(plan["area"], args.lang or "da")  # "Tranebjerg (sogn)", not its id
     for note in plan.get("notes", []):  # the plan in words (issue 17), in the CLI's language
         note["text"] = note_text(note, args.lang or "da", min_minutes=plan["params"]["min_route_minutes"], days=days)
     for r in plan["routes"]:
@@ -203,13 +205,16 @@ def cmd_letters(args) -> dict:  # noqa: ANN001
 def cmd_route_plans(args) -> dict:  # noqa: ANN001
 
     repo = open_repo(args)
+    lang = getattr(args, "lang", None) or "da"
     if args.what == "overdue":
         # the fixed interface (issue 17): exactly these four fields per route
         keys = ("route_id", "members", "shift_end", "minutes_over")
         return {"overdue": [{k: r[k] for k in keys} for r in repo.overdue_routes(now=args.now)]}
     if args.plan:
-        return repo.route_plan(args.plan)
-    return {"plans": repo.route_plans()}
+        plan = repo.route_plan(args.plan)
+        return {**plan, "area_text": area_words(plan["area"], lang)}
+    # the stored label keeps its layer key for scripts; people read ``area_text``
+    return {"plans": [{**p, "area_text": area_words(p["area"], lang)} for p in repo.route_plans()]}
 
 
 #: command name → handler(args) returning the JSON-able result

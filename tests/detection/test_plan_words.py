@@ -132,6 +132,7 @@ def test_cli_plan_json_gives_the_notes_in_words(short_routes_db, capsys):
     out = json.loads(capsys.readouterr().out)
     assert code == 0
     assert out["params"]["min_route_minutes"] == 150
+    assert out["area"] == "Nordby (parishes:7244)" and out["area_text"] == "Nordby (sogn)"  # in words for people
     notes = out["notes"]
     assert notes and all(n["text"] and (n["text"][0].isupper() or n["text"][0].isdigit()) for n in notes)
     # every route with stops is at least the minimum, or a note explains it
@@ -151,3 +152,8 @@ def test_cli_plan_json_gives_the_notes_in_words(short_routes_db, capsys):
                  "--json"]) == 0
     stored = json.loads(capsys.readouterr().out)
     assert [{k: v for k, v in n.items() if k != "text"} for n in notes] == stored["notes"]
+    assert stored["area_text"] == "Nordby (sogn)"
+    capsys.readouterr()
+    assert main(["--db", str(short_routes_db), "--user", "teamleder", "--lang", "en", "route-plans", "--json"]) == 0
+    listed = json.loads(capsys.readouterr().out)["plans"]
+    assert [p["area_text"] for p in listed if p["plan_id"] == out["plan_id"]] == ["Nordby (parish)"]

@@ -82,6 +82,18 @@ ACCESS: dict[str, frozenset[str]] = {
     "coverage.read": frozenset({"planner", "team_lead", "analyst"}),
     # issue 15: one address's history (audited per address shown)
     "address.search": frozenset({"planner", "team_lead"}),
+    # issue 16: the framing of the effort (rammesætning): everyone reads it (routes and
+    # fidelity take their defaults from it); the planner and the team lead set it
+    "framing.read": ALL,
+    "framing.write": frozenset({"planner", "team_lead"}),
+    # courses (forløb, phase 2): a field worker reads and writes their own (the repository
+    # refuses another's), the team lead all; every read is audited per address
+    "courses.read": frozenset({"team_lead", "field_worker"}),
+    "courses.write": frozenset({"team_lead", "field_worker"}),
+    # the method's figures: funnel by channel, fidelity, evaluation and the management
+    # report; the analyst gets them under the disclosure policy (detection.privacy)
+    "method.read": frozenset({"planner", "team_lead", "analyst"}),
+    "economics.write": frozenset({"planner", "analyst"}),
 }
 
 #: roles that may see addresses; everyone else gets small-count-suppressed aggregates.
@@ -171,4 +183,14 @@ CLI: dict[str, str] = {
     "partners coverage": "coverage.read",
     "partners gaps": "coverage.read",
     "partners yield": "coverage.read",
+    "framing show": "framing.read",
+    "framing set": "framing.write",
+    "courses start": "courses.write",
+    "courses meeting": "courses.write",
+    "courses stage": "courses.write",
+    "courses list": "courses.read",
+    "framing economics": "economics.write",
+    "funnel": "method.read",
+    "fidelity": "method.read",
+    "evaluation": "method.read",
 }

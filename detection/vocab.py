@@ -234,6 +234,38 @@ RESTRICTION_CODES: CodeList[Code] = CodeList("restriction reason", (
     Code("other", "andet", "other", ("andet",)),
 ))
 
+# ------------------------------------------------------ phase 2: courses (issue 16)
+
+STAGE_CODES: CodeList[Code] = CodeList("course stage", (
+    Code("contact", "kontaktskabelse", "contact", ("kontakt",)),
+    Code("relationship", "relationsarbejde", "relationship work", ("relation", "relationship")),
+    Code("bridging", "brobygning", "bridging"),
+    Code("handed_over", "overdraget", "handed over", ("overdragelse", "handover")),
+    Code("closed", "afsluttet", "closed", ("lukket",)),
+))
+TARGET_CODES: CodeList[Code] = CodeList("handover target", (
+    Code("s99", "støtte- og kontaktperson (§ 99)", "support and contact person (§ 99)", ("99", "§99", "skp")),
+    Code("s85", "bostøtte (§ 85)", "home support (§ 85)", ("85", "§85", "bostøtte")),
+    Code("cti", "CTI (kritisk tidsindsats)", "CTI (critical time intervention)"),
+    Code("icm", "ICM (intensiv casemanagement)", "ICM (intensive case management)"),
+    Code("act", "ACT/M-ACT-team", "ACT/M-ACT team", ("m-act",)),
+    Code("psychiatry", "psykiatrien", "psychiatry", ("psykiatri",)),
+    Code("gp", "egen læge", "GP", ("læge", "praktiserende læge")),
+    Code("other", "anden varig støtte", "other lasting support", ("andet",)),
+))
+CLOSE_REASON_CODES: CodeList[Code] = CodeList("close reason", (
+    Code("declined", "borgeren sagde nej", "the citizen declined", ("afvist", "nej")),
+    Code("moved", "flyttet", "moved", ("fraflyttet",)),
+    Code("not_target_group", "ikke i målgruppen", "not in the target group"),
+    Code("other", "andet", "other", ("anden",)),
+))
+MEETING_KIND_CODES: CodeList[Code] = CodeList("meeting kind", (
+    Code("home_visit", "hjemmebesøg", "home visit", ("besøg",)),
+    Code("phone", "telefon", "phone", ("opkald",)),
+    Code("accompaniment", "ledsagelse", "accompaniment", ("følge",)),
+))
+
+
 ASSESSMENT_NAMES_DA = {"new": "ikke vurderet endnu", "in_target_group": "i målgruppen",
                        "not_in_target_group": "ikke i målgruppen", "unclear": "uafklaret"}
 

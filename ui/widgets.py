@@ -137,7 +137,8 @@ def _error_code_text(exc: Exception, lang: str) -> str | None:
         return t("err_closed_days_too_many", lang)
     if code in ("already_checked_in", "already_checked_out"):  # pair safety (issue 17)
         return t(f"err_{code}", lang).format(who=getattr(exc, "who", "?"), time=getattr(exc, "time", "?"))
-    if code in ("in_after_out", "check_in_day", "check_out_early", "pair_needed", "setting_too_large"):
+    if code in ("in_after_out", "check_in_day", "check_out_early", "pair_needed", "setting_too_large",
+                "setting_above_max"):
         return t(f"err_{code}", lang)
     if code.startswith("letter_") or code == "no_letters":  # issue 17: the letters' settings
         return _letter_error_text(exc, code, lang)

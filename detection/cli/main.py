@@ -16,7 +16,7 @@ from datetime import datetime
 from pathlib import Path
 
 from detection import clock
-from detection.cli import backup, partners, priorities, rights, routes, signals
+from detection.cli import backup, method, partners, priorities, rights, routes, signals
 from detection.cli.common import (
     Parser,
     UsageError,
@@ -135,7 +135,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _extensions() -> list:
     """The concept modules of the CLI; each has ``add_commands(sub, subs)`` and ``COMMANDS``."""
-    return [signals, priorities, routes, partners, rights, backup]
+    return [signals, priorities, routes, partners, rights, backup, method]
 
 
 def _read_password(args) -> str:

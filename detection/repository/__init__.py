@@ -17,6 +17,8 @@ One module per concept, each a subclass of :class:`~detection.repository.base.Re
 :mod:`.partners`          partner registry, contacts, coverage, gaps, yield
 :mod:`.progress`          the team lead's progress overview; one address's history
 :mod:`.letters`           letters' settings: team phone, opening hours, template
+:mod:`.courses`           framing of the effort; courses (phase 2): stages, meetings
+:mod:`.method`            the method's figures: funnel, fidelity, evaluation
 ========================  =====================================================
 """
 
@@ -31,6 +33,7 @@ from detection.errors import UnknownUser
 from detection.repository.accounts import AccountOps
 from detection.repository.base import Actor
 from detection.repository.letters import LetterOps
+from detection.repository.method import MethodOps
 from detection.repository.partners import PartnerOps
 from detection.repository.progress import ProgressOps
 from detection.repository.rights import RightsOps
@@ -40,7 +43,7 @@ from detection.store import engine as store_engine
 from detection.store import schema as t
 
 
-class Repository(AccountOps, RightsOps, SignalOps, RouteOps, PartnerOps, ProgressOps, LetterOps):
+class Repository(AccountOps, RightsOps, SignalOps, RouteOps, PartnerOps, ProgressOps, LetterOps, MethodOps):
     """Workspace store access for one acting user (see the module's table of concepts)."""
 
     @classmethod

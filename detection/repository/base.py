@@ -72,6 +72,7 @@ DEFAULT_SETTINGS: dict[str, int] = {
     "retention_imports_days": 183,   # import batches (file names, hashes), register problems: 6 months
     "retention_plans_days": 183,     # route plans, routes, stops, assignments, focus areas: 6 months
     "retention_contacts_days": 730,  # partner contact log: 2 years
+    "retention_courses_days": 730,   # courses handed over or closed, with their meetings: 2 years
     "retention_audit_days": 183,     # audit entries, sign-in failures, disabled users: 6 months (minimum)
     "partner_active_months": 6,      # a partner with a contact within this many months is active
     "session_idle_minutes": 30,      # the app signs a user out after this long without use
@@ -79,6 +80,13 @@ DEFAULT_SETTINGS: dict[str, int] = {
     "overdue_minutes": 30,           # a pair not checked out this long after its shift ends is overdue
     "drive_walk_m": 1000,            # walking limit: doors farther apart on foot are driven between
     "min_route_minutes": 60,         # a route shorter than this is merged into another or explained
+    # method fidelity (issue 16): each core element's threshold, percent
+    "fidelity_partners_pct": 80,     # active partners contacted in the last 3 months
+    "fidelity_assessed_pct": 90,     # reports assessed within 14 days
+    "fidelity_doors_pct": 80,        # focus-area doors knocked in the period
+    "fidelity_contacts_pct": 100,    # contacts against the period's goal
+    "fidelity_meetings_pct": 50,     # courses with at least 3 meetings
+    "fidelity_handover_pct": 50,     # handed over among the courses ended
 }
 
 #: Smallest value a setting may take (default 1).
@@ -86,7 +94,8 @@ MIN_SETTINGS: dict[str, int] = {"retention_audit_days": MIN_AUDIT_DAYS, "drive_w
 
 #: Largest value a setting may take (no limit when not named): a pair is overdue within
 #: the day its shift ends, never days later.
-MAX_SETTINGS: dict[str, int] = {"overdue_minutes": 720}
+MAX_SETTINGS: dict[str, int] = {"overdue_minutes": 720, **{k: 100 for k in DEFAULT_SETTINGS if k.endswith("_pct")},
+                                 "fidelity_contacts_pct": 500}
 
 
 #: The setting that holds the municipality's own closed days (no routes planned on them):
@@ -132,15 +141,17 @@ def check_setting(key: str, value: object) -> int:
     least = MIN_SETTINGS.get(key, 1)
     if number < least:
         unit = ("month" if key.endswith("_months") else "minute" if key.endswith("_minutes")
-                else "metre" if key.endswith("_m") else "day")
+                else "metre" if key.endswith("_m") else "percent" if key.endswith("_pct") else "day")
         why = (" (the audit trail is kept at least six months; docs/privacy.md)"
                if key == "retention_audit_days" else "")
         raise InputError(f"setting {key!r} must be at least {least} {unit}{'s' if least > 1 else ''}"
                          f"{why}. Got {value!r} instead.")
     most = MAX_SETTINGS.get(key)
     if most is not None and number > most:
-        raise InputError(f"setting {key!r} must be at most {most} minutes (12 hours: a pair is missed the "
-                         f"same day). Got {value!r} instead.", code="setting_too_large")
+        why = (" minutes (12 hours: a pair is missed the same day)" if key == "overdue_minutes"
+               else " percent")
+        raise InputError(f"setting {key!r} must be at most {most}{why}. Got {value!r} instead.",
+                         code="setting_too_large" if key == "overdue_minutes" else "setting_above_max")
     return number
 
 

@@ -79,6 +79,8 @@ def _purge_plan(cfg: dict[str, int], as_of: date) -> _Plan:
     audit_cut = cut("audit_log")
     u, f = t.users, t.sign_in_failures
     active_since = select(a.c.id).where(a.c.user_name == u.c.name, a.c.at >= audit_cut)
+    c = t.courses
+    ended_courses = ((c.c.handed_over_on < day("courses")) | (c.c.closed_on < day("courses")))
     where: dict[str, ColumnElement[bool]] = {
         "signals": (s.c.received < day("signals")) & (s.c.assessment != "in_target_group") & ~followed.exists(),
         "outcomes": o.c.visited_at < cut("outcomes"),
@@ -95,6 +97,8 @@ def _purge_plan(cfg: dict[str, int], as_of: date) -> _Plan:
                        | t.assignments.c.assigned_at.is_(None),
         "focus_areas": t.focus_areas.c.created_at < cut("focus_areas"),
         "partner_contacts": t.partner_contacts.c.contact_date < day("partner_contacts"),
+        "courses": ended_courses,
+        "course_meetings": t.course_meetings.c.course_id.in_(select(c.c.course_id).where(ended_courses)),
         "audit_log": a.c.at < audit_cut,
         "audit_subjects": sj.c.audit_id.in_(select(a.c.id).where(a.c.at < audit_cut)),
         "audit_subject_sets": t.audit_subject_sets.c.audit_id.in_(select(a.c.id).where(a.c.at < audit_cut)),
@@ -114,7 +118,7 @@ def _purge_plan(cfg: dict[str, int], as_of: date) -> _Plan:
 
 #: Children before parents; signals before outcomes (a signal's follow-up is judged on the
 #: outcomes as they were). The audit log goes last, through maintenance.purge_audit.
-_DELETE_ORDER = ("route_stops", "route_checks", "routes", "route_plans", "assignments", "focus_areas",
+_DELETE_ORDER = ("course_meetings", "courses", "route_stops", "route_checks", "routes", "route_plans", "assignments", "focus_areas",
                  "rejected_rows", "register_problems", "import_batches", "door_decisions",
                  "signals", "outcomes", "partner_contacts", "sign_in_failures", "users")
 

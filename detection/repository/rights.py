@@ -24,7 +24,8 @@ from detection.store import schema as t
 from detection.vocab import ASSESSMENTS, RESTRICTION_CODES
 from geo.addresses import format_address
 
-ERASED_TABLES = ("signals", "outcomes", "door_decisions", "route_stops", "assignments")
+ERASED_TABLES = ("course_meetings", "courses", "signals", "outcomes", "door_decisions", "route_stops",
+                 "assignments")
 
 
 class RightsOps(GovernanceOps, WorkspaceOps):
@@ -53,7 +54,7 @@ class RightsOps(GovernanceOps, WorkspaceOps):
     @operation("subject.export")
     def subject_export(self, entrance_id: str) -> dict:
         """Everything held about one address and its units, for an access request:
-        ``{address, made_at, restriction, signals, outcomes, routes, decisions, uses}`` —
+        ``{address, made_at, restriction, signals, outcomes, routes, decisions, courses, uses}`` —
         no staff names, no other address (render with :func:`detection.rights.export.subject_text`)."""
         s, o, u = t.signals, t.outcomes, t.units
         with store_engine.write_tx(self.engine) as conn:
@@ -73,6 +74,11 @@ class RightsOps(GovernanceOps, WorkspaceOps):
             dec = conn.execute(select(t.door_decisions.c.decided_at, t.door_decisions.c.note)
                                .where(t.door_decisions.c.entrance_id == entrance_id)).mappings().all()
             rst = conn.execute(select(t.restrictions).where(t.restrictions.c.entrance_id == entrance_id)).mappings().first()
+            c, m = t.courses, t.course_meetings
+            crs = conn.execute(select(c).where(c.c.entrance_id == entrance_id).order_by(c.c.started_on)).mappings().all()
+            meets = conn.execute(select(m.c.course_id, m.c.met_on, m.c.kind, m.c.minutes)
+                                 .where(m.c.course_id.in_([r["course_id"] for r in crs]))
+                                 .order_by(m.c.met_on)).mappings().all()
             uses = audit_uses(conn, entrance_id, "at", "action")
             self._audit(conn, "subject.export", entrance_id, "access request (indsigt, GDPR art. 15)", [entrance_id])
         return {
@@ -87,20 +93,33 @@ class RightsOps(GovernanceOps, WorkspaceOps):
                           "unit": units.get(r["unit_id"], ""), "note": r["note"]} for r in out],
             "routes": [{"day": str(r["day"]), "task": r["task"]} for r in routes],
             "decisions": [{"decided_at": str(r["decided_at"]), "note": r["note"]} for r in dec],
+            # phase 2 (issue 16): the course's stages and meetings, never who followed it
+            "courses": [{"started_on": str(r["started_on"]), "unit": units.get(r["unit_id"], ""),
+                         "stage": r["stage"], **{k: str(r[k]) for k in ("relationship_on", "bridging_on",
+                                                                        "handed_over_on", "closed_on") if r[k]},
+                         "target": r["target"], "close_reason": r["close_reason"], "note": r["note"],
+                         "case_ref": r["case_ref"],
+                         "meetings": [{"met_on": str(x["met_on"]), "kind": x["kind"], "minutes": x["minutes"]}
+                                      for x in meets if x["course_id"] == r["course_id"]]} for r in crs],
             "uses": [{"at": str(r["at"]), "action": r["action"]} for r in uses],
         }
 
     @operation("subject.erase")
     def erase_subject(self, entrance_id: str) -> dict[str, int]:
-        """Erase everything held about one address for real: its reports, door outcomes,
-        decisions, route stops and assignment; the register's entrance stays (public data).
+        """Erase everything held about one address for real: its courses and their meetings,
+        reports, door outcomes, decisions, route stops and assignment; the register's entrance stays (public data).
         Returns rows deleted per table."""
         counts: dict[str, int] = {}
         with store_engine.write_tx(self.engine) as conn:
             self._entrance(conn, entrance_id)
             for name in ERASED_TABLES:
                 table = t.metadata.tables[name]
-                counts[name] = conn.execute(delete(table).where(table.c.entrance_id == entrance_id)).rowcount
+                if name == "course_meetings":  # a course's meetings: through their course
+                    mine = select(t.courses.c.course_id).where(t.courses.c.entrance_id == entrance_id)
+                    where = table.c.course_id.in_(mine)
+                else:
+                    where = table.c.entrance_id == entrance_id
+                counts[name] = conn.execute(delete(table).where(where)).rowcount
             self._bump_version(conn)
             self._audit(conn, "subject.erase", entrance_id,
                         "erasure of one address (GDPR art. 17): " + json.dumps(counts, sort_keys=True))

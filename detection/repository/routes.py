@@ -34,6 +34,7 @@ from detection.cpr import scrub
 from detection.errors import Conflict, InputError, MemberBusy, NotAllowed
 from detection.priorities.focus import valid_area_polygon
 from detection.repository.base import insert_many, operation
+from detection.repository.courses import drop_untouched, start_from_outcome
 from detection.repository.priorities import PriorityOps
 from detection.routes import drive as drv
 from detection.routes import explain
@@ -759,10 +760,16 @@ class RouteOps(PriorityOps):
                 groups.setdefault(route_of.get((g["entrance_id"], local_day), ""), []).append(g)
             flagged = sorted((f for rows in groups.values() for f in implausible(rows, xy)),
                              key=lambda f: f["row"])
-            insert_many(conn, t.outcomes, [{
+            new_rows = [{
                 "outcome_id": str(uuid.uuid4()), "entrance_id": g["entrance_id"], "unit_id": g["unit_id"],
                 "outcome": g["outcome"], "visited_at": g["visited_at"], "recorded_by": self.actor.name,
-                "recorded_at": clock.now_utc(), "note": g["note"]} for g in rows_new])
+                "recorded_at": clock.now_utc(), "note": g["note"]} for g in rows_new]
+            insert_many(conn, t.outcomes, new_rows)
+            for g in new_rows:  # phase 2 (issue 16): contact established starts a course
+                if g["outcome"] == "contact_established":
+                    start_from_outcome(conn, outcome_id=g["outcome_id"], entrance_id=g["entrance_id"],
+                                       unit_id=g["unit_id"], visited_on=clock.from_store(g["visited_at"]).date(),
+                                       owner=self.actor.name)
             n_rows = len(frame)
             conn.execute(insert(t.import_batches).values(
                 batch_id=batch_id, kind="outcomes", file_name=file_name[:300], created_at=clock.now_utc(),
@@ -869,6 +876,9 @@ class RouteOps(PriorityOps):
                 outcome_id=oid, entrance_id=entrance_id, unit_id=unit_id, outcome=code,
                 visited_at=clock.to_utc(visited_at), recorded_by=self.actor.name, recorded_at=clock.now_utc(),
                 note=note))
+            if code == "contact_established":  # phase 2 (issue 16): the contact starts a course
+                start_from_outcome(conn, outcome_id=oid, entrance_id=entrance_id, unit_id=unit_id,
+                                   visited_on=clock.from_store(clock.to_utc(visited_at)).date(), owner=self.actor.name)
             self._audit(conn, "outcomes.write", f"{entrance_id}: {code}", "record door outcome",
                         [entrance_id])
         return oid
@@ -897,6 +907,7 @@ class RouteOps(PriorityOps):
         """
         with store_engine.write_tx(self.engine) as conn:
             row = self._correctable_outcome(conn, outcome_id)
+            drop_untouched(conn, row["outcome_id"])  # the course it started, if nothing happened in it yet
             conn.execute(delete(t.outcomes).where(t.outcomes.c.outcome_id == row["outcome_id"]))
             self._audit(conn, "outcomes.write", f"{row['entrance_id']}: undo {row['outcome']}",
                         "undo door outcome", [row["entrance_id"]])
@@ -915,6 +926,12 @@ class RouteOps(PriorityOps):
             row = self._correctable_outcome(conn, outcome_id)
             values = {"outcome": code} if note is None else {"outcome": code, "note": note}
             conn.execute(update(t.outcomes).where(t.outcomes.c.outcome_id == row["outcome_id"]).values(**values))
+            if row["outcome"] == "contact_established" and code != "contact_established":
+                drop_untouched(conn, row["outcome_id"])
+            elif code == "contact_established" and row["outcome"] != "contact_established":
+                start_from_outcome(conn, outcome_id=row["outcome_id"], entrance_id=row["entrance_id"],
+                                   unit_id=row["unit_id"], visited_on=clock.from_store(row["visited_at"]).date(),
+                                   owner=row["recorded_by"])
             self._audit(conn, "outcomes.write", f"{row['entrance_id']}: {row['outcome']} → {code}",
                         "correct door outcome", [row["entrance_id"]])
 

@@ -10,7 +10,16 @@ from __future__ import annotations
 from pathlib import Path
 
 from detection.files import write_private
-from detection.vocab import ASSESSMENT_NAMES_DA, KIND_BY_ID, OUTCOME_BY_ID, RESTRICTION_CODES
+from detection.vocab import (
+    ASSESSMENT_NAMES_DA,
+    CLOSE_REASON_CODES,
+    KIND_BY_ID,
+    MEETING_KIND_CODES,
+    OUTCOME_BY_ID,
+    RESTRICTION_CODES,
+    STAGE_CODES,
+    TARGET_CODES,
+)
 
 _TASKS_DA = {"visit": "besøg", "revisit": "nyt besøg", "letter": "brev"}
 _ACTIONS_DA = {
@@ -67,6 +76,23 @@ def subject_text(data: dict) -> str:
         for d in data["decisions"]:
             lines.append(f"- {_date(d['decided_at'])}: adressen må besøges igen."
                          + (f" Bemærkning: {d['note']}" if d.get("note") else ""))
+    if data.get("courses"):
+        lines += ["", "Forløb med det opsøgende team", "-" * 29]
+        for c in data["courses"]:
+            unit = f", bolig {c['unit']}" if c.get("unit") else ""
+            line = f"- Startet {_date(c['started_on'])}{unit}. Nu: {STAGE_CODES.by_id[c['stage']].name('da')}"
+            if c.get("target"):
+                line += f", overdraget til {TARGET_CODES.by_id[c['target']].name('da')} {_date(c['handed_over_on'])}"
+            if c.get("close_reason"):
+                line += f", afsluttet {_date(c['closed_on'])}: {CLOSE_REASON_CODES.by_id[c['close_reason']].name('da')}"
+            lines.append(line + ".")
+            if c.get("note"):
+                lines.append(f"  Bemærkning: {c['note']}")
+            if c.get("case_ref"):
+                lines.append(f"  Sagsnummer i kommunens sagssystem: {c['case_ref']}")
+            for m in c.get("meetings", []):
+                lines.append(f"  Møde {_date(m['met_on'])}: {MEETING_KIND_CODES.by_id[m['kind']].name('da')}, "
+                             f"{m['minutes']} minutter.")
     lines += ["", "Hvornår oplysningerne blev brugt, og hvorfor", "-" * 44]
     if not data["uses"]:
         lines.append("Ingen registreret brug.")

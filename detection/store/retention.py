@@ -76,6 +76,15 @@ RETENTION: dict[str, Rule | Kept | NoPersonalData] = {
                          "a pair's check-in and check-out of a route (who, when), go with their route"),
     "assignments": Rule("retention_plans_days", "entrances assigned to a team before the period"),
     "focus_areas": Rule("retention_plans_days", "saved focus areas created before the period"),
+    # --- phase 2: courses (issue 16)
+    "courses": Rule("retention_courses_days",
+                    "courses handed over or closed before the period (stage, dates, handover target; "
+                    "no name, no CPR, no narrative); open courses stay while they are followed"),
+    "course_meetings": Rule("retention_courses_days", "a course's meetings (date, kind, minutes), go with "
+                            "their course"),
+    "framings": Kept("each period's framing (target group in words, team, goals, cost inputs) and who "
+                     "changed it last: the effort's own record, no citizen data; replaced when the "
+                     "period is framed again"),
     # --- partners
     "partner_contacts": Rule("retention_contacts_days",
                              "contact-log entries (who, summary) dated before the period"),

@@ -433,3 +433,60 @@ route_checks = Table(
     Column("user_name", Code(100), nullable=False),
     Column("at", DateTime(timezone=True), nullable=False),
 )
+
+# --- the method beyond the door (issue 16; migration 0018) -------------------------------
+
+framings = Table(
+    "framings", metadata,
+    Column("period_from", Date, primary_key=True),  # one framing per period, keyed by its first day
+    Column("period_to", Date, nullable=False),
+    Column("target_group", FreeText(1000), nullable=False, default="", server_default=""),
+    Column("focus_areas", JsonText(), nullable=False, default="[]", server_default="[]"),  # focus-area ids
+    Column("pairs", Integer, nullable=True),
+    Column("hours_per_week", Float, nullable=True),  # per pair
+    Column("shift", Code(20), nullable=True),
+    Column("hourly_cost_dkk", Float, nullable=True),
+    Column("other_costs_dkk", Float, nullable=False, default=0, server_default="0"),
+    Column("goals", JsonText(), nullable=False, default="{}", server_default="{}"),
+    Column("economics", JsonText(), nullable=False, default="{}", server_default="{}"),
+    Column("updated_by", Code(100), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+courses = Table(
+    "courses", metadata,
+    Column("course_id", Code(36), primary_key=True),
+    Column("entrance_id", Code(36), ForeignKey("entrances.entrance_id", ondelete="CASCADE"),
+           nullable=False, index=True),
+    Column("unit_id", Code(36), ForeignKey("units.unit_id", ondelete="SET NULL"), nullable=True),
+    Column("origin", Code(10), nullable=False),  # "door" (an outcome) or "report" (by hand)
+    Column("signal_id", Code(36), ForeignKey("signals.signal_id", ondelete="SET NULL"), nullable=True),
+    Column("outcome_id", Code(36), ForeignKey("outcomes.outcome_id", ondelete="SET NULL"), nullable=True),
+    Column("owner", Code(100), nullable=False, index=True),  # the field worker who follows it
+    Column("stage", Code(20), nullable=False),
+    Column("started_on", Date, nullable=False),
+    Column("relationship_on", Date, nullable=True),
+    Column("bridging_on", Date, nullable=True),
+    Column("handed_over_on", Date, nullable=True),
+    Column("closed_on", Date, nullable=True),
+    Column("target", Code(20), nullable=True),
+    Column("close_reason", Code(20), nullable=True),
+    Column("note", Label(200), nullable=False, default="", server_default=""),  # reason "other" only
+    Column("case_ref", Code(60), nullable=True),  # the case system's reference, optional
+    Column("synthetic", Boolean, nullable=False, default=False, server_default=false()),
+    Column("created_by", Code(100), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+course_meetings = Table(
+    "course_meetings", metadata,
+    Column("meeting_id", Code(36), primary_key=True),
+    Column("course_id", Code(36), ForeignKey("courses.course_id", ondelete="CASCADE"), nullable=False,
+           index=True),
+    Column("met_on", Date, nullable=False),
+    Column("kind", Code(20), nullable=False),
+    Column("minutes", Integer, nullable=False),
+    Column("recorded_by", Code(100), nullable=False),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+)

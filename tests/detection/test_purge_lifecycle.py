@@ -93,10 +93,11 @@ def _migration(name: str):
 
 def test_registry__the_database_may_rewrite_every_purged_table():
     # opspor_compact's whitelist: 0014's, replaced by 0015 (the audit subject sets), then by
-    # 0016 (the route check-ins and check-outs)
-    latest = _migration("0016_route_checks")
+    # 0016 (the route check-ins and check-outs), then by 0018 (courses and their meetings)
+    latest = _migration("0018_courses")
     assert set(retention.COMPACTED) <= set(latest.COMPACTED)
-    assert set(latest.COMPACTED_0015) == set(_migration("0015_audit_subject_sets").COMPACTED)
+    assert set(latest.COMPACTED_0016) == set(_migration("0016_route_checks").COMPACTED)
+    assert set(_migration("0016_route_checks").COMPACTED_0015) == set(_migration("0015_audit_subject_sets").COMPACTED)
     assert set(_migration("0015_audit_subject_sets").COMPACTED_0014) == set(
         _migration("0014_retention_functions").COMPACTED)
     assert _migration("0014_retention_functions").MIN_AUDIT_DAYS == retention.MIN_AUDIT_DAYS
@@ -200,6 +201,31 @@ def _make_route_checks(conn, when, tag):
     return rid
 
 
+def _course(conn, when, tag) -> str:
+    """A course handed over on ``when``'s day (an ended course follows the retention rule)."""
+    cid = str(uuid.uuid4())
+    day = when.date()
+    conn.execute(insert(t.courses).values(
+        course_id=cid, entrance_id=_entrances(conn)[0], origin="door", owner="u_field_worker", stage="handed_over",
+        started_on=day - timedelta(days=60), relationship_on=day - timedelta(days=40),
+        bridging_on=day - timedelta(days=20), handed_over_on=day, target="cti", created_by="u_field_worker",
+        created_at=when, updated_at=when))
+    return cid
+
+
+def _make_courses(conn, when, tag):
+    return _course(conn, when, tag)
+
+
+def _make_course_meetings(conn, when, tag):
+    cid = _course(conn, when, tag)
+    mid = str(uuid.uuid4())
+    conn.execute(insert(t.course_meetings).values(meeting_id=mid, course_id=cid, met_on=when.date() - timedelta(days=30),
+                                                  kind="home_visit", minutes=45, recorded_by="u_field_worker",
+                                                  recorded_at=when))
+    return mid
+
+
 def _make_assignments(conn, when, tag):
     e = _entrances(conn)[0 if tag == "old" else 1]
     conn.execute(insert(t.assignments).values(entrance_id=e, team="u_field_worker", assigned_by="u_team_lead",
@@ -266,6 +292,7 @@ _ID_COLUMN = {
     "register_problems": t.register_problems.c.value, "route_plans": t.route_plans.c.plan_id,
     "routes": t.routes.c.route_id, "route_stops": t.route_stops.c.route_id,
     "route_checks": t.route_checks.c.route_id,
+    "courses": t.courses.c.course_id, "course_meetings": t.course_meetings.c.meeting_id,
     "assignments": t.assignments.c.entrance_id, "focus_areas": t.focus_areas.c.focus_id,
     "partner_contacts": t.partner_contacts.c.contact_id, "audit_log": t.audit_log.c.object,
     "audit_subjects": t.audit_subjects.c.entrance_id,

@@ -9,6 +9,7 @@ from __future__ import annotations
 from ui.i18n.core import AUDIT_ACTIONS, AUDIT_PURPOSES, LICENCES
 from ui.i18n.core import TEXTS as _CORE
 from ui.i18n.letters import TEXTS_LETTERS
+from ui.i18n.method import TEXTS_METHOD
 from ui.i18n.partners import TEXTS_PARTNERS
 from ui.i18n.priorities import TEXTS_PRIORITIES
 from ui.i18n.progress import TEXTS_PROGRESS
@@ -18,7 +19,7 @@ from ui.i18n.signals import TEXTS_IMPORTS
 
 TEXTS: dict[str, dict[str, str]] = {**_CORE, **TEXTS_IMPORTS, **TEXTS_PRIORITIES, **TEXTS_ROUTES,
                                     **TEXTS_PARTNERS, **TEXTS_PROGRESS, **TEXTS_SAFETY,
-                                    **TEXTS_LETTERS}
+                                    **TEXTS_LETTERS, **TEXTS_METHOD}
 
 
 def t(key: str, lang: str) -> str:

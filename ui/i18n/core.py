@@ -189,6 +189,8 @@ TEXTS.update({
     "retention_plans_days": {"da": "Ruteplaner, fordelinger og fokusområder (dage)",
                              "en": "Route plans, assignments and focus areas (days)"},
     "retention_contacts_days": {"da": "Kontaktlog med partnere (dage)", "en": "Partner contact log (days)"},
+    "retention_courses_days": {"da": "Overdragne og afsluttede forløb med deres møder (dage)",
+                               "en": "Handed-over and closed courses with their meetings (days)"},
     "retention_audit_days": {"da": "Revisionslog, fejlede log ind og deaktiverede brugere (dage, mindst 183)",
                              "en": "Audit log, failed sign-ins and disabled users (days, at least 183)"},
     "settings_sign_in": {"da": "Log ind", "en": "Sign-in"},
@@ -318,6 +320,8 @@ TEXTS.update({
     "purge_changed": {"da": "Tallene har ændret sig siden visningen; se listen igen, før du sletter.",
                       "en": "The counts changed since they were shown; look at the list again before deleting."},
     "tbl_signals": {"da": "Henvendelser", "en": "Reports"},
+    "tbl_courses": {"da": "Forløb", "en": "Courses"},
+    "tbl_course_meetings": {"da": "Møder i forløb", "en": "Course meetings"},
     "tbl_outcomes": {"da": "Besøgsresultater", "en": "Visit outcomes"},
     "tbl_door_decisions": {"da": "Ledelsens beslutninger om døre", "en": "Leads' door decisions"},
     "tbl_rejected_rows": {"da": "Afviste importrækker", "en": "Rejected import rows"},
@@ -374,6 +378,10 @@ TEXTS.update({
 
 #: audit-log action code → what it means, for people (the Revisionslog page)
 AUDIT_ACTIONS: dict[str, dict[str, str]] = {
+    "framing.write": {"da": "ændrede rammesætningen", "en": "changed the framing"},
+    "courses.read": {"da": "så forløb", "en": "read courses"},
+    "courses.write": {"da": "registrerede i et forløb", "en": "recorded in a course"},
+    "method.read": {"da": "så tragt, metodefasthed eller evaluering", "en": "read funnel, fidelity or evaluation"},
     "assignments.read": {"da": "så fordelinger af adresser", "en": "read address assignments"},
     "assignments.read_own": {"da": "så sine egne adresser", "en": "read own addresses"},
     "assignments.write": {"da": "fordelte en adresse", "en": "assigned an address"},
@@ -436,6 +444,15 @@ AUDIT_ACTIONS: dict[str, dict[str, str]] = {
 #: audit-log purposes the code writes (English in the store) → Danish; a purpose that starts
 #: with a key (e.g. "add user with role planner") keeps its tail after the Danish words
 AUDIT_PURPOSES: dict[str, str] = {
+    "frame the effort": "rammesætte indsatsen",
+    "enter economics inputs": "indtaste økonomiens forudsætninger",
+    "start a course (phase 2)": "starte et forløb",
+    "log a course meeting": "registrere et møde i et forløb",
+    "move a course": "flytte et forløb til næste fase",
+    "set a course's case reference": "angive forløbets sagsnummer",
+    "follow courses (phase 2)": "følge forløb",
+    "follow a course (phase 2)": "følge et forløb",
+    "the method's figures": "se metodens tal",
     "view the map of reports": "se kortet over henvendelser",
     "import partners' reports": "indlæse samarbejdspartneres henvendelser",
     "review rejected import rows": "gennemgå afviste importrækker",

@@ -108,6 +108,11 @@ st.subheader(t("settings_routes", lg))
 _settings_form("settings_routes", ["drive_walk_m", "min_route_minutes"],
                {"drive_walk_m": 20_000, "min_route_minutes": 480})
 
+# issue 16: the thresholds of the method's core elements (percent)
+st.subheader(t("settings_fidelity", lg))
+_settings_form("settings_fidelity", [k for k in cfg if k.startswith("fidelity_")],
+               {k: (500 if k == "fidelity_contacts_pct" else 100) for k in cfg if k.startswith("fidelity_")})
+
 # issue 17: the municipality's closed days (the team lead sets them on the route page too)
 st.subheader(t("cd_label", lg))
 closed_days_form(repo, lg, key="settings_closed_days")

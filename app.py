@@ -22,7 +22,9 @@ PAGES = {
     "map": ("ui/pages/map.py", "page_map", "kort", ":material/map:"),
     "overview": ("ui/pages/overview.py", "page_overview", "overblik", ":material/monitoring:"),
     "sources": ("ui/pages/sources.py", "page_sources", "datakilder", ":material/description:"),
+    "framing": ("ui/pages/framing.py", "page_framing", "rammesaetning", ":material/flag:"),
     "my_routes": ("ui/pages/my_routes.py", "page_my_routes", "mine-adresser", ":material/directions_walk:"),
+    "courses": ("ui/pages/courses.py", "page_courses", "forloeb", ":material/diversity_3:"),
     "import": ("ui/pages/import_signals.py", "page_import", "indlaes", ":material/upload_file:"),
     "assess": ("ui/pages/assess.py", "page_assess", "vurdering", ":material/fact_check:"),
     "priorities": ("ui/pages/priorities.py", "page_priorities", "prioritering", ":material/leaderboard:"),
@@ -32,6 +34,9 @@ PAGES = {
     "address": ("ui/pages/address.py", "page_address", "adressesoegning", ":material/search:"),
     "partners": ("ui/pages/partners.py", "page_partners", "samarbejdspartnere", ":material/handshake:"),
     "coverage": ("ui/pages/coverage.py", "page_coverage", "daekning", ":material/layers:"),
+    "funnel": ("ui/pages/funnel.py", "page_funnel", "tragt", ":material/filter_alt:"),
+    "fidelity": ("ui/pages/fidelity.py", "page_fidelity", "metodefasthed", ":material/checklist:"),
+    "evaluation": ("ui/pages/evaluation.py", "page_evaluation", "evaluering", ":material/savings:"),
     "users": ("ui/pages/users.py", "page_users", "brugere", ":material/group:"),
     "audit": ("ui/pages/audit.py", "page_audit", "revisionslog", ":material/policy:"),
     "retention": ("ui/pages/retention.py", "page_retention", "opbevaring", ":material/delete_forever:"),
@@ -62,4 +67,5 @@ st.session_state["workspace"] = info
 pages = [st.Page(PAGES[p][0], title=t(PAGES[p][1], lang), url_path=PAGES[p][2], icon=PAGES[p][3],
                  default=(i == 0))
          for i, p in enumerate(pages_for(repo.actor.role))]
-st.navigation(pages).run()
+# every page of the role in the menu: a team lead has 14, and Streamlit folds a menu after 10
+st.navigation(pages, expanded=True).run()

@@ -116,7 +116,9 @@ PAGES: dict[str, str] = {
     "map": "areas.read",
     "overview": "summary.read",
     "sources": "workspace.read",
+    "framing": "framing.read",
     "my_routes": "assignments.read_own",
+    "courses": "courses.read",
     "import": "signals.import",
     "assess": "signals.assess",
     "priorities": "priorities.read",
@@ -126,6 +128,9 @@ PAGES: dict[str, str] = {
     "address": "address.search",
     "partners": "partners.read",
     "coverage": "coverage.read",
+    "funnel": "method.read",
+    "fidelity": "method.read",
+    "evaluation": "method.read",
     "users": "users.manage",
     "audit": "audit.read",
     "retention": "retention.purge",
@@ -136,7 +141,7 @@ def pages_for(role: str) -> list[str]:
     """The app pages ``role`` may open, in menu order.
 
     >>> pages_for("field_worker")
-    ['map', 'overview', 'sources', 'my_routes']
+    ['map', 'overview', 'sources', 'framing', 'my_routes', 'courses']
     """
     return [p for p, op in PAGES.items() if allowed(role, op)]
 
@@ -193,4 +198,5 @@ CLI: dict[str, str] = {
     "funnel": "method.read",
     "fidelity": "method.read",
     "evaluation": "method.read",
+    "report": "method.read",
 }

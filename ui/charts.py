@@ -140,3 +140,43 @@ def partner_yield_chart(totals: pd.DataFrame, lang: str) -> alt.Chart:
                              alt.Tooltip("serie:N", title=t("par_yield_measure", lang)),
                              alt.Tooltip("antal_tekst:N", title=t("par_yield_count", lang))])
             .properties(height=max(120, 16 * len(series) * max(1, len(partners)) + 40)))
+
+
+# --- issue 16: the funnel by channel ----------------------------------------------------------
+
+#: the funnel's channels, darkest first (they differ in lightness, not only in hue)
+FUNNEL_CHANNELS = (("report", "#1b4f72"), ("both", "#2e86c1"), ("door", "#aed6f1"))
+FUNNEL_STAGES = ("reports", "in_target_group", "doors_knocked", "contacts", "relationships", "handovers")
+
+
+def funnel_frame(funnel: dict, lang: str) -> pd.DataFrame:
+    """One row per stage × channel with a drawn count (``"<5"`` and 0 left out): ``fase``,
+    ``kanal``, ``antal``, ``antal_tekst``, ``fase_orden``, ``kanal_orden``."""
+    rows = []
+    for g in funnel.get("by_channel", []):
+        for i, st in enumerate(g["stages"]):
+            v = st["count"]
+            if isinstance(v, str) or not v:
+                continue
+            rows.append({"fase": t(f"fu_stage_{st['id']}", lang), "kanal": t(f"co_channel_{g['channel']}", lang),
+                         "antal": int(v), "antal_tekst": number_text(v, lang), "fase_orden": i,
+                         "kanal_orden": [c for c, _ in FUNNEL_CHANNELS].index(g["channel"])})
+    return pd.DataFrame(rows, columns=["fase", "kanal", "antal", "antal_tekst", "fase_orden", "kanal_orden"])
+
+
+def funnel_chart(funnel: dict, lang: str) -> alt.Chart:
+    """Horizontal stacked bars: one bar per stage (top to bottom in the funnel's order), its
+    parts by channel, each part labelled in the tooltip; the legend names the channels."""
+    df = funnel_frame(funnel, lang)
+    stages = [t(f"fu_stage_{s}", lang) for s in FUNNEL_STAGES]
+    names = [t(f"co_channel_{c}", lang) for c, _ in FUNNEL_CHANNELS]
+    colours = [c for _, c in FUNNEL_CHANNELS]
+    return alt.Chart(df).mark_bar(stroke="#333", strokeWidth=0.5).encode(
+        y=alt.Y("fase:N", sort=stages, title=None),
+        x=alt.X("sum(antal):Q", axis=_count_axis(t("fu_count", lang), lang), stack="zero"),
+        color=alt.Color("kanal:N", title=t("co_channel", lang), scale=alt.Scale(domain=names, range=colours),
+                        sort=names),
+        order=alt.Order("kanal_orden:Q"),
+        tooltip=[alt.Tooltip("fase:N", title=t("fu_stage", lang)), alt.Tooltip("kanal:N", title=t("co_channel", lang)),
+                 alt.Tooltip("antal_tekst:N", title=t("fu_count", lang))],
+    ).properties(height=260)

@@ -149,6 +149,8 @@ def _error_code_text(exc: Exception, lang: str) -> str | None:
             team=getattr(exc, "team", "?"), where=t("err_member_busy_where", lang).format(area=area) if area else "")
     if isinstance(exc, NotAllowed):
         return t("err_not_allowed", lang)
+    if code and f"err_{code}" in TEXTS and "{" not in TEXTS[f"err_{code}"]["da"]:
+        return t(f"err_{code}", lang)  # a code with a fixed sentence (e.g. issue 16's course rules)
     return None
 
 

@@ -18,6 +18,8 @@
 - ``opspor funnel [--from D --to D] [--by channel|month|area]``, ``opspor fidelity [--from D
   --to D]``, ``opspor evaluation [--from D --to D]``: the method's figures (default period:
   the framed period of today); analysts get them under the disclosure policy.
+- ``opspor report [--from D --to D] --out FILE.pdf|FILE.xlsx``: the management report, under
+  the disclosure policy whoever makes it (it is handed on), with no address in it.
 """
 
 from __future__ import annotations
@@ -75,6 +77,7 @@ def add_commands(sub: Callable[[str, str], argparse.ArgumentParser], subs) -> No
 
     p = add_command(fs, "economics", "the municipality's economics inputs (SØM structure) from a JSON file")
     p.add_argument("file", help="JSON {\"scenarios\": [...]} (docs/evaluation.md); '-' clears them")
+    p.add_argument("--on", type=parse_date, help="a day of the framed period (default today)")
 
     for name, help_ in (("funnel", "the funnel: reports → target group → doors → contacts → relationships → "
                                    "handovers, by channel, month or area"),
@@ -87,12 +90,17 @@ def add_commands(sub: Callable[[str, str], argparse.ArgumentParser], subs) -> No
         if name == "funnel":
             p.add_argument("--by", choices=["channel", "month", "area"], default="channel",
                            help="split the stages by channel (default), month or area")
+    p = sub("report", "the management report (PDF or Excel): funnel, fidelity, economics, map; no address")
+    p.add_argument("--from", dest="period_from", type=parse_date,
+                   help="the period's first day (default: the framed period of today)")
+    p.add_argument("--to", dest="period_to", type=parse_date, help="the period's last day")
+    p.add_argument("--out", required=True, help="the file to write: .pdf or .xlsx")
 
 
 def cmd_framing(args) -> dict:  # noqa: ANN001
     repo = open_repo(args)
     if args.framing_command == "economics":
-        return _economics(repo, args.file)
+        return _economics(repo, args.file, args.on)
     if args.framing_command == "show":
         f = repo.framing(args.on)
         return {"framing": None if f is None else f.to_json(),
@@ -121,20 +129,29 @@ def cmd_fidelity(args) -> dict:  # noqa: ANN001
     return open_repo(args).fidelity(start=args.period_from, end=args.period_to)
 
 
+def cmd_report(args) -> dict:  # noqa: ANN001
+    from detection.method.report import write_report
+
+    data = open_repo(args).management_report(start=args.period_from, end=args.period_to)
+    path = write_report(data, args.out, lang=getattr(args, "lang", None) or "da")
+    return {"file": str(path), "period": {"from": data.period_from.isoformat(), "to": data.period_to.isoformat()},
+            "protected": True}
+
+
 def cmd_evaluation(args) -> dict:  # noqa: ANN001
     return open_repo(args).evaluation(start=args.period_from, end=args.period_to)
 
 
-def _economics(repo, path: str) -> dict:  # noqa: ANN001
+def _economics(repo, path: str, on) -> dict:  # noqa: ANN001
     if path == "-":
-        return {"framing": repo.set_economics(None).to_json()}
+        return {"framing": repo.set_economics(None, on=on).to_json()}
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise InputError(f"file {path!r} does not exist") from None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise InputError(f"file {path!r} is not JSON ({exc}); see docs/evaluation.md for the format") from None
-    return {"framing": repo.set_economics(data).to_json()}
+    return {"framing": repo.set_economics(data, on=on).to_json()}
 
 
 def cmd_courses(args) -> dict:  # noqa: ANN001
@@ -156,4 +173,4 @@ def cmd_courses(args) -> dict:  # noqa: ANN001
 
 #: command name → handler(args) returning the JSON-able result
 COMMANDS: dict[str, Callable] = {"framing": cmd_framing, "courses": cmd_courses, "funnel": cmd_funnel,
-                                 "fidelity": cmd_fidelity, "evaluation": cmd_evaluation}
+                                 "fidelity": cmd_fidelity, "evaluation": cmd_evaluation, "report": cmd_report}

@@ -115,6 +115,9 @@ def check_move(current: str, *, to: str, on: date, previous_on: date, target: st
         raise InputError(f"field 'date' = {on.isoformat()} is before the course's previous stage "
                          f"({previous_on.isoformat()}); give the day the course reached {to!r}", code="bad_date")
     text = " ".join(str(note or "").split())
+    if reason and to != "closed":  # like a target outside a handover: refused (a handover dropped it silently)
+        raise InputError(f"field 'reason' = {reason!r} is only for closing a course (--to closed)",
+                         code="bad_reason")
     if to == "handed_over":
         if target is None or not str(target).strip():
             raise InputError(f"a handover needs a target: give --target, one of {', '.join(TARGETS)}",
@@ -131,9 +134,6 @@ def check_move(current: str, *, to: str, on: date, previous_on: date, target: st
             raise InputError("the reason 'other' needs a few words (--note), e.g. 'flyttet til plejehjem'",
                              code="bad_reason")
         return StageMove(to, on, reason=why, note=_note(text))
-    if reason:
-        raise InputError(f"field 'reason' = {reason!r} is only for closing a course (--to closed)",
-                         code="bad_reason")
     return StageMove(to, on, note=_note(text))
 
 

@@ -23,6 +23,7 @@ import pandas as pd
 import shapely
 from scipy.spatial import cKDTree
 
+from detection import clock
 from detection.register.workspace import WorkspaceData, WorkspaceSpec, build_workspace_data
 from detection.vocab import CORE_KINDS
 from geo.areas import assign_areas
@@ -337,8 +338,10 @@ def install_demo(repo, *, as_of: date, n_signals: int = 320, seed: int = 7,
         repo.upsert_user(name, role=role, password=password)
     step(0.75, "route")
     plan_demo_route(repo, as_of=as_of)
-    step(0.9, "field")
+    step(0.85, "field")
     demo_field_history(repo, as_of=as_of)
+    step(0.92, "method")
+    demo_method_history(repo, as_of=as_of, today=clock.today(), seed=seed)
     step(1.0, "done")
 
 
@@ -424,3 +427,93 @@ def demo_field_history(repo, *, as_of: date) -> dict | None:  # noqa: ANN001 - a
                   "visited_at": v.isoformat(), "note": ""} for v in visits]
     lead.import_outcomes(rows, as_of=as_of, file_name="demo (synthetic)")
     return {"letter_doors": [s["entrance_id"] for s in route["stops"][:DEMO_LETTER_DOORS]]}
+
+
+#: The demo's framing of the half-year it falls in (issue 16): invented, flagged by the demo's
+#: banner and by the words "(demo)"; a real workspace starts with no framing at all.
+DEMO_FRAMING = {"target_group": "Borgere med psykisk sygdom, der lever isoleret i egen bolig (demo)",
+                "pairs": 2, "hours_per_week": 30, "shift": "09:00-15:00", "hourly_cost_dkk": 450,
+                "other_costs_dkk": 35_000, "goals": {"partners": 10, "doors": 400, "contacts": 20, "handovers": 8}}
+#: courses started by hand from assessed reports, and at doors with no report
+DEMO_REPORT_COURSES = 14
+DEMO_DOOR_COURSES = 8
+#: (stage reached, handover target or close reason) of the demo's courses, in turn
+_DEMO_PATHS = (("handed_over", "cti"), ("relationship", None), ("handed_over", "s85"), ("closed", "declined"),
+               ("bridging", None), ("handed_over", "s99"), ("contact", None), ("relationship", None),
+               ("handed_over", "act"), ("closed", "moved"), ("bridging", None), ("handed_over", "gp"))
+
+
+def demo_method_history(repo, *, as_of: date, today: date, seed: int = 7) -> dict:  # noqa: ANN001 - a Repository
+    """Give the demo phase 2 (issue 16), all through the repository: the framing of the
+    half-year of ``as_of`` with the labelled worked example of docs/evaluation.md as its
+    economics; the planner's assessment of the period's reports (most in the target group);
+    :data:`DEMO_REPORT_COURSES` courses started by hand from assessed reports and
+    :data:`DEMO_DOOR_COURSES` from "contact established" at doors without a report, given
+    to the two demo field workers; each moved along :data:`_DEMO_PATHS` with meetings.
+    No date is after ``today`` (the repository refuses the future). Returns the counts."""
+    rng = np.random.default_rng(seed)
+    planner, lead = repo.as_user("planner"), repo.as_user("teamleder")
+    end_day = min(as_of, today)
+    start = date(end_day.year, 1 if end_day.month <= 6 else 7, 1)
+    end = date(start.year, 6, 30) if start.month == 1 else date(start.year, 12, 31)
+    lead.set_framing(period_from=start, period_to=end, **DEMO_FRAMING)
+    planner.set_economics("example")
+    planner.save_model(planner.model())  # the planner's model, saved in the period (geographic mapping)
+    sig = planner.signals(purpose="demo: assess the period's reports")
+    sig = sig[(pd.to_datetime(sig["received"]).dt.date >= start) & (pd.to_datetime(sig["received"]).dt.date
+                                                                      <= end_day)]
+    ids = sorted(sig["signal_id"])
+    rng.shuffle(ids)
+    n = len(ids)
+    # none "not in the target group": that takes a report out of the priorities, and the demo's
+    # map and figures stay those of the reports as generated
+    in_group, unclear = ids[: int(n * 0.45)], ids[int(n * 0.45): int(n * 0.6)]
+    for chosen, what in ((in_group, "in_target_group"), (unclear, "unclear")):
+        if chosen:
+            planner.assess_signals(chosen, what)
+    workers = ("feltarbejder", "feltarbejder2")
+    span = max(1, (end_day - start).days)
+    started: list[tuple[str, date]] = []
+    # by hand, from the assessed reports (one course per entrance)
+    cands = lead.course_candidates()
+    for k, c in enumerate(cands[:DEMO_REPORT_COURSES]):
+        day = max(date.fromisoformat(c["received"]), start) + timedelta(days=int(rng.integers(3, 20)))
+        day = min(day, end_day)
+        cid = lead.start_course(c["entrance_id"], on=day, owner=workers[k % 2])
+        started.append((cid, day))
+    # at doors with no report: "contact established" (the course starts by itself)
+    reported = set(planner.signals(purpose="demo: doors without a report")["entrance_id"])
+    ents = [e for e in sorted(repo.entrances()["entrance_id"]) if e not in reported]
+    picks = [ents[i] for i in rng.choice(len(ents), size=min(DEMO_DOOR_COURSES, len(ents)), replace=False)]
+    rows = []
+    for e in picks:
+        day = start + timedelta(days=int(rng.integers(0, span)))
+        rows.append({"entrance_id": e, "unit_id": "", "outcome": "contact_established",
+                     "visited_at": pd.Timestamp(f"{day} 11:30", tz="Europe/Copenhagen").isoformat(), "note": ""})
+    if rows:
+        lead.import_outcomes(rows, as_of=end_day, file_name="demo (synthetic)")
+    door = [c for c in lead.courses() if c["origin"] == "door" and c["entrance_id"] in set(picks)]
+    for k, c in enumerate(door):
+        lead.set_course_owner(c["course_id"], workers[k % 2])
+        started.append((c["course_id"], date.fromisoformat(c["started_on"])))
+    # along the method: meetings, then the stages, never after end_day
+    kinds = ("home_visit", "phone", "accompaniment")
+    for k, (cid, day) in enumerate(started):
+        stage, end_word = _DEMO_PATHS[k % len(_DEMO_PATHS)]
+        left = (end_day - day).days
+        order = ["relationship", "bridging", "handed_over"]
+        steps = [] if stage == "contact" else ["relationship"] if stage == "relationship" else \
+            ["relationship", "bridging"] if stage == "bridging" else order if stage == "handed_over" else []
+        if stage == "closed":
+            steps = ["relationship", "closed"] if k % 2 else ["closed"]
+        when = day
+        for m in range(int(rng.integers(1, 6)) if left > 2 else 0):
+            met = day + timedelta(days=min(left, 2 + 9 * m))
+            if met > end_day:
+                break
+            lead.add_meeting(cid, on=met, kind=kinds[m % 3], minutes=int(rng.choice([30, 45, 60, 90])))
+        for i, s in enumerate(steps):
+            when = min(end_day, day + timedelta(days=int(left * (i + 1) / (len(steps) + 1))))
+            lead.move_course(cid, to=s, on=when, target=end_word if s == "handed_over" else None,
+                             reason=end_word if s == "closed" else None)
+    return {"framing": (start, end), "courses": len(started), "assessed": len(in_group)}

@@ -33,7 +33,7 @@ from detection.errors import UnknownUser
 from detection.repository.accounts import AccountOps
 from detection.repository.base import Actor
 from detection.repository.letters import LetterOps
-from detection.repository.method import MethodOps
+from detection.repository.method import ReportOps
 from detection.repository.partners import PartnerOps
 from detection.repository.progress import ProgressOps
 from detection.repository.rights import RightsOps
@@ -43,7 +43,7 @@ from detection.store import engine as store_engine
 from detection.store import schema as t
 
 
-class Repository(AccountOps, RightsOps, SignalOps, RouteOps, PartnerOps, ProgressOps, LetterOps, MethodOps):
+class Repository(AccountOps, RightsOps, SignalOps, RouteOps, PartnerOps, ProgressOps, LetterOps, ReportOps):
     """Workspace store access for one acting user (see the module's table of concepts)."""
 
     @classmethod

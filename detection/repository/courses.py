@@ -39,12 +39,24 @@ def start_from_outcome(conn: Connection, *, outcome_id: str, entrance_id: str, u
     c = t.courses
     if conn.execute(select(c.c.course_id).where(c.c.outcome_id == outcome_id)).first() is not None:
         return None
+    if _open_course(conn, entrance_id, unit_id) is not None:  # the citizen is followed already
+        return None
     cid = str(uuid.uuid4())
     now = clock.now_utc()
     conn.execute(insert(c).values(course_id=cid, entrance_id=entrance_id, unit_id=unit_id, origin="door",
                                   outcome_id=outcome_id, owner=owner, stage="contact", started_on=visited_on,
                                   created_by=owner, created_at=now, updated_at=now))
     return cid
+
+
+def _open_course(conn: Connection, entrance_id: str, unit_id: str | None) -> str | None:
+    """An open course at the entrance for the same unit (or one with no unit known), if any:
+    a second "contact established" at the same door is the same citizen, not a new one."""
+    c = t.courses
+    q = select(c.c.course_id).where(c.c.entrance_id == entrance_id, c.c.stage.in_(sorted(cm.OPEN_STAGES)))
+    if unit_id is not None:
+        q = q.where((c.c.unit_id == unit_id) | c.c.unit_id.is_(None))
+    return conn.execute(q).scalar()
 
 
 def drop_untouched(conn: Connection, outcome_id: str) -> int:
@@ -110,14 +122,19 @@ class CourseOps(RepositoryBase):
         return self.framing(new.period_from)
 
     @operation("economics.write")
-    def set_economics(self, data: dict | None) -> Framing:
+    def set_economics(self, data: dict | str | None, *, on: date | None = None) -> Framing:
         """Store the municipality's economics inputs (scenarios, items) on the current
-        period's framing (:func:`detection.method.economics.inputs_from_dict` checks them)."""
+        period's framing (:func:`detection.method.economics.inputs_from_dict` checks them).
+        ``"example"`` stores the labelled worked example of docs/evaluation.md (the demo's
+        inputs); ``None`` clears them. ``on``: a day of the period (default today), so a
+        period can be evaluated after it ended."""
         from detection.method import economics as ec
 
-        cur = self.framing()
+        if data == "example":  # the worked example of docs/evaluation.md (the demo shows it; never a default)
+            data = {"scenarios": [dict(sc) for sc in ec.EXAMPLE["scenarios"]]}
+        cur = self.framing(on)
         if cur is None:
-            raise InputError("no framing covers today: the planner or the team lead sets the period first "
+            raise InputError(f"no framing covers {(on or clock.today()).isoformat()}: the planner or the team lead sets the period first "
                              "(`opspor framing set`)", code="no_framing")
         if data:  # the scenarios only; the cost and the citizens come from the framing and the courses
             extra = set(data) - {"scenarios"}
@@ -132,7 +149,7 @@ class CourseOps(RepositoryBase):
                          .values(economics=json.dumps(data or {}, ensure_ascii=False),
                                  updated_by=self.actor.name, updated_at=clock.now_utc()))
             self._audit(conn, "framing.write", f"economics {cur.period_from.isoformat()}", "enter economics inputs")
-        return self.framing()
+        return self.framing(cur.period_from)
 
     # ------------------------------------------------------------------ courses
 
@@ -162,6 +179,8 @@ class CourseOps(RepositoryBase):
             e = conn.execute(select(t.entrances.c.entrance_id).where(t.entrances.c.entrance_id == entrance_id)).first()
             if e is None:
                 raise InputError(f"entrance {entrance_id!r} is not in the register; give its DAR id", code="no_entrance")
+            if self.actor.role == "field_worker":  # only at their own doors: the answer would tell
+                self._require_on_team(conn, entrance_id)  # whether any address has an assessed report
             if unit_id is not None and conn.execute(select(t.units.c.unit_id).where(
                     t.units.c.unit_id == unit_id, t.units.c.entrance_id == entrance_id)).first() is None:
                 raise InputError(f"unit {unit_id!r} is not a unit of entrance {entrance_id!r}", code="no_unit")
@@ -177,6 +196,9 @@ class CourseOps(RepositoryBase):
                 raise InputError(f"no report at entrance {entrance_id!r} is assessed in the target group (on or "
                                  f"before {day.isoformat()}): record 'contact established' at the door instead, or "
                                  "ask the planner to assess the report", code="no_assessed_report")
+            if _open_course(conn, entrance_id, unit_id) is not None:
+                raise InputError(f"entrance {entrance_id!r} has an open course already: log a meeting on it instead",
+                                 code="course_open")
             cid = str(uuid.uuid4())
             now = clock.now_utc()
             conn.execute(insert(t.courses).values(
@@ -259,7 +281,9 @@ class CourseOps(RepositoryBase):
         if open_only:
             q = q.where(c.c.stage.in_(sorted(cm.OPEN_STAGES)))
         with store_engine.write_tx(self.engine) as conn:
-            rows = [dict(r) for r in conn.execute(q.order_by(c.c.started_on, c.c.course_id)).mappings().all()]
+            restricted = self._restricted_ids(conn)  # GDPR art. 18: not shown while restricted
+            rows = [dict(r) for r in conn.execute(q.order_by(c.c.started_on, c.c.course_id)).mappings().all()
+                    if r["entrance_id"] not in restricted]
             ids = [r["course_id"] for r in rows]
             meets = {k: (n, mins, last) for k, n, mins, last in conn.execute(
                 select(m.c.course_id, func.count(), func.sum(m.c.minutes), func.max(m.c.met_on))
@@ -296,6 +320,50 @@ class CourseOps(RepositoryBase):
             self._audit(conn, "courses.read", f"{course_id}: meetings", "follow a course (phase 2)",
                         [row["entrance_id"]])
         return [{**dict(r), "met_on": r["met_on"].isoformat()} for r in rows]
+
+    @operation("courses.write")
+    def set_course_owner(self, course_id: str, owner: str) -> None:
+        """Give a course to another field worker (team lead only: a field worker may not hand
+        a course on by themself)."""
+        if self.actor.role != "team_lead":
+            raise NotAllowed(f"user {self.actor.name!r}: only a team lead gives a course to another worker")
+        with store_engine.write_tx(self.engine) as conn:
+            row = self._course_row(conn, course_id)
+            u = conn.execute(select(t.users.c.role, t.users.c.disabled).where(t.users.c.name == owner)).first()
+            if u is None or u[1] or u[0] not in ("field_worker", "team_lead"):
+                raise InputError(f"user {owner!r} is not an active field worker or team lead to follow the course",
+                                 code="bad_owner")
+            conn.execute(update(t.courses).where(t.courses.c.course_id == row["course_id"])
+                         .values(owner=owner, updated_at=clock.now_utc()))
+            self._audit(conn, "courses.write", f"{course_id}: owner {owner}", "give a course to a worker",
+                        [row["entrance_id"]])
+
+    @operation("courses.read")
+    def course_candidates(self) -> list[dict]:
+        """Entrances with a report assessed in the target group and no open course, newest
+        report first, for a team lead to start a course by hand: ``{entrance_id, address,
+        received}`` (a field worker never gets the list of reports: NotAllowed). Audited."""
+        if self.actor.role != "team_lead":
+            raise NotAllowed(f"user {self.actor.name!r}: only a team lead starts courses from the reports")
+        s, e, c = t.signals, t.entrances, t.courses
+        open_here = select(c.c.course_id).where(c.c.entrance_id == s.c.entrance_id,
+                                                c.c.stage.in_(sorted(cm.OPEN_STAGES)))
+        q = (select(s.c.entrance_id, func.max(s.c.received).label("received"), e.c.street, e.c.house_number,
+                    e.c.postcode, e.c.city)
+             .join(e, e.c.entrance_id == s.c.entrance_id)
+             .where(s.c.assessment == "in_target_group", ~open_here.exists())
+             .group_by(s.c.entrance_id, e.c.street, e.c.house_number, e.c.postcode, e.c.city))
+        from geo.addresses import format_address
+
+        with store_engine.write_tx(self.engine) as conn:
+            rows = conn.execute(q).mappings().all()
+            restricted = self._restricted_ids(conn)
+            rows = [r for r in rows if r["entrance_id"] not in restricted]
+            self._audit(conn, "courses.read", f"{len(rows)} candidates", "start a course (phase 2)",
+                        [r["entrance_id"] for r in rows])
+        out = [{"entrance_id": r["entrance_id"], "received": r["received"].isoformat(),
+                "address": format_address(r["street"], r["house_number"], r["postcode"], r["city"])} for r in rows]
+        return sorted(out, key=lambda x: x["received"], reverse=True)
 
     def _channels(self, conn: Connection, rows: list[dict]) -> dict[str, dict]:
         """The channel of each course (:func:`detection.method.funnel.course_channels`) from the

@@ -28,6 +28,7 @@ from detection.method import economics as ec
 from detection.method import fidelity as fd
 from detection.method import funnel as fn
 from detection.method.framing import Framing
+from detection.method.report import ReportData
 from detection.repository.base import operation
 from detection.repository.courses import CourseOps
 from detection.store import engine as store_engine
@@ -50,10 +51,13 @@ class MethodOps(CourseOps):
 
     # ------------------------------------------------------------------ period and data
 
-    def _protected(self) -> bool:
-        return self.actor.role not in SEES_ADDRESSES
+    def _protected(self, protect: bool = False) -> bool:
+        """Whether the figures go out under the disclosure policy: always for roles that may
+        not see addresses, and whenever asked (``protect``: a file that leaves the team)."""
+        return bool(protect) or self.actor.role not in SEES_ADDRESSES
 
-    def _method_period(self, start: date | None, end: date | None) -> tuple[date, date, Framing | None]:
+    def _method_period(self, start: date | None, end: date | None,
+                       protect: bool = False) -> tuple[date, date, Framing | None]:
         """The period asked for: the dates given; else the framed period that holds today;
         else the last 12 months. For protected roles it ends at the publication point."""
         today = clock.today()
@@ -65,7 +69,7 @@ class MethodOps(CourseOps):
         if start > end:
             raise InputError(f"the period starts ({start.isoformat()}) after it ends ({end.isoformat()}); swap "
                              "the dates", code="period_order")
-        if self._protected():
+        if self._protected(protect):
             end = min(end, privacy.publication_date(today))
             start = min(start, end)
         if framing is None or not (framing.period_from <= end and framing.period_to >= start):
@@ -77,6 +81,14 @@ class MethodOps(CourseOps):
         with store_engine.read_tx(self.engine) as conn:
             row = conn.execute(select(f).where(f.c.period_from <= day, f.c.period_to >= day)).mappings().first()
         return None if row is None else Framing.from_row(dict(row))
+
+    def _framings_in(self, start: date, end: date) -> list[Framing]:
+        """Every framing whose period overlaps ``[start, end]``, oldest first."""
+        f = t.framings
+        with store_engine.read_tx(self.engine) as conn:
+            rows = conn.execute(select(f).where(f.c.period_from <= end, f.c.period_to >= start)
+                                .order_by(f.c.period_from)).mappings().all()
+        return [Framing.from_row(dict(r)) for r in rows]
 
     def _area_names(self, conn: Connection, entrance_ids: list[str]) -> dict[str, str]:
         """entrance id → the name of its area in :data:`AREA_LAYER` (or the first layer)."""
@@ -121,19 +133,20 @@ class MethodOps(CourseOps):
     # ------------------------------------------------------------------ the funnel
 
     @operation("method.read")
-    def funnel(self, *, start: date | None = None, end: date | None = None, by: str | None = "channel") -> dict:
+    def funnel(self, *, start: date | None = None, end: date | None = None, by: str | None = "channel",
+               protect: bool = False) -> dict:
         """The funnel for a period (:func:`detection.method.funnel.funnel`), split ``by``
         channel (default), month or area, with the median days from first report to contact
         and from contact to handover (``medians``) and ``protected`` (true for analysts:
         rounded counts, see the module docstring)."""
-        s, e, _ = self._method_period(start, end)
+        s, e, _ = self._method_period(start, end, protect)
         with store_engine.write_tx(self.engine) as conn:
             reports, knocks, courses = self._method_frames(conn, e)
             out = fn.funnel(reports, knocks, courses, start=s, end=e, by=by, members=True)
             out["medians"] = fn.median_days(reports, knocks, courses, start=s, end=e)
             self._audit(conn, "method.read", f"funnel {s.isoformat()}–{e.isoformat()} by {by}",
                         "the method's figures")
-        out["protected"] = self._protected()
+        out["protected"] = self._protected(protect)
         if out["protected"]:
             _protect_funnel(out)
         _strip_members(out)
@@ -228,11 +241,11 @@ class MethodOps(CourseOps):
         return counts, ids
 
     @operation("method.read")
-    def fidelity(self, *, start: date | None = None, end: date | None = None) -> dict:
+    def fidelity(self, *, start: date | None = None, end: date | None = None, protect: bool = False) -> dict:
         """The eight core elements for a period (:func:`detection.method.fidelity.elements`),
         with the thresholds of the workspace settings: ``{"period": {"from", "to"},
         "elements": [...], "protected"}``."""
-        s, e, framing = self._method_period(start, end)
+        s, e, framing = self._method_period(start, end, protect)
         cfg = self._settings()
         thresholds = {k: cfg[key] / 100 for k, (key, _) in fd.THRESHOLD_SETTINGS.items()}
         with store_engine.write_tx(self.engine) as conn:
@@ -240,7 +253,7 @@ class MethodOps(CourseOps):
             counts, ids = self._fidelity_counts(conn, s, e, framing, reports, knocks, courses)
             self._audit(conn, "method.read", f"fidelity {s.isoformat()}–{e.isoformat()}", "the method's figures")
         elements = fd.elements(counts, thresholds=thresholds)
-        protected = self._protected()
+        protected = self._protected(protect)
         if protected:
             _protect_fidelity(elements, ids, thresholds)
         return {"period": {"from": s.isoformat(), "to": e.isoformat()}, "elements": elements,
@@ -249,14 +262,14 @@ class MethodOps(CourseOps):
     # ------------------------------------------------------------------ evaluation
 
     @operation("method.read")
-    def evaluation(self, *, start: date | None = None, end: date | None = None) -> dict:
+    def evaluation(self, *, start: date | None = None, end: date | None = None, protect: bool = False) -> dict:
         """The evaluation for a period: the cost of the effort (the framing's team hours ×
         hourly cost + other costs, for the part of the framed period inside this one), the
         citizens reached (courses started in the period), and the three scenarios of the
         municipality's economics inputs (:func:`detection.method.economics.evaluate`).
         ``missing`` lists what is not entered yet (``framing``, ``team``, ``hourly_cost``,
         ``scenarios``); ``by_channel`` the citizens reached per channel."""
-        s, e, framing = self._method_period(start, end)
+        s, e, framing = self._method_period(start, end, protect)
         with store_engine.write_tx(self.engine) as conn:
             reports, knocks, courses = self._method_frames(conn, e)
             cou = courses[(courses["started_on"] >= s) & (courses["started_on"] <= e)] if len(courses) else courses
@@ -265,7 +278,7 @@ class MethodOps(CourseOps):
             self._audit(conn, "method.read", f"evaluation {s.isoformat()}–{e.isoformat()}", "the method's figures")
         by_channel = {ch: [str(x) for x in channels.loc[channels["channel"] == ch, "course_id"]] for ch in fn.CHANNELS}
         reached_ids = [str(x) for x in cou["course_id"]] if len(cou) else []
-        protected = self._protected()
+        protected = self._protected(protect)
         if protected:
             parts = [_protect_ids(by_channel[ch], f"evaluation.{ch}") for ch in fn.CHANNELS]
             reached = int(sum(privacy.value_number(p) for p in parts))
@@ -276,19 +289,28 @@ class MethodOps(CourseOps):
         missing = []
         hours = cost = None
         other = 0.0
-        if framing is None:
+        # the cost of every framed period this one overlaps, each for its part inside it (the
+        # citizens are counted over the whole period: one framing's cost alone undercounted,
+        # e.g. a year evaluated over two half-year framings cost half)
+        framed = self._framings_in(s, e)
+        if not framed:
             missing.append("framing")
         else:
-            share = _overlap_share(framing, s, e)
-            if framing.team_hours is None:
+            parts = [(f, _overlap_share(f, s, e)) for f in framed]
+            if any(f.team_hours is None for f in framed):
                 missing.append("team")
             else:
-                hours = framing.team_hours * share
-            if framing.hourly_cost_dkk is None:
+                hours = sum(f.team_hours * share for f, share in parts)
+            rates = {f.hourly_cost_dkk for f in framed}
+            if None in rates:
                 missing.append("hourly_cost")
-            else:
-                cost = framing.hourly_cost_dkk
-            other = framing.other_costs_dkk * share
+            elif len(rates) == 1:
+                cost = rates.pop()
+            elif hours:  # different hourly costs: their average weighted by the hours
+                cost = sum(f.team_hours * share * f.hourly_cost_dkk for f, share in parts) / hours
+            other = sum(f.other_costs_dkk * share for f, share in parts)
+        if framing is None and framed:
+            framing = framed[-1]
         scenarios = (framing.economics or {}).get("scenarios") if framing is not None else None
         if not scenarios or not any(sc.get("items") for sc in scenarios):
             missing.append("scenarios")
@@ -313,6 +335,36 @@ class MethodOps(CourseOps):
                 for sc in result["scenarios"]:
                     sc["net_cost_per_citizen"] = None
         return result
+
+
+class ReportOps(MethodOps):
+    """The management report: the period's figures under the disclosure policy, whoever asks."""
+
+    @operation("method.read")
+    def management_report(self, *, start: date | None = None, end: date | None = None) -> ReportData:
+        """The figures of the management report (:mod:`detection.method.report`) for a period:
+        the funnel by channel and by area, fidelity, the evaluation, and the areas of the
+        stored area layer with their contacts — all protected as for an analyst (a report is
+        handed on; it names no address), whatever the acting user's role. Audited."""
+        f = self.funnel(start=start, end=end, by="channel", protect=True)
+        s, e = date.fromisoformat(f["period"]["from"]), date.fromisoformat(f["period"]["to"])
+        by_area = self.funnel(start=s, end=e, by="area", protect=True)
+        fid = self.fidelity(start=s, end=e, protect=True)
+        ev = self.evaluation(start=s, end=e, protect=True)
+        counts = {g["area"]: next(st["count"] for st in g["stages"] if st["id"] == "contacts")
+                  for g in by_area.get("by_area", []) if g["area"]}
+        with store_engine.write_tx(self.engine) as conn:
+            layers = list(conn.execute(select(t.area_layers.c.layer).order_by(t.area_layers.c.layer)).scalars())
+            layer = AREA_LAYER if AREA_LAYER in layers else (layers[0] if layers else None)
+            rows = conn.execute(select(t.areas.c.name, t.areas.c.geometry_wkb)
+                                .where(t.areas.c.layer == layer)).all() if layer else []
+            info = conn.execute(select(t.workspace.c.name, t.workspace.c.synthetic)).first()
+            self._audit(conn, "method.read", f"management report {s.isoformat()}–{e.isoformat()}",
+                        "the method's figures")
+        areas = [(name, shapely.from_wkb(wkb), counts.get(name, privacy.SMALL)) for name, wkb in rows]
+        return ReportData(workspace=str(info[0]) if info else "Opspor", period_from=s, period_to=e,
+                          made_on=clock.today(), funnel=f, funnel_by_area=by_area, fidelity=fid, evaluation=ev,
+                          areas=areas, map_measure="contacts", synthetic=bool(info[1]) if info else False)
 
 
 def _overlap_share(framing: Framing, s: date, e: date) -> float:

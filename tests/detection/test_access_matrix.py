@@ -45,8 +45,14 @@ def _prepare(admin: Repository) -> dict:
     e = _entrance(admin)
     admin.as_user(role_user("team_lead")).assign_entrance(e, [role_user("field_worker")], expected_version=0)
     sids = admin.as_user(role_user("planner")).signals(purpose="test")["signal_id"].tolist()
+    # issue 16: a framed period and a course the field worker follows
+    lead = admin.as_user(role_user("team_lead"))
+    lead.set_framing(period_from=date(2026, 7, 1), period_to=date(2026, 12, 31), pairs=1)
+    lead.record_outcome(e, "contact_established", visited_at=datetime(2026, 11, 2, 11, tzinfo=UTC))
+    course = lead.courses()[0]["course_id"]
+    lead.set_course_owner(course, role_user("field_worker"))
     return {"e": e, "sid": sids[0], "sid_erase": dict(zip(ROLES, sids[1:], strict=False)),
-            "route": _pair_route(admin)}
+            "route": _pair_route(admin), "course": course}
 
 
 #: operation → a call that exercises it. Each must succeed for an allowed role.
@@ -99,6 +105,12 @@ PROBES = {
     "address.search": lambda r, c: r.address_history(c["e"]),
     "priorities.read": lambda r, c: r.priorities("grid250", as_of=date(2026, 11, 1)),
     "focus.read": lambda r, c: r.focus_areas(),
+    "framing.read": lambda r, c: r.framing(date(2026, 11, 1)),
+    "framing.write": lambda r, c: r.set_framing(period_from=date(2027, 1, 1), period_to=date(2027, 3, 31), pairs=1),
+    "courses.read": lambda r, c: r.courses(),
+    "courses.write": lambda r, c: r.set_case_ref(c["course"], "SAG-2026-1"),
+    "method.read": lambda r, c: r.fidelity(start=date(2026, 7, 1), end=date(2026, 11, 1)),
+    "economics.write": lambda r, c: r.set_economics(None, on=date(2026, 11, 1)),
     "focus.write": lambda r, c: r.save_focus_area(
         "probe", r.area_geometries("grid250").geometry.iloc[0], origin="drawn", as_of=date(2026, 11, 1)),
 }

@@ -33,6 +33,8 @@ PAGE_FILE = {  # page id → the file app.py routes it to
     "progress": "ui/pages/progress.py", "address": "ui/pages/address.py",
     "partners": "ui/pages/partners.py", "coverage": "ui/pages/coverage.py",
     "users": "ui/pages/users.py", "audit": "ui/pages/audit.py", "retention": "ui/pages/retention.py",
+    "framing": "ui/pages/framing.py", "courses": "ui/pages/courses.py", "funnel": "ui/pages/funnel.py",
+    "fidelity": "ui/pages/fidelity.py", "evaluation": "ui/pages/evaluation.py",
 }
 
 _REFUSAL = re.compile(r"^Could not find a navigation page for '(?P<page>[^']+)'\..*"

@@ -143,10 +143,11 @@ def test_retention_page__preview_counts(app):
     at = _as(app, "admin")
     at.switch_page("ui/pages/retention.py").run()
     assert not at.exception
-    # seven retention periods, the partner lapse in months, the idle timeout, the lockout and
-    # the minutes after a shift before a pair not checked out is overdue, the walking limit of
-    # "bil + gå" and the shortest route (issue 17)
-    assert len(at.number_input) == 13
+    # eight retention periods (courses: issue 16), the partner lapse in months, the idle
+    # timeout, the lockout and the minutes after a shift before a pair not checked out is
+    # overdue, the walking limit of "bil + gå" and the shortest route (issue 17), and the six
+    # thresholds of method fidelity (issue 16)
+    assert len(at.number_input) == 20
     assert any(n.label.startswith("Et par mangler at tjekke ud") and n.max == 720 for n in at.number_input)
     audit = next(n for n in at.number_input if "Revisionslog" in n.label)
     assert audit.min == 183  # the audit log's floor: the form can't offer less

@@ -32,6 +32,9 @@ TEXTS: dict[str, dict[str, str]] = {
     "demo_step_users": {"da": "Opretter demoens brugere …", "en": "Adding the demo's users …"},
     "demo_step_route": {"da": "Planlægger en dagsrute til demoens opsøgende medarbejder …",
                         "en": "Planning a day's route for the demo's field worker …"},
+    "demo_step_method": {"da": "Lægger demoens forløb ind: rammesætning, vurderede henvendelser, forløb og møder "
+                                "(opdigtede).",
+                         "en": "Adding the demo's courses: framing, assessed reports, courses and meetings (invented)."},
     "demo_step_field": {"da": "Lægger demoens besøg ind: døre, hvor ingen har åbnet tre gange, og teamets "
                               "oplysninger til brevene …",
                         "en": "Adding the demo's visits: doors where nobody opened three times, and the "
@@ -449,6 +452,7 @@ AUDIT_PURPOSES: dict[str, str] = {
     "start a course (phase 2)": "starte et forløb",
     "log a course meeting": "registrere et møde i et forløb",
     "move a course": "flytte et forløb til næste fase",
+    "give a course to a worker": "give et forløb til en medarbejder",
     "set a course's case reference": "angive forløbets sagsnummer",
     "follow courses (phase 2)": "følge forløb",
     "follow a course (phase 2)": "følge et forløb",

@@ -90,10 +90,13 @@ st.dataframe(table, hide_index=True, use_container_width=True, key="co_table")
 
 # --- one course: its meetings, the next stage, the case number
 by_id = {c["course_id"]: c for c in courses}
-label = {cid: f"{c['address']} · {_stage(c['stage'])} · {date_text(c['started_on'], lg)}" for cid, c in by_id.items()}
+# the choice's words never change with the stage: Streamlit would take a changed option for a new
+# widget and jump back to the first course after each move
+label = {cid: t("co_pick_label", lg).format(address=c["address"], day=date_text(c["started_on"], lg))
+         for cid, c in by_id.items()}
 cid = st.selectbox(t("co_pick", lg), list(by_id), format_func=label.get, key="co_pick")
 course = by_id[cid]
-st.subheader(label[cid])
+st.subheader(f"{label[cid]} · {_stage(course['stage'])}")
 is_open = course["stage"] in ("contact", "relationship", "bridging")
 
 meetings = repo.course_meetings(cid)

@@ -86,16 +86,24 @@ fa = repo.focus_areas()
 focus_names = dict(zip(fa["focus_id"], fa["name"], strict=True))
 with st.form(f"fr_form_{pick}"):  # each period its own widgets: a switch shows that period's values
     c1, c2 = st.columns(2)
-    start = c1.date_input(t("fr_from", lg), value=base.period_from if base else date(today.year, today.month, 1),
-                          format=date_format(lg), key=f"fr_from_{pick}", disabled=base is not None)
+    if base is None:
+        start = c1.date_input(t("fr_from", lg), value=date(today.year, today.month, 1), format=date_format(lg),
+                              key=f"fr_from_{pick}")
+    else:  # a period is known by its first day: it stays (text, not a greyed-out field)
+        start = base.period_from
+        c1.markdown(f"{t('fr_from', lg)}  \n**{date_text(start, lg)}**")
     end = c2.date_input(t("fr_to", lg), value=base.period_to if base else
                         (date(today.year, today.month, 1) + timedelta(days=182)),
                         format=date_format(lg), key=f"fr_to_{pick}")
     target = st.text_area(t("fr_target_group", lg), value=base.target_group if base else "", max_chars=1000,
                           key=f"fr_target_{pick}", help=t("fr_target_help", lg))
-    chosen = st.multiselect(t("fr_focus", lg), list(focus_names), default=[x for x in (base.focus_areas if base
-                                                                                       else ()) if x in focus_names],
-                            format_func=focus_names.get, key=f"fr_focus_{pick}", help=t("fr_focus_help", lg))
+    if focus_names:  # the period's focus areas (none chosen before: all of them, said in the field itself)
+        had = [x for x in (base.focus_areas if base else ()) if x in focus_names]
+        chosen = st.multiselect(t("fr_focus", lg), list(focus_names), default=had or list(focus_names),
+                                format_func=focus_names.get, key=f"fr_focus_{pick}", help=t("fr_focus_help", lg))
+    else:  # no saved focus area yet: nothing to choose (an empty field would read as greyed out)
+        chosen = []
+        st.markdown(f"{t('fr_focus', lg)}: {t('fr_focus_none', lg)}")
     c1, c2, c3 = st.columns(3)
     pairs = c1.number_input(t("fr_pairs", lg), min_value=1, max_value=50, step=1,
                             value=int(base.pairs) if base and base.pairs else 2, key=f"fr_pairs_{pick}")

@@ -65,7 +65,10 @@ def _record(stop: str, entrance_id: str, unit_id: str | None, widget: str, note_
     except (InputError, NotAllowed) as exc:
         _flash(stop, "error", _error_text(exc))
     else:
-        _flash(stop, "success", t("mr_recorded", lg).format(what=names[outcome]))
+        text = t("mr_recorded", lg).format(what=names[outcome])
+        if outcome == "contact_established":  # phase 2 (issue 16): the contact starts a course
+            text += ". " + t("mr_course_started", lg)
+        _flash(stop, "success", text)
         st.session_state[widget] = ""
         st.session_state[note_widget] = ""
 

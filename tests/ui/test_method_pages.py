@@ -202,5 +202,6 @@ def test_evaluation__scenarios_and_the_planner_changes_an_input(app, demo_copy):
 def test_evaluation__english_and_no_editor_for_the_team_lead(app):
     at = signed_in(app, "teamleder", EVALUATION)
     _english(at)
-    assert [h.value for h in at.subheader] == ["Three scenarios"]
+    assert [h.value for h in at.subheader] == ["Three scenarios", "Management report"]
+    assert "Make the report" in [b.label for b in at.button]  # the team lead makes the report too
     assert "Save the inputs" not in [b.label for b in at.button]

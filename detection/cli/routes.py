@@ -63,10 +63,12 @@ def add_commands(sub: Callable[[str, str], argparse.ArgumentParser], subs) -> No
     sp.add_argument("--area-file", type=Path,
                     help="plan in the polygon of this GeoJSON file instead (e.g. drawn in QGIS); "
                          "--area names it")
-    sp.add_argument("--teams", type=int, default=2, help="number of pairs (one route per pair and day)")
+    sp.add_argument("--teams", type=int, default=None,
+                    help="number of pairs (one route per pair and day; default: the framing's pairs, else 2)")
     sp.add_argument("--days", type=int, default=1, help="working days (weekdays; no public holidays, no closed days "
                     "of the municipality: `opspor settings --set closed_days=24.12,31.12`)")
-    sp.add_argument("--shift", default="09:00-15:00", help="shift window per day, HH:MM-HH:MM")
+    sp.add_argument("--shift", default=None,
+                    help="shift window per day, HH:MM-HH:MM (default: the framing's shift, else 09:00-15:00)")
     sp.add_argument("--start", help="start/end point: LON,LAT, an entrance id or an address (default: the "
                     "entrance nearest the centre of the doors)")
     sp.add_argument("--doors", default="reported", choices=["reported", "all", "social_housing"])
@@ -143,7 +145,10 @@ def cmd_plan_routes(args) -> dict:  # noqa: ANN001
             last[0] = f
             print(f"solving … {f:4.0%}", file=sys.stderr)
 
-    plan = repo.plan_routes(args.area, teams=args.teams, days=args.days, shift=args.shift,
+    framed = repo.framing(args.from_date or as_of)  # the period's framing gives the defaults (issue 16)
+    teams = args.teams or (framed.pairs if framed is not None and framed.pairs else 2)
+    shift = args.shift or (framed.shift if framed is not None and framed.shift else "09:00-15:00")
+    plan = repo.plan_routes(args.area, teams=teams, days=args.days, shift=shift,
                             start=args.start, doors=args.doors, from_date=args.from_date, as_of=as_of,
                             seconds=args.seconds, speed_kmh=args.speed, per_entrance_s=args.per_entrance,
                             per_unit_s=args.per_unit, attempts=args.attempts, seed=args.seed,

@@ -73,3 +73,21 @@ def test_report__a_field_worker_may_not_make_it(demo_copy, tmp_path, capsys):
                  "--json"])
     assert code == 3 and json.loads(capsys.readouterr().out)["error"]["code"] == "not_allowed"
     assert not (tmp_path / "r.pdf").exists()
+
+
+def test_framing__route_planning_takes_its_pairs_and_shift_as_defaults(demo_copy, capsys):
+    lead = Repository.open(str(demo_copy), "teamleder")
+    f = lead.framing(date(2026, 11, 2))
+    lead.set_framing(period_from=f.period_from, pairs=3, shift="10:00-14:00")
+    capsys.readouterr()
+    code = main(["--db", str(demo_copy), "--user", "teamleder", "plan-routes", "--area", "parishes:7244",
+                 "--days", "1", "--from", "2026-11-02", "--as-of", "2026-11-02", "--seconds", "1", "--json"])
+    plan = json.loads(capsys.readouterr().out)
+    assert code == 0, plan
+    assert plan["params"]["teams"] == 3 and plan["params"]["shift"] == "10:00-14:00"
+    # given on the command line, they win
+    code = main(["--db", str(demo_copy), "--user", "teamleder", "plan-routes", "--area", "parishes:7244",
+                 "--days", "1", "--from", "2026-11-02", "--as-of", "2026-11-02", "--seconds", "1", "--teams", "1",
+                 "--shift", "09:00-12:00", "--json"])
+    plan = json.loads(capsys.readouterr().out)
+    assert code == 0 and (plan["params"]["teams"], plan["params"]["shift"]) == (1, "09:00-12:00")

@@ -205,3 +205,19 @@ def test_evaluation__english_and_no_editor_for_the_team_lead(app):
     assert [h.value for h in at.subheader] == ["Three scenarios", "Management report"]
     assert "Make the report" in [b.label for b in at.button]  # the team lead makes the report too
     assert "Save the inputs" not in [b.label for b in at.button]
+
+
+def test_routes_page__the_framing_gives_the_pairs_and_the_shift(app, demo_copy):
+    from datetime import time, timedelta
+
+    lead = Repository.open(str(demo_copy), "teamleder")
+    current = lead.framing()  # the demo frames the half-year it was built in; else a period from today
+    if current is not None:
+        lead.set_framing(period_from=current.period_from, pairs=3, shift="08:30-14:30")
+    else:
+        lead.set_framing(period_from=clock.today(), period_to=clock.today() + timedelta(days=90), pairs=3,
+                         shift="08:30-14:30")
+    at = signed_in(app, "teamleder", "ui/pages/routes.py")
+    assert at.number_input(key="rt_teams").value == 3
+    assert (at.time_input(key="rt_shift_start").value, at.time_input(key="rt_shift_end").value) == (
+        time(8, 30), time(14, 30))

@@ -195,14 +195,21 @@ with st.form("rt_plan_form"):
         area = st.selectbox(t("rt_area", lg), areas, format_func=_area_label, key="rt_area")
     doors = st.radio(t("rt_doors", lg), ["reported", "all", "social_housing"],
                      format_func=lambda d: t(f"rt_doors_{d}", lg), key="rt_doors", horizontal=True)
+    # the framing of the period (issue 16) gives the defaults: its pairs and its shift
+    framed = repo.framing(as_of)
+    f_start, f_end = time(9, 0), time(15, 0)
+    if framed is not None and framed.shift:
+        (h1, m1), (h2, m2) = (map(int, x.split(":")) for x in framed.shift.split("-"))
+        f_start, f_end = time(h1, m1), (time(23, 59) if h2 == 24 else time(h2, m2))
     c1, c2, c3 = st.columns(3)
-    teams = c1.number_input(t("rt_teams", lg), min_value=1, max_value=20, value=2, step=1, key="rt_teams")
+    teams = c1.number_input(t("rt_teams", lg), min_value=1, max_value=20, step=1, key="rt_teams",
+                            value=int(framed.pairs) if framed is not None and framed.pairs else 2)
     days = c2.number_input(t("rt_days", lg), min_value=1, max_value=10, value=2, step=1, key="rt_days")
     first = c3.date_input(t("rt_from", lg), value=next_working_day(as_of, closed=repo.closed_days()),
                         key="rt_from", format=date_format(lg))
     c1, c2, c3 = st.columns(3)
-    shift_start = c1.time_input(t("rt_shift_start", lg), value=time(9, 0), key="rt_shift_start")
-    shift_end = c2.time_input(t("rt_shift_end", lg), value=time(15, 0), key="rt_shift_end")
+    shift_start = c1.time_input(t("rt_shift_start", lg), value=f_start, key="rt_shift_start")
+    shift_end = c2.time_input(t("rt_shift_end", lg), value=f_end, key="rt_shift_end")
     seconds = c3.slider(t("rt_seconds", lg), min_value=1, max_value=60, value=5, key="rt_seconds")
     start = st.text_input(t("rt_start", lg), value="", key="rt_start")
     c1, c2, c3, c4 = st.columns(4)

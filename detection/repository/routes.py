@@ -30,7 +30,7 @@ from sqlalchemy.exc import IntegrityError
 
 from detection import clock
 from detection.clock import COPENHAGEN
-from detection.cpr import scrub
+from detection.cpr import identifier_has_cpr, scrub
 from detection.errors import Conflict, InputError, MemberBusy, NotAllowed
 from detection.priorities.focus import valid_area_polygon
 from detection.repository.base import insert_many, operation
@@ -75,6 +75,17 @@ def _iso(ts: object) -> str:
     if v.tzinfo is None:
         v = v.tz_localize("UTC")
     return v.tz_convert(COPENHAGEN).isoformat()
+
+
+def new_plan_id() -> str:
+    """A new plan id: ten hex characters, never all digits shaped like a CPR number (about one
+    draw in 3,000 would be: ten digits that read as a valid date). The store's guard refuses
+    such an id in ``route_plans`` and ``routes`` (``<plan>-<team>-<day>``), so the plan would
+    fail to save."""
+    while True:
+        pid = uuid.uuid4().hex[:10]
+        if not identifier_has_cpr(pid) and not identifier_has_cpr(f"{pid}-1-1"):
+            return pid
 
 
 class RouteOps(PriorityOps):
@@ -254,7 +265,7 @@ class RouteOps(PriorityOps):
         min_route_s = int(self._settings()["min_route_minutes"]) * 60
         merged = explain.merge_short_routes(plan, door_list, settings, min_route_s, keep_turfs=turfs)
         notes = explain.plan_notes(plan, settings, plan.unplanned, min_route_s, merged)
-        plan_id = uuid.uuid4().hex[:10]
+        plan_id = new_plan_id()
         params = {"area": area, "teams": int(teams), "days": [d.isoformat() for d in day_list],
                   "shift": shift, "start": start_label, "doors": doors, "speed_kmh": float(speed_kmh),
                   "per_entrance_s": int(per_entrance_s), "per_unit_s": int(per_unit_s),

@@ -319,3 +319,17 @@ def test_checks_go_with_their_plan(planned, monkeypatch):
     planned["lead"].delete_route_plan(planned["plan"]["plan_id"])
     with store_engine.read_tx(admin.engine) as conn:
         assert conn.execute(select(t.route_checks)).all() == []
+
+
+def test_plan_ids__never_shaped_like_a_cpr_number(monkeypatch):
+    """A random 10-hex plan id is all digits about one time in 100 and a valid CPR date in
+    some of those: the guard would then refuse the plan. The generator draws again."""
+    import uuid as _uuid
+
+    from detection.cpr import identifier_has_cpr
+    from detection.repository import routes as repo_routes
+
+    draws = iter(["0101011234aaaaaaaaaaaaaaaaaaaaaa", "a1b2c3d4e5aaaaaaaaaaaaaaaaaaaaaa"])
+    monkeypatch.setattr(repo_routes.uuid, "uuid4", lambda: _uuid.UUID(next(draws)))
+    assert identifier_has_cpr("0101011234-1-1")  # the first draw would be refused by the store
+    assert repo_routes.new_plan_id() == "a1b2c3d4e5"

@@ -36,6 +36,7 @@ from detection import clock
 from detection.cli.main import PURGE_PENDING_EXIT, main
 from detection.errors import InputError
 from detection.repository.base import DEFAULT_SETTINGS
+from detection.repository.routes import new_plan_id
 from detection.store import engine as store_engine
 from detection.store import idsets, maintenance, postgres, retention
 from detection.store import schema as t
@@ -128,7 +129,7 @@ def _batch(conn, when: datetime, tag: str) -> str:
 
 
 def _plan(conn, when: datetime, tag: str) -> tuple[str, str]:
-    pid = uuid.uuid4().hex[:10]
+    pid = new_plan_id()  # as the planner makes them: never CPR-shaped (a random 10 hex could be)
     conn.execute(insert(t.route_plans).values(plan_id=pid, area=tag, created_by="u_team_lead", created_at=when,
                                               params="{}", method="prize", engine="test", start_x=0.0,
                                               start_y=0.0))

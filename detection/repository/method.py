@@ -61,7 +61,7 @@ class MethodOps(CourseOps):
         """The period asked for: the dates given; else the framed period that holds today;
         else the last 12 months. For protected roles it ends at the publication point."""
         today = clock.today()
-        framing = self._framing_on(start or end or today)
+        framing = self.framing(start or end or today)
         if start is None and end is None and framing is not None:
             start, end = framing.period_from, framing.period_to
         end = end or today
@@ -73,14 +73,8 @@ class MethodOps(CourseOps):
             end = min(end, privacy.publication_date(today))
             start = min(start, end)
         if framing is None or not (framing.period_from <= end and framing.period_to >= start):
-            framing = self._framing_on(end)
+            framing = self.framing(end)
         return start, end, framing
-
-    def _framing_on(self, day: date) -> Framing | None:
-        f = t.framings
-        with store_engine.read_tx(self.engine) as conn:
-            row = conn.execute(select(f).where(f.c.period_from <= day, f.c.period_to >= day)).mappings().first()
-        return None if row is None else Framing.from_row(dict(row))
 
     def _framings_in(self, start: date, end: date) -> list[Framing]:
         """Every framing whose period overlaps ``[start, end]``, oldest first."""

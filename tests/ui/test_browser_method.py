@@ -8,14 +8,13 @@ no address in it. axe-core checks the new pages. Every request not to 127.0.0.1 
 from __future__ import annotations
 
 import re
-import sqlite3
 from pathlib import Path
 
 import pytest
 
 from detection.routes.field_files import pdf_text
 from tests.ui.test_browser import _axe, _close_sidebar, _no_outside_assets, _wait_idle
-from tests.ui.test_browser_week import _as_role, _go
+from tests.ui.test_browser_week import _as_role, _go, demo_with_route_today
 
 pytestmark = pytest.mark.browser
 PHONE = {"width": 390, "height": 844}
@@ -24,25 +23,8 @@ DESKTOP = {"width": 1400, "height": 1000}
 
 @pytest.fixture(scope="module")
 def method_db(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> dict:
-    """A private copy of the demo where the demo's pair has a Tranebjerg route today."""
-    from detection import clock
-    from detection.repository import Repository
-
-    dst = tmp_path_factory.mktemp("method") / "demo.sqlite"
-    src, out = sqlite3.connect(demo_db), sqlite3.connect(dst)
-    with out:
-        src.backup(out)
-    src.close()
-    out.close()
-    lead = Repository.open(str(dst), "teamleder")
-    area = next(a["key"] for a in lead.planning_areas() if a["name"] == "Tranebjerg")
-    plan = lead.plan_routes(area, teams=1, days=1, seconds=1.0, from_date=clock.today(), as_of=clock.today())
-    route = next(r for r in plan["routes"] if r["stops"])
-    lead.assign_route(route["route_id"], ["feltarbejder", "feltarbejder2"])
-    lead.engine.dispose()
-    with sqlite3.connect(dst) as conn:
-        conn.execute("UPDATE routes SET day = ? WHERE plan_id = ?", (clock.today().isoformat(), plan["plan_id"]))
-    return {"db": dst, "route": route}
+    """The demo where the demo's pair has a Tranebjerg route today."""
+    return demo_with_route_today(demo_db, tmp_path_factory.mktemp("method") / "demo.sqlite")
 
 
 @pytest.fixture(scope="module")
@@ -63,7 +45,13 @@ def _pick(page, scope, label: str, option: str) -> None:
     """Choose ``option`` in the Streamlit selectbox labelled ``label`` inside ``scope``."""
     box = scope.get_by_role("combobox", name=label).first
     box.scroll_into_view_if_needed()
-    box.click()
+    for _ in range(3):  # a click during the page's rerun can be swallowed: open it again
+        box.click()
+        try:
+            page.get_by_role("option").first.wait_for(timeout=5_000)
+            break
+        except Exception:  # noqa: BLE001 - Playwright's TimeoutError; try once more
+            _wait_idle(page)
     page.get_by_role("option").first.wait_for(timeout=10_000)
     page.get_by_role("option", name=option, exact=True).first.click()
 

@@ -20,7 +20,7 @@ import pytest
 from detection.routes.field_files import pdf_text
 from detection.wording import acronyms, health_words
 from tests.ui.test_browser import _axe, _close_sidebar, _no_outside_assets, _wait_idle
-from tests.ui.test_browser_week import _as_role, _go
+from tests.ui.test_browser_week import _as_role, _go, demo_with_route_today
 
 pytestmark = pytest.mark.browser
 PHONE = {"width": 390, "height": 844}
@@ -29,29 +29,13 @@ DESKTOP = {"width": 1400, "height": 1000}
 
 @pytest.fixture(scope="module")
 def pair_db(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> dict:
-    """A private copy of the demo with a Tranebjerg route for today assigned to the demo's
-    pair (``feltarbejder`` and ``feltarbejder2``); the demo's field history makes letters
+    """The demo with the pair's Tranebjerg route today; the demo's field history makes letters
     due at some of its doors."""
-    from detection import clock
-    from detection.repository import Repository
     from detection.routes.letters import has_letters
 
-    dst = tmp_path_factory.mktemp("pair") / "demo.sqlite"
-    src, out = sqlite3.connect(demo_db), sqlite3.connect(dst)
-    with out:
-        src.backup(out)
-    src.close()
-    out.close()
-    lead = Repository.open(str(dst), "teamleder")
-    area = next(a["key"] for a in lead.planning_areas() if a["name"] == "Tranebjerg")
-    plan = lead.plan_routes(area, teams=1, days=1, seconds=1.0, from_date=clock.today(), as_of=clock.today())
-    assert has_letters(plan), "the demo's field history should make letters due in Tranebjerg"
-    route = next(r for r in plan["routes"] if r["stops"])
-    lead.assign_route(route["route_id"], ["feltarbejder", "feltarbejder2"])
-    lead.engine.dispose()
-    with sqlite3.connect(dst) as conn:  # a weekend or holiday: the route is today all the same
-        conn.execute("UPDATE routes SET day = ? WHERE plan_id = ?", (clock.today().isoformat(), plan["plan_id"]))
-    return {"db": dst, "route": route, "plan": plan}
+    made = demo_with_route_today(demo_db, tmp_path_factory.mktemp("pair") / "demo.sqlite")
+    assert has_letters(made["plan"]), "the demo's field history should make letters due in Tranebjerg"
+    return made
 
 
 @pytest.fixture(scope="module")

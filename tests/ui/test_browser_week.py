@@ -38,14 +38,14 @@ ARTIFACTS = REPO_ROOT / "tests" / ".artifacts"
 # --- a route for today, for the phone ---------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def today_db(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> dict:
-    """A private copy of the demo where ``feltarbejder`` has a route on today's date (the
-    progress counter counts outcomes on the route's day, and the phone records *now*)."""
+def demo_with_route_today(demo_db: Path, dst: Path) -> dict:
+    """A private copy of the demo at ``dst`` where the demo's pair (``feltarbejder`` and
+    ``feltarbejder2``) has a Tranebjerg route on today's date: ``{"db", "route", "plan",
+    "plan_id"}``. The progress counter counts outcomes on the route's day, and the phone
+    records *now*; on a weekend or holiday the route is moved to today all the same."""
     from detection import clock
     from detection.repository import Repository
 
-    dst = tmp_path_factory.mktemp("today") / "demo.sqlite"
     src, out = sqlite3.connect(demo_db), sqlite3.connect(dst)
     with out:
         src.backup(out)
@@ -57,9 +57,15 @@ def today_db(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> dict:
     route = next(r for r in plan["routes"] if r["stops"])
     lead.assign_route(route["route_id"], ["feltarbejder", "feltarbejder2"])  # a pair (issue 17)
     lead.engine.dispose()
-    with sqlite3.connect(dst) as conn:  # a weekend or holiday: the route is today all the same
+    with sqlite3.connect(dst) as conn:
         conn.execute("UPDATE routes SET day = ? WHERE plan_id = ?", (clock.today().isoformat(), plan["plan_id"]))
-    return {"db": dst, "route": route, "plan_id": plan["plan_id"]}
+    return {"db": dst, "route": route, "plan": plan, "plan_id": plan["plan_id"]}
+
+
+@pytest.fixture(scope="module")
+def today_db(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """The demo with the pair's route today (:func:`demo_with_route_today`)."""
+    return demo_with_route_today(demo_db, tmp_path_factory.mktemp("today") / "demo.sqlite")
 
 
 @pytest.fixture(scope="module")

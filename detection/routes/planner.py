@@ -18,9 +18,11 @@ day that
 Solver: PyVRP (iterated local search for prize-collecting VRPs with time windows) on the
 walking-time matrix, with a granular neighbourhood of 20 and a late-acceptance history of
 50 (when far from every door fits, the least promising doors are left out of PyVRP's model
-and only the search on the prize afterwards may add them); with two CPUs and a time limit
-of 4 s or more a second PyVRP search (the next seed) runs in a helper process to the same
-deadline and the better plan is kept. Then each route's sequence is polished with LKH
+and only the search on the prize afterwards may add them, and both searches start from a
+sweep: :func:`_sweep_starts`); with two CPUs and a time limit of 4 s or more a second PyVRP
+search (the next seed) runs in a helper process to the same deadline, and its plan gets the
+polish and the search below in a forked copy of this process while this one does the same
+to its own plan: the plan worth more after both is kept. Each route's sequence is polished with LKH
 (``elkai``), kept only when it is shorter and still meets every window and the shift, and
 a search on the prize (:func:`improve_prizes`: insert left-out doors, replace planned
 doors by better ones, move a replaced door to another route, trade two doors for one)
@@ -521,8 +523,24 @@ def plan_routes(doors: Sequence[Door], settings: PlanSettings, *, net=None,  # n
     steps = {**solver_info, "solve_s": round(time.perf_counter() - t0, 2),
              "prize_solver": _prize_of([list(orders.values())], doors)}
     t1 = time.perf_counter()
+    # the other search's plan is polished and searched at the same time on the second CPU
+    # (it was idle during this phase): the plan worth more after both is kept
+    child = _PostSolveChild.start(other, planned_doors, walking, doors, windows, replace(s, seed=s.seed + 1),
+                                  deadline) if other is not None and s.polish and _use_helper(s) else None
     all_days = _post_solve(orders, planned_doors, walking, doors, windows, s, deadline, steps)
     used = time.perf_counter() - t1
+    if child is not None:
+        got = child.result(grace_s=0.3)
+        steps["other_post"] = "none" if got is None else "worse"
+        if got is not None:
+            all2, steps2 = got
+            steps["prize_other"] = steps2.get("prize_search")
+            if _prize_of(all2, doors) > _prize_of(all_days, doors):
+                all_days = all2
+                steps.update({k: v for k, v in steps2.items() if k.startswith("prize_")})
+                steps["prize_solver"] = _prize_of([list(other.values())], doors)
+                steps["helper"] = steps["other_post"] = "better after search"
+        other = None
     if other is not None and s.polish and deadline - time.perf_counter() > 1.5 * used:
         # the other search's plan, polished and searched too: keep the one worth more
         steps2: dict = {}
@@ -590,6 +608,77 @@ def _post_solve(orders: dict, planned: list[int], walking: Walking, doors: list[
         all_days = _kick_and_search(all_days, planned, walking, doors, windows, s, deadline, steps)
     steps["prize_search"] = _prize_of(all_days, doors)
     return all_days
+
+
+POST_CHILD_MARGIN_S = 0.1
+"""The forked post-solve stops this much before the plan's deadline (it must send its plan)."""
+
+
+class _PostSolveChild:
+    """:func:`_post_solve` of another plan in a forked copy of this process, to the same
+    deadline, its result read back through a pipe. Forked rather than started anew: a new
+    Python needs ~0.5 s to import this module, a fork shares the parent's memory (copy on
+    write) and starts at once. The child touches nothing but its arguments (no database, no
+    files) and ends with ``os._exit``. Any failure (no fork on this platform, a crash, too
+    late: the child is killed) leaves the parent's own plan."""
+
+    def __init__(self, pid: int, fd: int, deadline: float) -> None:
+        self.pid, self.fd, self.deadline = pid, fd, deadline
+
+    @classmethod
+    def start(cls, orders: dict, planned: list[int], walking: Walking, doors: list[Door], windows: dict,
+              s: PlanSettings, deadline: float) -> _PostSolveChild | None:
+        import pickle
+
+        if not hasattr(os, "fork"):  # pragma: no cover - not on Linux
+            return None
+        r, w = os.pipe()
+        try:
+            pid = os.fork()
+        except OSError:
+            os.close(r)
+            os.close(w)
+            return None
+        if pid == 0:  # pragma: no cover - the child (coverage does not follow a fork)
+            code = 1
+            try:
+                os.close(r)
+                steps: dict = {}
+                out = _post_solve(orders, planned, walking, doors, windows, s, deadline - POST_CHILD_MARGIN_S, steps)
+                with os.fdopen(w, "wb") as fh:
+                    fh.write(pickle.dumps((out, steps)))
+                code = 0
+            finally:
+                os._exit(code)
+        os.close(w)
+        return cls(pid, r, deadline)
+
+    def result(self, grace_s: float) -> tuple[list[list[list[int]]], dict] | None:
+        import pickle
+        import select
+        import signal
+
+        chunks = []
+        try:
+            while True:
+                left = self.deadline + grace_s - time.perf_counter()
+                ready, _, _ = select.select([self.fd], [], [], max(0.0, left))
+                if not ready:
+                    os.kill(self.pid, signal.SIGKILL)
+                    return None
+                chunk = os.read(self.fd, 1 << 16)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+            return pickle.loads(b"".join(chunks)) if chunks else None
+        except (OSError, pickle.UnpicklingError, EOFError, ValueError):
+            with contextlib.suppress(OSError):
+                os.kill(self.pid, signal.SIGKILL)
+            return None
+        finally:
+            os.close(self.fd)
+            with contextlib.suppress(ChildProcessError, OSError):
+                os.waitpid(self.pid, 0)
 
 
 def _kick_and_search(all_days: list[list[list[int]]], planned: list[int], walking: Walking,
@@ -695,6 +784,25 @@ def _balance_target(doors: list[Door], planned: list[int], walking: Walking,
     return int(min(shift_len, math.ceil(est / (s.teams * days_needed)))), days_needed
 
 
+def _work_terms(doors, planned, walking, s) -> tuple[float, np.ndarray, np.ndarray]:  # noqa: ANN001
+    """``(fit, near, service)``: the share of the doors' work the shifts hold (estimated as
+    in :func:`_balance_target`: service + the mean walk to the 5 nearest doors + a trip out
+    and back per route; ≥ 1 when everything fits), and per planned door its mean walk to
+    its 5 nearest doors and its service, in seconds."""
+    n_vehicles = s.teams * len(s.days)
+    shift_len = s.shift[1] - s.shift[0]
+    svc = np.array([s.service_s(doors[i]) for i in planned], dtype=float)
+    if len(planned) < 2:
+        return 1.0, np.zeros(len(planned)), svc
+    idx = np.array(planned) + 1
+    sub = walking.dist_m[np.ix_(idx, idx)] / s.speed_mps
+    np.fill_diagonal(sub, np.inf)
+    k = min(5, len(idx) - 1)
+    near = np.sort(np.where(np.isfinite(sub), sub, 1e9), axis=1)[:, :k].mean(axis=1)
+    walk = near.sum() + n_vehicles * 2 * float(np.median(walking.dist_m[0, idx])) / s.speed_mps
+    return n_vehicles * shift_len / max(1.0, svc.sum() + walk), near, svc
+
+
 def _solver_doors(doors, planned, walking, s) -> list[int]:  # noqa: ANN001
     """The doors PyVRP is given. When the shifts hold clearly fewer doors than there are
     (estimated as in :func:`_balance_target`: a share ``fit`` of the work fits), the
@@ -704,20 +812,11 @@ def _solver_doors(doors, planned, walking, s) -> list[int]:  # noqa: ANN001
     the search on the prize after the solve may still plan them. On the 120 s best plans
     of bench/teams.py the doors left out this way carried 0–17 priority (500 doors, 101
     left out) and 12–16 (300 doors, 35 left out)."""
-    n_vehicles = s.teams * len(s.days)
-    shift_len = s.shift[1] - s.shift[0]
     free = [i for i in planned if doors[i].task != "revisit" and doors[i].not_before is None
             and not doors[i].avoid_buckets]
     if len(planned) < PRUNE_MIN_DOORS or len(free) < 10:
         return planned
-    idx = np.array(planned) + 1
-    sub = walking.dist_m[np.ix_(idx, idx)] / s.speed_mps
-    np.fill_diagonal(sub, np.inf)
-    k = min(5, len(idx) - 1)
-    near = np.sort(np.where(np.isfinite(sub), sub, 1e9), axis=1)[:, :k].mean(axis=1)
-    svc = np.array([s.service_s(doors[i]) for i in planned], dtype=float)
-    walk = near.sum() + n_vehicles * 2 * float(np.median(walking.dist_m[0, idx])) / s.speed_mps
-    fit = n_vehicles * shift_len / max(1.0, svc.sum() + walk)
+    fit, near, svc = _work_terms(doors, planned, walking, s)
     share = PRUNE * (1.0 - fit)
     if share <= 0:
         return planned
@@ -732,6 +831,8 @@ def _solve_pyvrp(doors, visits, planned, walking, s, progress, info):  # noqa: A
     from pyvrp import Model, solve
 
     target, days_needed = _balance_target(doors, planned, walking, s)
+    fit = _work_terms(doors, planned, walking, s)[0]
+    info["fit"] = round(float(fit), 3)
     if PRUNE > 0:
         keep = _solver_doors(doors, planned, walking, s)
         if len(keep) < len(planned):
@@ -771,9 +872,18 @@ def _solve_pyvrp(doors, visits, planned, walking, s, progress, info):  # noqa: A
     dist_i = np.where(np.isfinite(dist), np.round(dist), 10**9).astype(np.int64)
     dur_i = _durations(Walking(dist, walking.method), s)
     data = m.data().replace(distance_matrices=[dist_i], duration_matrices=[dur_i])
-    helper = _Helper.start(data, s) if _use_helper(s) else None
-    stop = _Progress(s.seconds, s.iterations, progress)
-    res = solve(data, stop=stop, seed=s.seed, display=False, params=_solve_params())
+    stop_t0 = time.perf_counter()
+    two = _use_helper(s)
+    # far from everything fits: both searches start from a sweep (the two best rotations;
+    # see _sweep_starts), otherwise from PyVRP's own construction
+    starts = _sweep_starts(data) if fit < SWEEP_BELOW_FIT else []
+    init = starts[0] if starts else None
+    other_init = starts[1] if len(starts) > 1 else init
+    helper = _Helper.start(data, s, other_init) if two else None
+    info["start"] = "sweep" if init is not None else "pyvrp"
+    stop = _Progress(max(0.05, s.seconds - (time.perf_counter() - stop_t0)), s.iterations, progress)
+    res = solve(data, stop=stop, seed=s.seed, display=False, params=_solve_params(), collect_stats=False,
+                initial_solution=init)
     best = _pyvrp_routes(res.best, data)
     if helper is not None:
         other = helper.result(grace_s=0.5)
@@ -785,6 +895,83 @@ def _solve_pyvrp(doors, visits, planned, walking, s, progress, info):  # noqa: A
     if best is None:
         return {}
     return _orders(best, client_visit)
+
+
+SWEEP_STARTS = 12
+"""Sweep starts tried (rotations of the first sector's edge); the one worth most is used."""
+SWEEP_BELOW_FIT = 0.6
+"""One of the two searches starts from a sweep only when the shifts hold less than this
+share of the doors' work (:func:`_work_terms`)."""
+
+
+
+
+def _sweep_starts(data, n_starts: int = SWEEP_STARTS) -> list:  # noqa: ANN001
+    """First solutions for PyVRP built by the classic sweep, best first: the doors around
+    the start point are cut into one sector of equal priority per route (pair × day), and
+    each route is filled with its sector's doors, highest prize first, at the cheapest place
+    while the shift holds. ``n_starts`` rotations of the sectors are tried; the feasible ones
+    are returned by the priority they collect (``[]`` when none is). Doors with windows
+    (revisits) are left to the search.
+
+    Why: when the shifts hold far from all the work, PyVRP's own start leads it, in some
+    draws, to a plan that splits one village between two routes and reaches another by a
+    long loop, and its search does not leave that plan in seconds (plain PyVRP did not in
+    120 s either: 17,670 against 18,241 on bench/teams.py's 500 doors). Started from a
+    sweep, whose routes each take one direction, the same search did better and more
+    evenly there: 8,000 iterations, seeds 1–8, mean 18,092 and lowest 17,825 against mean
+    17,764 and lowest 17,204 from PyVRP's start. Where most of the work fits (300 doors,
+    fit 0.71) the sweep did worse (mean 13,818 against 13,909), hence
+    :data:`SWEEP_BELOW_FIT`. PyVRP has no sweep construction of its own
+    (bench/RESULTS.md, round 4).
+    """
+    from pyvrp import Route as PyvrpRoute
+    from pyvrp import Solution
+
+    clients = data.clients()
+    if not clients or data.num_depots != 1:
+        return []
+    dur = np.asarray(data.duration_matrix(0), dtype=float)
+    depot = data.location(0)
+    vehicles = []
+    for t in range(data.num_vehicle_types):
+        vt = data.vehicle_type(t)
+        cap = min(vt.tw_late - vt.tw_early, vt.shift_duration + vt.max_overtime)
+        vehicles.extend([(t, float(cap))] * vt.num_available)
+    free = [c for c, cl in enumerate(clients) if cl.group is None and cl.tw_early == 0]
+    if not free or not vehicles:
+        return []
+    loc = np.array([clients[c].location for c in free])
+    prize = np.array([clients[c].prize for c in free], dtype=float)
+    svc = np.array([clients[c].service_duration for c in free], dtype=float)
+    xy = np.array([(data.location(int(v)).x, data.location(int(v)).y) for v in loc], dtype=float)
+    angle = np.arctan2(xy[:, 1] - depot.y, xy[:, 0] - depot.x)
+    k_routes = len(vehicles)
+    found = []
+    for off in np.linspace(0.0, 2 * math.pi, n_starts, endpoint=False):
+        order = np.argsort((angle - off) % (2 * math.pi), kind="stable")
+        share = np.cumsum(prize[order]) / max(prize.sum(), 1.0)
+        sector = np.minimum((share * k_routes - 1e-9).astype(int), k_routes - 1)
+        routes, total = [], 0.0
+        for k, (t, cap) in enumerate(vehicles):
+            members = order[sector == k]
+            seq: list[int] = []  # positions into ``free``
+            used = 0.0
+            for j in members[np.argsort(-prize[members], kind="stable")]:
+                path = np.array([0] + [int(loc[x]) for x in seq] + [0])
+                add = dur[path[:-1], loc[j]] + dur[loc[j], path[1:]] - dur[path[:-1], path[1:]] + svc[j]
+                pos = int(np.argmin(add))
+                if used + add[pos] <= cap:
+                    seq.insert(pos, int(j))
+                    used += float(add[pos])
+            if seq:
+                routes.append(PyvrpRoute(data, [free[x] for x in seq], t))
+                total += float(prize[seq].sum())
+        if routes:
+            sol = Solution(data, routes)
+            if sol.is_feasible():
+                found.append((total, len(found), sol))
+    return [sol for _p, _k, sol in sorted(found, key=lambda f: (-f[0], f[1]))]
 
 
 def _orders(best: tuple, client_visit: list[_Visit]) -> dict[tuple[int, int], list[int]]:
@@ -831,10 +1018,15 @@ from pyvrp import IteratedLocalSearchParams, SolveParams, solve
 from pyvrp.search import NeighbourhoodParams
 from pyvrp.stop import MaxRuntime
 with open(sys.argv[1], "rb") as fh:
-    data, seed, deadline, neighbours, history = pickle.load(fh)
+    data, seed, deadline, neighbours, history, start = pickle.load(fh)
 params = SolveParams(ils=IteratedLocalSearchParams(history_length=history),
                      neighbourhood=NeighbourhoodParams(num_neighbours=neighbours))
-res = solve(data, stop=MaxRuntime(max(0.05, deadline - time.time())), seed=seed, display=False, params=params)
+init = None
+if start:
+    from pyvrp import Route, Solution
+    init = Solution(data, [Route(data, clients, vt) for vt, clients in start])
+res = solve(data, stop=MaxRuntime(max(0.05, deadline - time.time())), seed=seed, display=False, params=params,
+            collect_stats=False, initial_solution=init)
 best = res.best
 out = None
 if best.is_feasible():
@@ -866,7 +1058,7 @@ class _Helper:
         self.proc, self.path, self.deadline, self.data = proc, path, deadline, data
 
     @classmethod
-    def start(cls, data, s: PlanSettings) -> _Helper | None:  # noqa: ANN001
+    def start(cls, data, s: PlanSettings, start=None) -> _Helper | None:  # noqa: ANN001
         import pickle
         import subprocess
         import sys
@@ -877,7 +1069,9 @@ class _Helper:
             fd, path = tempfile.mkstemp(prefix="opspor-pyvrp-", suffix=".pickle")
             with os.fdopen(fd, "wb") as fh:
                 # the helper stops a little earlier: it still has to send its plan back
-                pickle.dump((data, s.seed + 1, deadline - HELPER_MARGIN_S, NEIGHBOURS, HISTORY), fh)
+                first = None if start is None else [(r.vehicle_type(), [a.idx for a in r.schedule() if a.is_client()])
+                                                    for r in start.routes()]
+                pickle.dump((data, s.seed + 1, deadline - HELPER_MARGIN_S, NEIGHBOURS, HISTORY, first), fh)
             proc = subprocess.Popen([sys.executable, "-c", _HELPER_CODE, path], stdin=subprocess.DEVNULL,
                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
         except (OSError, pickle.PicklingError):

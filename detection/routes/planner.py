@@ -83,6 +83,10 @@ NEIGHBOURS = 20
 """PyVRP's granular neighbourhood size (its default is 50); see :func:`_solve_params`."""
 HISTORY = 50
 """PyVRP's late-acceptance history length (its default is 300); see :func:`_solve_params`."""
+HISTORY_SWEEP = 150
+"""…and from a sweep start (:func:`_sweep_starts`), which is already good: a longer history
+searches wider around it (500 doors, 10 s, seeds 1–8: mean 18,373 and lowest 18,295 against
+18,315 and 18,062 with 50; bench/RESULTS.md, round 4)."""
 PRUNE = 0.4
 """When the shifts hold clearly fewer doors than there are, PyVRP is not given this share of
 the doors that will not fit (the least promising ones; :func:`_solver_doors`)…"""
@@ -879,10 +883,12 @@ def _solve_pyvrp(doors, visits, planned, walking, s, progress, info):  # noqa: A
     starts = _sweep_starts(data) if fit < SWEEP_BELOW_FIT else []
     init = starts[0] if starts else None
     other_init = starts[1] if len(starts) > 1 else init
-    helper = _Helper.start(data, s, other_init) if two else None
+    helper = _Helper.start(data, s, other_init, HISTORY_SWEEP if other_init is not None else HISTORY) if two else None
     info["start"] = "sweep" if init is not None else "pyvrp"
     stop = _Progress(max(0.05, s.seconds - (time.perf_counter() - stop_t0)), s.iterations, progress)
-    res = solve(data, stop=stop, seed=s.seed, display=False, params=_solve_params(), collect_stats=False,
+    history = HISTORY_SWEEP if init is not None else HISTORY
+    res = solve(data, stop=stop, seed=s.seed, display=False, params=_solve_params(history=history),
+                collect_stats=False,
                 initial_solution=init)
     best = _pyvrp_routes(res.best, data)
     if helper is not None:
@@ -1058,7 +1064,7 @@ class _Helper:
         self.proc, self.path, self.deadline, self.data = proc, path, deadline, data
 
     @classmethod
-    def start(cls, data, s: PlanSettings, start=None) -> _Helper | None:  # noqa: ANN001
+    def start(cls, data, s: PlanSettings, start=None, history: int = HISTORY) -> _Helper | None:  # noqa: ANN001
         import pickle
         import subprocess
         import sys
@@ -1071,7 +1077,7 @@ class _Helper:
                 # the helper stops a little earlier: it still has to send its plan back
                 first = None if start is None else [(r.vehicle_type(), [a.idx for a in r.schedule() if a.is_client()])
                                                     for r in start.routes()]
-                pickle.dump((data, s.seed + 1, deadline - HELPER_MARGIN_S, NEIGHBOURS, HISTORY, first), fh)
+                pickle.dump((data, s.seed + 1, deadline - HELPER_MARGIN_S, NEIGHBOURS, history, first), fh)
             proc = subprocess.Popen([sys.executable, "-c", _HELPER_CODE, path], stdin=subprocess.DEVNULL,
                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
         except (OSError, pickle.PicklingError):

@@ -22,6 +22,7 @@ Sign-in follows NIST SP 800-63B and OWASP ASVS 5.0 level 2:
 
 from __future__ import annotations
 
+import functools
 from datetime import UTC
 
 from argon2 import PasswordHasher
@@ -39,7 +40,14 @@ from detection.store import engine as store_engine
 from detection.store import schema as t
 
 _HASHER = PasswordHasher()
-_DUMMY_HASH = _HASHER.hash("not a password: the same work for names that do not exist")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """A hash to verify against for names that do not exist (the same work as for a known
+    name). Made on the first sign-in, not at import: an Argon2 hash takes ~0.2 s, which every
+    CLI command paid before it did anything (issue 18)."""
+    return _HASHER.hash("not a password: the same work for names that do not exist")
 BACKOFF_FROM = 3
 BACKOFF_MAX_S = 300
 CLIENT_LIMIT = 30
@@ -272,8 +280,9 @@ class AccountOps(RepositoryBase):
             return SignInRefused("too many failed sign-ins; " + (
                 "the account is locked until an administrator unlocks it" if locked
                 else f"try again in {wait_s} seconds"), wait_s=wait_s, locked=locked)
+        dummy = _dummy_hash()  # made (once) whether the name exists or not: no timing difference
         try:  # the same work whether the name exists or not
-            ok = _HASHER.verify(row["password_hash"] if usable else _DUMMY_HASH, password or "") and usable
+            ok = _HASHER.verify(row["password_hash"] if usable else dummy, password or "") and usable
         except (VerificationError, InvalidHashError):
             ok = False
         if is_published_password(password) and not workspace_is_synthetic(conn):

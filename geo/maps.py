@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -401,33 +402,63 @@ _GRID_JS = """
   var d = {{ this.data_json }};
   var renderer = L.canvas({padding: 0.3});
   var group = L.featureGroup().addTo(map);
-  function tip(c) {
-    var v = {p: d.places[c[10]], r: c[6], v: c[7], l: c[8], u: c[9], c: c[4] + 1, h: c[5] ? d.hot : ''};
+  function tip(v) {
     return d.tip.replace(/[{]([prvluch])[}]/g, function (_, k) { return v[k]; });
   }
-  var la = d.base[0], lo = d.base[1];
-  d.cells.forEach(function (c) {
-    la += c[0]; lo += c[1];
-    var s = {renderer: renderer, fillColor: d.palette[c[4]], fillOpacity: 0.75,
-             color: c[5] ? '#000000' : '#555555', weight: c[5] ? 3.5 : 0.6};
-    var r = L.rectangle([[la / 1e5, lo / 1e5], [(la + c[2]) / 1e5, (lo + c[3]) / 1e5]], s);
-    r.bindTooltip(function () { return tip(c); }, {sticky: true});
+  function draw(la, lo, size, cls, hot, rank, text, place, repeat) {
+    var s = {renderer: renderer, fillColor: d.palette[cls], fillOpacity: 0.75,
+             color: hot ? '#000000' : '#555555', weight: hot ? 3.5 : 0.6};
+    var r = L.rectangle([[la / 1e5, lo / 1e5], [(la + size[0]) / 1e5, (lo + size[1]) / 1e5]], s);
+    r.bindTooltip(function () {
+      var p = d.prefix + d.places[place] + (repeat ? ' (' + repeat + ')' : '');
+      return tip({p: p, r: rank, v: text[0], l: text[1], u: text[2], c: cls + 1, h: hot ? d.hot : ''});
+    }, {sticky: true});
     r.on('mouseover', function () { r.setStyle({weight: 4, color: '#d55e00'}); });
     r.on('mouseout', function () { r.setStyle({weight: s.weight, color: s.color}); });
     r.addTo(group);
-  });
+  }
+  var la = d.base[0], lo = d.base[1], c = d.cells;
+  for (var i = 0; i + 8 < c.length; i += 9) {
+    la += c[i]; lo += c[i + 1];
+    draw(la, lo, d.sizes[c[i + 2]], c[i + 3], c[i + 4], c[i + 5], d.texts[c[i + 6]], c[i + 7], c[i + 8]);
+  }
 })();
 {% endmacro %}
 """
 
 
+def _split_repeat(text: str) -> tuple[str, int]:
+    """``"Name (3)"`` → ``("Name", 3)``; any other text → ``(text, 0)`` (exact both ways:
+    :func:`grid_cells` puts ``" (3)"`` back only for a number ≥ 2)."""
+    m = re.fullmatch(r"(.*) \((\d+)\)", text, flags=re.S)
+    if m and int(m.group(2)) >= 2 and str(int(m.group(2))) == m.group(2):
+        return m.group(1), int(m.group(2))
+    return text, 0
+
+
+def grid_cells(data: dict) -> list[dict]:
+    """The cells of :func:`grid_choropleth_data`'s ``data`` as the browser reads them (for
+    tests and benchmarks): ``lat``/``lon`` of the corner and ``dlat``/``dlon`` in 1e-5 degrees,
+    ``cls``, ``hot``, ``rank``, ``texts`` ([rate, low, high]) and ``place``."""
+    out, la, lo, c = [], data["base"][0], data["base"][1], data["cells"]
+    for i in range(0, len(c) - 8, 9):
+        la, lo = la + c[i], lo + c[i + 1]
+        dla, dlo = data["sizes"][c[i + 2]]
+        place = data["prefix"] + data["places"][c[i + 7]] + (f" ({c[i + 8]})" if c[i + 8] else "")
+        out.append({"lat": la, "lon": lo, "dlat": dla, "dlon": dlo, "cls": c[i + 3], "hot": c[i + 4],
+                    "rank": c[i + 5], "texts": data["texts"][c[i + 6]], "place": place})
+    return out
+
+
 class GridChoropleth(MacroElement):
     """The squares of a grid layer (DDKN 100 m / 250 m / 1 km) coloured by class, drawn on a
     canvas in the browser from a compact list (issue 18): a 100 m grid of a city (15,000
-    cells) as one GeoJSON feature per cell with its tooltip was ≈ 525 bytes a cell (7.9 MB);
-    here a cell is its corner as the difference from the previous one, its size, class,
-    hotspot flag, rank, three numbers and the index of its place name (≈ 50–70 bytes), and
-    the tooltip is put together from one template when it is shown.
+    cells) as one GeoJSON feature per cell with its tooltip was ≈ 525 bytes a cell (7.9 MB).
+    Here a cell is nine whole numbers in one flat list: its corner as the difference from
+    the previous one, the index of its size, its class, hotspot flag and rank, the index of
+    its three numbers (rate, low, high: cells share them), of its place name and the name's
+    repeat number (≈ 35 bytes). The tooltip is put together from one template when it is
+    shown.
 
     ``data``: what :func:`grid_choropleth_data` returns (every text already escaped).
     """
@@ -454,6 +485,11 @@ def grid_choropleth_data(squares: gpd.GeoDataFrame, *, cls: Sequence[int], hotsp
     ``{l}``, ``{u}`` (rate, low, high), ``{c}`` (class 1–5) and ``{h}`` (``hot`` for a hotspot,
     else nothing). Every text is HTML-escaped here. Corners are 1e-5 degrees (≈ 1 m),
     the first relative to ``base`` and each next to the one before.
+
+    Returns ``cells`` as one flat list, nine numbers a cell: corner Δlat, Δlon, index into
+    ``sizes`` ([Δlat, Δlon] of the square), class (0–4), hotspot (0/1), rank, index into
+    ``texts`` ([rate, low, high]), index into ``places`` (each after the ``prefix`` all
+    share) and the name's repeat number (0: none); :func:`grid_cells` reads it back.
     """
     require_crs(squares, what="grid cells")
     b = shapely.bounds(squares.geometry.to_numpy())
@@ -462,18 +498,25 @@ def grid_choropleth_data(squares: gpd.GeoDataFrame, *, cls: Sequence[int], hotsp
     la0, lo0 = np.round(lat0 * 1e5).astype(np.int64), np.round(lon0 * 1e5).astype(np.int64)
     dla, dlo = np.round(lat1 * 1e5).astype(np.int64) - la0, np.round(lon1 * 1e5).astype(np.int64) - lo0
     order = np.lexsort((lo0, la0))
+    # place names: "250 m-felt nær Langgade, Tranebjerg (3)" → the prefix all share once, the
+    # rest once per distinct name, the repeat number per cell (a city's 100 m grid: 2.3 MB of
+    # names nearly one per cell before; see bench/RESULTS.md)
+    split = [_split_repeat(escape_html(p)) for p in places]
+    prefix = os.path.commonprefix([b for b, _n in split]) if split else ""
     place_ids: dict[str, int] = {}
-    place_of = [place_ids.setdefault(escape_html(p), len(place_ids)) for p in places]
-    cells = []
+    place_of = [place_ids.setdefault(b[len(prefix):], len(place_ids)) for b, _n in split]
+    text_ids: dict[tuple[str, str, str], int] = {}
+    text_of = [text_ids.setdefault(tuple(escape_html(x) for x in tr), len(text_ids)) for tr in texts]
+    size_ids: dict[tuple[int, int], int] = {}
+    cells: list[int] = []
     prev_la = int(la0[order[0]]) if len(order) else 0
     prev_lo = int(lo0[order[0]]) if len(order) else 0
     base = [prev_la, prev_lo]
     for i in order:
-        v, lo_, hi_ = texts[i]
-        cells.append([int(la0[i]) - prev_la, int(lo0[i]) - prev_lo, int(dla[i]), int(dlo[i]), int(cls[i]),
-                      1 if hotspot[i] else 0, int(rank[i]), escape_html(v), escape_html(lo_), escape_html(hi_),
-                      place_of[i]])
+        size = size_ids.setdefault((int(dla[i]), int(dlo[i])), len(size_ids))
+        cells.extend((int(la0[i]) - prev_la, int(lo0[i]) - prev_lo, size, int(cls[i]), 1 if hotspot[i] else 0,
+                      int(rank[i]), text_of[i], place_of[i], split[i][1]))
         prev_la, prev_lo = int(la0[i]), int(lo0[i])
     # the template is the app's own text: escaped for HTML but keeping its {placeholders}
-    return {"base": base, "cells": cells, "places": list(place_ids), "tip": html.escape(tip),
-            "hot": html.escape(hot), "palette": list(palette)}
+    return {"base": base, "cells": cells, "sizes": [list(k) for k in size_ids], "texts": [list(k) for k in text_ids],
+            "prefix": prefix, "places": list(place_ids), "tip": html.escape(tip), "hot": html.escape(hot), "palette": list(palette)}

@@ -12,6 +12,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from detection.repository import Repository
+from geo.maps import grid_cells
+from ui.widgets import number_text
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
@@ -110,29 +112,37 @@ def _grid_data(at: AppTest) -> dict:
 
 
 def test_priorities__a_grid_is_a_compact_list_whose_tooltips_read_as_before(app):
-    """Issue 18: grid squares go as a compact list (corner deltas, class, rank, numbers, place
-    index) drawn on a canvas, not one GeoJSON feature with its tooltip per cell."""
+    """Issue 18: grid squares go as a compact flat list (corner deltas, size, class, rank, and
+    indexes into tables of the numbers and the places) drawn on a canvas, not one GeoJSON
+    feature with its tooltip per cell."""
     at = app.run()
     at.switch_page("ui/pages/priorities.py").run()
     at.selectbox(key="prio_layer").set_value("grid250").run()
     assert not at.exception, at.exception
     data = _grid_data(at)
-    from datetime import date
+    from detection import clock
 
-    ranking = Repository.open(str(app.db), "planner").priorities("grid250", as_of=date(2026, 11, 1))
-    assert len(data["cells"]) == len(ranking) > 100
+    ranking = Repository.open(str(app.db), "planner").priorities("grid250", as_of=clock.today())  # as the page
+    cells = grid_cells(data)
+    assert len(cells) == len(ranking) > 100
+    assert sorted(c["rank"] for c in cells) == list(range(1, len(ranking) + 1))
     # the corners decode to the cells' squares (within a metre or so), every cell 250 m wide
-    la = data["base"][0] + np.cumsum([c[0] for c in data["cells"]])
-    lo = data["base"][1] + np.cumsum([c[1] for c in data["cells"]])
+    la, lo = np.array([c["lat"] for c in cells]), np.array([c["lon"] for c in cells])
     assert 55.7e5 < la.min() and la.max() < 56.1e5 and 10.4e5 < lo.min() and lo.max() < 10.9e5
-    assert all(212 <= c[2] <= 232 and 385 <= c[3] <= 420 for c in data["cells"]), {(c[2], c[3]) for c in data["cells"]}  # 250 m in 1e-5 degrees
+    assert all(212 <= c["dlat"] <= 232 and 385 <= c["dlon"] <= 420 for c in cells), {(c["dlat"], c["dlon"]) for c in cells}  # 250 m in 1e-5 degrees
+    # each cell's numbers are the ranking's (cells share them through one table)
+    by_rank = ranking.set_index("rank")
+    for c in cells[:: max(1, len(cells) // 25)]:
+        row = by_rank.loc[c["rank"]]
+        assert c["texts"] == [number_text(row[k], "da", decimals=1) for k in ("rate", "rate_low", "rate_high")], c
+    assert len(data["texts"]) < len(cells) and len(data["sizes"]) < 10
     # the tooltip of rank 1, put together from the template as the browser does
-    top = next(c for c in data["cells"] if c[6] == 1)
-    values = {"p": data["places"][top[10]], "r": str(top[6]), "v": top[7], "l": top[8], "u": top[9],
-              "c": str(top[4] + 1), "h": data["hot"] if top[5] else ""}
+    top = next(c for c in cells if c["rank"] == 1)
+    values = {"p": top["place"], "r": str(top["rank"]), "v": top["texts"][0], "l": top["texts"][1],
+              "u": top["texts"][2], "c": str(top["cls"] + 1), "h": data["hot"] if top["hot"] else ""}
     tip = re.sub(r"[{]([prvluch])[}]", lambda m: values[m.group(1)], data["tip"])
     assert re.fullmatch(r"250 m-felt nær .+ · Nr\. 1 · [\d.,]+ \([\d.,]+–[\d.,]+\) rate pr\. 1\.000 boliger · "
                         r"klasse [1-5] af 5( · Hot spot)?", tip), tip
     assert "grid250" not in json.dumps(data) and "250m_" not in json.dumps(data)
-    per_cell = len(json.dumps(data["cells"], separators=(",", ":"))) / len(data["cells"])
-    assert per_cell < 80, per_cell
+    per_cell = len(json.dumps({k: data[k] for k in ("cells", "sizes", "texts", "places")}, separators=(",", ":"))) / len(cells)
+    assert per_cell < 45, per_cell

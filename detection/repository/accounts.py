@@ -48,6 +48,8 @@ def _dummy_hash() -> str:
     name). Made on the first sign-in, not at import: an Argon2 hash takes ~0.2 s, which every
     CLI command paid before it did anything (issue 18)."""
     return _HASHER.hash("not a password: the same work for names that do not exist")
+
+
 BACKOFF_FROM = 3
 BACKOFF_MAX_S = 300
 CLIENT_LIMIT = 30

@@ -18,8 +18,8 @@ day that
 Solver: PyVRP (iterated local search for prize-collecting VRPs with time windows) on the
 walking-time matrix, with a granular neighbourhood of 20 and a late-acceptance history of
 50 (when far from every door fits, the least promising doors are left out of PyVRP's model
-and only the search on the prize afterwards may add them, and both searches start from a
-sweep: :func:`_sweep_starts`); with two CPUs and a time limit of 4 s or more a second PyVRP
+and only the search on the prize afterwards may add them, and the searches start from a
+sweep instead of PyVRP's own construction: :func:`_sweep_starts`); with two CPUs and a time limit of 4 s or more a second PyVRP
 search (the next seed) runs in a helper process to the same deadline, and its plan gets the
 polish and the search below in a forked copy of this process while this one does the same
 to its own plan: the plan worth more after both is kept. Each route's sequence is polished with LKH
@@ -807,7 +807,7 @@ def _work_terms(doors, planned, walking, s) -> tuple[float, np.ndarray, np.ndarr
     return n_vehicles * shift_len / max(1.0, svc.sum() + walk), near, svc
 
 
-def _solver_doors(doors, planned, walking, s) -> list[int]:  # noqa: ANN001
+def _solver_doors(doors, planned, walking, s, terms=None) -> list[int]:  # noqa: ANN001
     """The doors PyVRP is given. When the shifts hold clearly fewer doors than there are
     (estimated as in :func:`_balance_target`: a share ``fit`` of the work fits), the
     ``PRUNE × (1 − fit)`` least promising of them — priority per second of service plus
@@ -820,7 +820,7 @@ def _solver_doors(doors, planned, walking, s) -> list[int]:  # noqa: ANN001
             and not doors[i].avoid_buckets]
     if len(planned) < PRUNE_MIN_DOORS or len(free) < 10:
         return planned
-    fit, near, svc = _work_terms(doors, planned, walking, s)
+    fit, near, svc = terms if terms is not None else _work_terms(doors, planned, walking, s)
     share = PRUNE * (1.0 - fit)
     if share <= 0:
         return planned
@@ -835,10 +835,11 @@ def _solve_pyvrp(doors, visits, planned, walking, s, progress, info):  # noqa: A
     from pyvrp import Model, solve
 
     target, days_needed = _balance_target(doors, planned, walking, s)
-    fit = _work_terms(doors, planned, walking, s)[0]
+    terms = _work_terms(doors, planned, walking, s)  # once: the sweep and the pruning both use it
+    fit = terms[0]
     info["fit"] = round(float(fit), 3)
     if PRUNE > 0:
-        keep = _solver_doors(doors, planned, walking, s)
+        keep = _solver_doors(doors, planned, walking, s, terms)
         if len(keep) < len(planned):
             info["pruned"] = len(planned) - len(keep)
             kept = set(keep)
@@ -904,12 +905,10 @@ def _solve_pyvrp(doors, visits, planned, walking, s, progress, info):  # noqa: A
 
 
 SWEEP_STARTS = 12
-"""Sweep starts tried (rotations of the first sector's edge); the one worth most is used."""
+"""Sweep starts tried (rotations of the first sector's edge); the two worth most are used."""
 SWEEP_BELOW_FIT = 0.6
-"""One of the two searches starts from a sweep only when the shifts hold less than this
-share of the doors' work (:func:`_work_terms`)."""
-
-
+"""The searches start from a sweep only when the shifts hold less than this share of the
+doors' work (:func:`_work_terms`); otherwise from PyVRP's own construction."""
 
 
 def _sweep_starts(data, n_starts: int = SWEEP_STARTS) -> list:  # noqa: ANN001

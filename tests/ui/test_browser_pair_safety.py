@@ -108,7 +108,9 @@ def test_pair_checks_in_on_the_phone_the_lead_sees_them_overdue_until_the_other_
         warning.wait_for()
         grid = lead.locator("[data-testid='stDataFrame']").first
         grid.wait_for()
-        # the grid draws on a canvas; its accessible table says what the lead reads
+        # the grid draws on a canvas; its accessible table says what the lead reads (filled in
+        # a moment after the grid appears: CI once read it empty)
+        grid.locator("[role='gridcell']").filter(has_text="hold 1").first.wait_for(state="attached", timeout=30_000)
         cells = " ".join(grid.locator("[role='gridcell']").all_inner_texts())
         assert yesterday.strftime("%d.%m.%Y") in cells and "hold 1" in cells, cells
         assert "feltarbejder, feltarbejder2" in cells and rid not in cells, cells

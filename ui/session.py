@@ -79,17 +79,20 @@ def _keep_choices_across_languages() -> None:
             st.session_state[key] = value
 
 
+def _language_chosen() -> None:
+    """The language selectbox's callback: it runs before the script, so the run that follows
+    the switch is already in the new language. (It used to be ``st.rerun`` from inside the
+    script: every switch ran the script twice, 0.3–0.5 s more on every page; issue 18.)"""
+    st.session_state["lang"] = st.session_state["lang_select"]
+    st.session_state["_relabel"] = True
+
+
 def sidebar_language() -> str:
     _keep_choices_across_languages()
     options = {"da": "Dansk", "en": "English"}
     current = lang()
-    choice = st.sidebar.selectbox(t("lang_label", current), list(options), format_func=options.get,
-                                  index=list(options).index(current), key="lang_select")
-    if choice != current:
-        st.session_state["lang"] = choice
-        st.session_state["_relabel"] = True
-        st.rerun()
-    return choice
+    return st.sidebar.selectbox(t("lang_label", current), list(options), format_func=options.get,
+                                index=list(options).index(current), key="lang_select", on_change=_language_chosen)
 
 
 def signed_in_repo(*, synthetic: bool) -> Repository | None:

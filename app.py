@@ -8,7 +8,8 @@ import streamlit as st
 
 from detection.access import pages_for
 from detection.errors import WorkspaceError
-from ui import session
+from detection import clock
+from ui import session, warmup
 from ui.i18n import t
 
 # First, before anything runs: every file the app writes (the SQLite database, temporary
@@ -69,3 +70,6 @@ pages = [st.Page(PAGES[p][0], title=t(PAGES[p][1], lang), url_path=PAGES[p][2], 
          for i, p in enumerate(pages_for(repo.actor.role))]
 # every page of the role in the menu: a team lead has 14, and Streamlit folds a menu after 10
 st.navigation(pages, expanded=True).run()
+# after the page has run: the analysis pages' first needs, computed while the user reads this one
+warmup.start(session.db_url(), (session.db_key(), repo.actor.name, info["data_version"], clock.today().isoformat()),
+             repo.actor.name, repo.actor.role)

@@ -46,9 +46,13 @@ def pytest_configure(config: pytest.Config) -> None:
     # Done here, not in a fixture, so it holds before any test module is imported.
     global _home
     _home = tempfile.mkdtemp(prefix="opspor-test-home-")
-    for name in ("OPSPOR_HOME", "OPSPOR_DB", "OPSPOR_USER"):
+    for name in ("OPSPOR_HOME", "OPSPOR_DB", "OPSPOR_USER", "OPSPOR_WARMUP"):
         _saved_env[name] = os.environ.pop(name, None)
     os.environ["OPSPOR_HOME"] = _home
+    # no background warm-up threads in the test process (ui/warmup.py): one could still be
+    # reading a test's database when the next test drops it; the browser tests' real server
+    # turns it on again, and tests/ui/test_warmup.py tests it
+    os.environ["OPSPOR_WARMUP"] = "0"
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

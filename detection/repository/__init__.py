@@ -24,14 +24,16 @@ One module per concept, each a subclass of :class:`~detection.repository.base.Re
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import Engine, func, insert, select
 from sqlalchemy.engine import make_url
 
 from detection import clock
-from detection.access import ANONYMOUS
+from detection.access import ANONYMOUS, SEES_ADDRESSES, allowed
 from detection.errors import UnknownUser
 from detection.repository.accounts import AccountOps
-from detection.repository.base import Actor
+from detection.repository.base import Actor, operation
 from detection.repository.letters import LetterOps
 from detection.repository.method import ReportOps
 from detection.repository.partners import PartnerOps
@@ -41,6 +43,7 @@ from detection.repository.routes import RouteOps
 from detection.repository.signals import SignalOps
 from detection.store import engine as store_engine
 from detection.store import schema as t
+from detection.privacy import publication_date
 
 
 class Repository(AccountOps, RightsOps, SignalOps, RouteOps, PartnerOps, ProgressOps, LetterOps, ReportOps):
@@ -100,6 +103,39 @@ class Repository(AccountOps, RightsOps, SignalOps, RouteOps, PartnerOps, Progres
     def public(cls, engine: Engine) -> Repository:
         """Before sign-in: workspace name and synthetic flag only (role ``anonymous``)."""
         return cls(engine, Actor("anonymous", ANONYMOUS))
+
+    @operation("priorities.read")
+    def prepare_analyses(self, *, as_of: date | None = None) -> list[str]:
+        """Compute ahead, into this process's shared caches, what *Prioritering*,
+        *Fokusområder* and *Dækning* first need at their default settings for this user's
+        role, and name the steps done.
+
+        On a city the first visit to one of those pages waited 4–6 s for reading the whole
+        register and every report, the ranking's preparation and the coverage analysis
+        (issue 18). The app calls this in the background after sign-in (``ui/warmup.py``),
+        while the user is on the landing page. It returns nothing of the data and writes no
+        audit: the caches feed only the pages' reads, which apply the role's disclosure
+        policy and audit as always. A page that asks for a value still being computed
+        waits for it instead of computing it twice (:class:`~detection.repository.base.ProcessCache`).
+        """
+        day = as_of or clock.today()
+        done = []
+        self._priority_inputs()
+        done.append("inputs")
+        names = self.area_layer_names()
+        # the pages' first layers: Prioritering's "parishes" (else its 250 m grid), Dækning's
+        # first stored layer (else its 1 km grid)
+        layer = "parishes" if "parishes" in names else "grid250"
+        self._prepared_ranking(layer, day if self.actor.role in SEES_ADDRESSES else publication_date(day))
+        done.append(f"ranking {layer}")
+        if allowed(self.actor.role, "focus.read"):
+            self.focus_candidates(as_of=day)
+            done.append("focus candidates")
+        if allowed(self.actor.role, "coverage.read"):
+            cover = names[0] if names else "grid1km"
+            self._analysis(cover, day, min(36, self._active_months(None)))
+            done.append(f"coverage {cover}")
+        return done
 
     def as_user(self, name: str) -> Repository:
         """The same store, acting as another existing user."""

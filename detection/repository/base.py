@@ -166,25 +166,41 @@ class ProcessCache:
     Streamlit server serves many sessions): values built from the store once per data
     version. ``functools.lru_cache`` does not fit: the key is built from the store's
     version, and the value by a closure over the calling repository.
+
+    A key is built once even when several threads ask for it at the same time (the app's
+    warm-up thread and a session's page, or two sessions): the later callers wait for the
+    first build instead of repeating it. If that build fails, the next caller builds.
     """
 
     def __init__(self, maxsize: int) -> None:
         self.maxsize = maxsize
         self._lock = threading.Lock()
         self._items: OrderedDict[Hashable, Any] = OrderedDict()
+        self._building: dict[Hashable, threading.Event] = {}
 
     def get(self, key: Hashable, make: Callable[[], Any]) -> Any:
         """The value kept for ``key``, else ``make()`` kept (the oldest goes beyond maxsize)."""
-        with self._lock:
-            if key in self._items:
-                self._items.move_to_end(key)
-                return self._items[key]
-        value = make()  # outside the lock: a slow build does not block other keys
-        with self._lock:
-            self._items[key] = value
-            while len(self._items) > self.maxsize:
-                self._items.popitem(last=False)
-        return value
+        while True:
+            with self._lock:
+                if key in self._items:
+                    self._items.move_to_end(key)
+                    return self._items[key]
+                busy = self._building.get(key)
+                if busy is None:
+                    busy = self._building[key] = threading.Event()
+                    break
+            busy.wait()  # another thread builds this key: take its value (or build after its failure)
+        try:
+            value = make()  # outside the lock: a slow build does not block other keys
+            with self._lock:
+                self._items[key] = value
+                while len(self._items) > self.maxsize:
+                    self._items.popitem(last=False)
+            return value
+        finally:
+            with self._lock:
+                self._building.pop(key, None)
+            busy.set()
 
 
 def insert_many(conn: Connection, table, rows: list[dict],

@@ -59,6 +59,7 @@ ORIGINS = ("cluster", "area", "drawn")
 """How a focus area came about: an accepted cluster, an area picked from a layer, drawn/uploaded."""
 
 _CACHE = ProcessCache(32)  # model inputs, layers and prepared rankings per data version
+_FOCUS = ProcessCache(16)  # focus-area candidates per data version and settings
 
 
 def _cached(key: tuple, make):  # noqa: ANN001, ANN202
@@ -240,12 +241,23 @@ class PriorityOps(WorkspaceOps):
             raise InputError(f"min_samples must be between 2 and 100. Got {min_samples!r} instead.")
         as_of = as_of or clock.today()
         if self.actor.role in SEES_ADDRESSES:
-            ctx = self._focus_context(params or self._model(), as_of)
-            return _focus_candidates(eps_m=eps_m, min_samples=min_samples, **ctx)
+            return self._clusters(float(eps_m), int(min_samples), as_of, params or self._model(), protected=False)
         # disclosure control (docs/privacy.md): saved model, publication point, protected stats
-        ctx = self._focus_context(self._model(), publication_date(as_of))
-        gdf = _focus_candidates(eps_m=eps_m, min_samples=min_samples, **ctx)
-        return protect_clusters(gdf, **ctx)
+        return self._clusters(float(eps_m), int(min_samples), publication_date(as_of), self._model(), protected=True)
+
+    def _clusters(self, eps_m: float, min_samples: int, as_of: date, params: ModelParams, *,
+                  protected: bool) -> gpd.GeoDataFrame:
+        """The clusters (protected or not), computed once per data version and settings for
+        the whole process (a city's DBSCAN and statistics take seconds; issue 18). A copy:
+        the caller may change it."""
+        key = ("focus", *self.data_version(), eps_m, min_samples, as_of.isoformat(), params.to_json(), protected)
+
+        def make() -> gpd.GeoDataFrame:
+            ctx = self._focus_context(params, as_of)
+            gdf = _focus_candidates(eps_m=eps_m, min_samples=min_samples, **ctx)
+            return protect_clusters(gdf, **ctx) if protected else gdf
+
+        return _FOCUS.get(key, make).copy()
 
     def _area_polygon(self, ref: str):
         layer, sep, area_id = ref.partition(":")

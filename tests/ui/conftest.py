@@ -51,7 +51,7 @@ def _serve(db: Path, log_name: str) -> Iterator[str]:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     port = _free_port()
     log_path = ARTIFACTS / log_name
-    env = {**os.environ, "OPSPOR_DB": str(db), "PYTHONUNBUFFERED": "1"}
+    env = {**os.environ, "OPSPOR_DB": str(db), "PYTHONUNBUFFERED": "1", "OPSPOR_WARMUP": "1"}
     cmd = [
         sys.executable, "-m", "streamlit", "run", "app.py",
         "--server.headless", "true", "--server.address", "127.0.0.1",

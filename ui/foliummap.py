@@ -6,8 +6,11 @@ while doing so, which is why the pages handed it a deep copy of their cached map
 that was 1–20 s of every rerun (*Kort* 2.4 s: render 1.4 s, copy 0.7 s; *Dækning* 20 s),
 for a map whose data had not changed.
 
-:func:`show_map` does what ``st_folium`` does, once per map object: it renders a copy and
-keeps the arguments the component receives. A page's map cached with
+:func:`show_map` does what ``st_folium`` does, once per map object: it renders the map
+(not a copy: the copy was 0.3–0.4 s of a city's first draw, and a map is rendered only once
+here, under its own lock, so no session sees it half-rendered) and keeps the arguments the
+component receives. The map's bounds (a walk over every coordinate, 0.4 s on *Dækning*) are
+computed only for a caller that asks the component to return them. A page's map cached with
 ``st.cache_resource`` is the same object on the next run, so the next run only sends those
 arguments again (Streamlit does not resend a large message the browser already has). A map
 built anew each run is rendered each run, as before.
@@ -19,7 +22,6 @@ decides when to render.
 
 from __future__ import annotations
 
-import copy
 import threading
 import weakref
 from collections.abc import Iterable
@@ -32,6 +34,7 @@ import streamlit_folium as sf
 
 _lock = threading.Lock()
 _prepared: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_locks: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def _bounds_dict(bounds) -> dict:
@@ -40,17 +43,14 @@ def _bounds_dict(bounds) -> dict:
 
 
 def _prepare(m: folium.Map) -> dict:
-    """What ``st_folium`` computes from a map (its steps, in its order), on a copy."""
-    fig = copy.deepcopy(m)
+    """What ``st_folium`` computes from a map (its steps, in its order), rendering ``m``
+    itself; the bounds are left to :func:`_bounds`."""
+    fig = m
     fig.get_root().render()
     fig.render()
     html = sf._get_html(fig)
     header = sf._get_header(fig)
     leaflet = sf._get_map_string(fig)
-    try:
-        bounds = fig.get_bounds()
-    except AttributeError:
-        bounds = [[None, None], [None, None]]
 
     def walk(el):
         if isinstance(el, branca.colormap.ColorMap | folium.elements.JSCSSMixin):
@@ -63,24 +63,41 @@ def _prepare(m: folium.Map) -> dict:
         css.extend(href for _, href in getattr(el, "default_css", []))
         js.extend(src for _, src in getattr(el, "default_js", []))
     return {"script": leaflet, "header": header, "html": html, "id": sf.get_full_id(fig),
-            "bounds": _bounds_dict(bounds), "zoom": fig.options.get("zoom") if hasattr(fig, "options") else {},
+            "zoom": fig.options.get("zoom") if hasattr(fig, "options") else {},
             "css_links": list(dict.fromkeys(css)), "js_links": list(dict.fromkeys(js))}
+
+
+def _bounds(m: folium.Map) -> dict:
+    try:
+        bounds = m.get_bounds()
+    except AttributeError:
+        bounds = [[None, None], [None, None]]
+    return _bounds_dict(bounds)
+
+
+def _args(m: folium.Map, *, bounds: bool) -> dict:
+    """The component's arguments for ``m``, prepared once per map object (one thread at a
+    time per map; other maps are not held up)."""
+    with _lock:
+        lock = _locks.setdefault(m, threading.Lock())
+    with lock:
+        args = _prepared.get(m)
+        if args is None:
+            args = _prepared[m] = _prepare(m)
+        if bounds and "bounds" not in args:
+            args["bounds"] = _bounds(m)
+    return args
 
 
 def show_map(m: folium.Map, *, key: str, height: int, returned_objects: Iterable[str] = ()) -> dict | None:
     """Draw ``m`` (full width) like ``st_folium(m, key=key, height=height,
     use_container_width=True, returned_objects=...)`` and return what it returns; ``m`` is
-    neither changed nor copied after its first showing in this process."""
-    with _lock:
-        args = _prepared.get(m)
-    if args is None:
-        args = _prepare(m)
-        with _lock:
-            _prepared[m] = args
+    rendered on its first showing in this process and not changed after it."""
     returned = list(returned_objects)
+    args = _args(m, bounds="bounds" in returned)
     defaults = {"last_clicked": None, "last_object_clicked": None, "last_object_clicked_count": None,
                 "last_object_clicked_tooltip": None, "last_object_clicked_popup": None, "all_drawings": None,
-                "last_active_drawing": None, "bounds": args["bounds"], "zoom": args["zoom"],
+                "last_active_drawing": None, "bounds": args.get("bounds"), "zoom": args["zoom"],
                 "last_circle_radius": None, "last_circle_polygon": None, "selected_layers": None,
                 "selected_tags": None, "last_geocoder_result": None}
     defaults = {k: v for k, v in defaults.items() if k in returned}

@@ -54,6 +54,11 @@ def test_daekning__hul_labels_on_the_250m_grid_never_overlap(page, app_url):
     all_labels = frame.evaluate(f"() => Array.from(document.querySelectorAll('{LABELS}')).map(e => e.textContent)")
     gaps = [x for x in all_labels if "HUL" in x]
     assert len(gaps) > 20, f"expected many gap labels on the 250 m grid, got {len(gaps)}"
+    # every gap (one label each) is hatched over its need colour, drawn in the browser from
+    # the areas' layer: a pattern, not colour alone
+    hatched = frame.locator("path[fill='url(#opspor-hatch)']").count()
+    assert hatched == len(gaps), (hatched, len(gaps))
+    assert frame.locator("pattern#opspor-hatch").count() == 1
     labels = _shown_labels(frame)
     shown_gaps = [x for x, _ in labels if "HUL" in x]
     assert shown_gaps, labels

@@ -15,8 +15,7 @@ from detection.priorities.scoring import ModelParams
 from detection.repository import Repository
 from detection.vocab import KINDS
 from geo.assets import use_local_assets
-from geo.crs import to_display_crs
-from geo.maps import GridChoropleth, escape_html, grid_choropleth_data
+from geo.maps import GridChoropleth, escape_html, grid_choropleth_data, light_display
 from ui import session
 from ui.basemap import base_map
 from ui.foliummap import show_map
@@ -126,7 +125,7 @@ def _ranking_map(db_key: str, version: str, user: str, layer: str, params_json: 
         for a, n, rk, rt, lo, hi, c, hs in zip(gdf["area_id"], gdf["name"], gdf["rank"], gdf["rate"],
                                                 gdf["rate_low"], gdf["rate_high"], gdf["cls"], gdf["hotspot"],
                                                 strict=True)]
-    d = to_display_crs(gdf[["area_id", "tip", "cls", "hotspot", "rank", "geometry"]])
+    d = light_display(gdf[["area_id", "tip", "cls", "hotspot", "rank", "geometry"]])
     minx, miny, maxx, maxy = d.total_bounds if len(d) else (10.5, 55.8, 10.7, 56.0)
     m = folium.Map(location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=11, tiles=None,
                    maxZoom=19, control_scale=True)

@@ -38,7 +38,8 @@ from detection.store import engine as store_engine
 from detection.store import schema as t
 from detection.vocab import ASSESSMENTS
 from geo.addresses import format_address
-from geo.areas import GRID_LAYERS, cell_centres, ddkn_cell_ids
+from geo.areas import GRID_LAYERS, cell_centres, cell_polygon, ddkn_cell_ids
+from geo.errors import GeoInputError
 from geo.geocode import QUALITIES
 
 #: assessment (vurdering) values of a signal; every signal starts as ``new``
@@ -267,50 +268,93 @@ class SignalOps(WorkspaceOps):
 
         Filters: ``kind`` id, ``source`` (exact), ``area`` = ``(layer, area_id)`` (a stored
         layer or a grid layer ``grid100``/``grid250``/``grid1km``), ``match_quality``, and
-        ``assessment`` (default ``new``; ``None`` = all). Oldest first.
+        ``assessment`` (default ``new``; ``None`` = all); never a signal at an address under
+        restriction of processing. Oldest first (``received``, then ``signal_id``), at most
+        ``limit`` rows; ``df.attrs["total"]`` is how many signals the filters match in all.
+        The audit entry names the entrances of the rows returned.
         """
-        if match_quality is not None and match_quality not in QUALITIES:
-            raise InputError(f"match quality {match_quality!r} is not known; use one of: {', '.join(QUALITIES)}")
-        if assessment is not None and assessment not in ASSESSMENTS:
-            raise InputError(f"assessment {assessment!r} is not known; use one of: {', '.join(ASSESSMENTS)}")
         s, e, u = t.signals, t.entrances, t.units
         q = (select(s.c.signal_id, s.c.received, s.c.kind, s.c.source, s.c.note, s.c.credibility,
                     s.c.match_quality, s.c.assessment, s.c.assessed_by, s.c.assessed_at, s.c.cpr_removed,
                     s.c.entrance_id, s.c.unit_id, e.c.street, e.c.house_number, e.c.postcode, e.c.city,
                     u.c.floor, u.c.door, e.c.x, e.c.y)
              .join(e, e.c.entrance_id == s.c.entrance_id)
-             .outerjoin(u, u.c.unit_id == s.c.unit_id)
-             .order_by(s.c.received, s.c.signal_id))
-        if kind:
-            q = q.where(s.c.kind == kind)
-        if source:
-            q = q.where(s.c.source == source)
-        if match_quality:
-            q = q.where(s.c.match_quality == match_quality)
-        if assessment:
-            q = q.where(s.c.assessment == assessment)
+             .outerjoin(u, u.c.unit_id == s.c.unit_id))
         with store_engine.write_tx(self.engine) as conn:
-            df = pd.read_sql(q, conn)
-            df = df[~df["entrance_id"].isin(self._restricted_ids(conn))]
-            if area is not None:
-                df = df[self._in_area(conn, df, area)]
-            df = df.head(limit)
-            self._audit(conn, "signals.assess.read", f"{len(df)} signals to assess",
+            ids, total = self._assess_ids(conn, kind=kind, source=source, area=area, match_quality=match_quality,
+                                          assessment=assessment, limit=limit)
+            found: dict[str, tuple] = {}
+            for part in _chunks(ids):
+                found.update((row[0], tuple(row)) for row in conn.execute(q.where(s.c.signal_id.in_(part))))
+            df = pd.DataFrame([found[i] for i in ids if i in found], columns=list(q.selected_columns.keys()))
+            self._audit(conn, "signals.assess.read", f"{len(df)} of {total} signals to assess",
                         "assess partner reports", df["entrance_id"])
         df = df.assign(address=[format_address(a, b, c, d, f, g) for a, b, c, d, f, g in zip(
             df["street"], df["house_number"], df["postcode"], df["city"], df["floor"].fillna(""),
             df["door"].fillna(""), strict=True)])
-        return df.drop(columns=["street", "house_number", "postcode", "city", "floor", "door"]).reset_index(drop=True)
+        df = df.drop(columns=["street", "house_number", "postcode", "city", "floor", "door"]).reset_index(drop=True)
+        df.attrs["total"] = total
+        return df
 
-    def _in_area(self, conn: Connection, df: pd.DataFrame, area: tuple[str, str]) -> np.ndarray:
-        layer, area_id = area
-        if layer in GRID_LAYERS:
-            return ddkn_cell_ids(df["x"].to_numpy(), df["y"].to_numpy(), size_m=GRID_LAYERS[layer]) == area_id
-        wkb = conn.execute(select(t.areas.c.geometry_wkb).where(
-            t.areas.c.layer == layer, t.areas.c.area_id == area_id)).scalar()
-        if wkb is None:
-            raise InputError(f"area {layer}:{area_id} does not exist")
-        return shapely.contains_xy(shapely.from_wkb(wkb), df["x"].to_numpy(), df["y"].to_numpy())
+    def _assess_ids(self, conn: Connection, *, kind: str | None, source: str | None,
+                    area: tuple[str, str] | None, match_quality: str | None, assessment: str | None,
+                    limit: int | None) -> tuple[list[str], int]:
+        """The ids of the signals the filters of :meth:`signals_to_assess` match, oldest first
+        (at most ``limit``; ``None`` = all), and how many they match in all.
+
+        Every filter is SQL (a grid cell as its half-open x/y range, the same squares as
+        :func:`ddkn_cell_ids`) except a stored layer's polygon: SQL keeps the signals inside
+        its bounding box, :func:`shapely.contains_xy` the ones inside the polygon. A signal's
+        entrance always exists (``signals.entrance_id`` is a foreign key, ``ON DELETE
+        CASCADE``), so the queries need not join ``entrances`` unless they test x/y.
+        """
+        if match_quality is not None and match_quality not in QUALITIES:
+            raise InputError(f"match quality {match_quality!r} is not known; use one of: {', '.join(QUALITIES)}")
+        if assessment is not None and assessment not in ASSESSMENTS:
+            raise InputError(f"assessment {assessment!r} is not known; use one of: {', '.join(ASSESSMENTS)}")
+        s, e = t.signals, t.entrances
+        # an area's box as a subquery of entrances of its own: tested on the joined entrance,
+        # SQLite joined every signal to its entrance first (0.4 s on a city against 0.05 s)
+        box = e.alias("box")
+        where = [s.c.entrance_id.not_in(select(t.restrictions.c.entrance_id))]
+        if kind:
+            where.append(s.c.kind == kind)
+        if source:
+            where.append(s.c.source == source)
+        if match_quality:
+            where.append(s.c.match_quality == match_quality)
+        if assessment:
+            where.append(s.c.assessment == assessment)
+        order = (s.c.received, s.c.signal_id)
+        polygon = None
+        if area is not None and area[0] in GRID_LAYERS:
+            bounds = _cell_bounds(area[1], GRID_LAYERS[area[0]])
+            if bounds is None:  # no point is in a cell of that name
+                return [], 0
+            x0, y0, x1, y1 = bounds
+            where.append(s.c.entrance_id.in_(select(box.c.entrance_id).where(
+                box.c.x >= x0, box.c.x < x1, box.c.y >= y0, box.c.y < y1)))
+        elif area is not None:
+            wkb = conn.execute(select(t.areas.c.geometry_wkb).where(
+                t.areas.c.layer == area[0], t.areas.c.area_id == area[1])).scalar()
+            if wkb is None:
+                raise InputError(f"area {area[0]}:{area[1]} does not exist")
+            polygon = shapely.from_wkb(wkb)
+            if polygon.is_empty:
+                return [], 0
+            x0, y0, x1, y1 = polygon.bounds  # closed: a point on the box's edge may be inside
+            where.append(s.c.entrance_id.in_(select(box.c.entrance_id).where(
+                box.c.x >= x0, box.c.x <= x1, box.c.y >= y0, box.c.y <= y1)))
+        if polygon is None:
+            q = select(s.c.signal_id).where(*where)
+            total = conn.execute(select(func.count()).select_from(q.subquery())).scalar_one()
+            return list(conn.execute(q.order_by(*order).limit(limit)).scalars()), int(total)
+        rows = conn.execute(select(s.c.signal_id, e.c.x, e.c.y).join(e, e.c.entrance_id == s.c.entrance_id)
+                            .where(*where).order_by(*order)).all()
+        inside = shapely.contains_xy(polygon, np.array([r[1] for r in rows], dtype=float),
+                                     np.array([r[2] for r in rows], dtype=float))
+        ids = [r[0] for r, ok in zip(rows, inside, strict=True) if ok]
+        return ids[:limit], len(ids)
 
     @operation("signals.assess")
     def signal_sources(self) -> list[str]:
@@ -400,45 +444,68 @@ class SignalOps(WorkspaceOps):
 
     @operation("signals.assess")
     def assess_signals(self, signal_ids: Iterable[str], assessment: str) -> dict:
-        """Give every signal of ``signal_ids`` the same assessment, in one transaction (the
-        bulk assessment of a filtered list; one signal is a list of one).
+        """Give every signal of ``signal_ids`` the same assessment, in one transaction (one
+        signal is a list of one; :meth:`assess_filtered` assesses a filtered list).
 
         Returns what :meth:`undo_assessment` needs to take it back: ``{"assessment", "at"
         (UTC), "by", "before": [{"signal_id", "assessment", "assessed_by", "assessed_at"}]}``
         (each signal as it was). Audited, one entry with every address concerned.
         """
-        if assessment not in ASSESSMENTS or assessment == "new":
-            raise InputError(f"assessment {assessment!r} is not known; use one of: "
-                             f"{', '.join(a for a in ASSESSMENTS if a != 'new')}", code="assessment_unknown")
+        _check_assessment_value(assessment)
         ids = sorted({str(i) for i in signal_ids})
         if not ids:
             raise InputError("no reports to assess; the list is empty", code="assess_empty")
+        with store_engine.write_tx(self.engine) as conn:
+            return self._set_assessment(conn, ids, assessment)
+
+    @operation("signals.assess")
+    def assess_filtered(self, value: str, *, kind: str | None = None, source: str | None = None,
+                        area: tuple[str, str] | None = None, match_quality: str | None = None,
+                        assessment: str | None = "new") -> dict:
+        """Give every signal the filters of :meth:`signals_to_assess` match (all of them, not
+        only its first ``limit``) the assessment ``value``, in one transaction: the bulk
+        assessment of a filtered list.
+
+        The filters are applied when this runs, so a list that changed since it was shown is
+        assessed as it is now. Returns what :meth:`assess_signals` returns; ``len(before)`` is
+        how many were assessed (0, and nothing written, when the filters match none). Audited.
+        """
+        _check_assessment_value(value)
+        with store_engine.write_tx(self.engine) as conn:
+            ids, _total = self._assess_ids(conn, kind=kind, source=source, area=area, match_quality=match_quality,
+                                           assessment=assessment, limit=None)
+            if not ids:
+                return {"assessment": value, "at": clock.now_utc(), "by": self.actor.name, "before": []}
+            return self._set_assessment(conn, ids, value)
+
+    def _set_assessment(self, conn: Connection, ids: list[str], assessment: str) -> dict:
+        """Set ``assessment`` on the signals ``ids`` (distinct, every one stored) in ``conn``'s
+        transaction, audited; returns the undo record of :meth:`assess_signals`."""
         s = t.signals
         now = clock.now_utc()
-        with store_engine.write_tx(self.engine) as conn:
-            rows = []
-            for part in _chunks(ids):
-                rows += conn.execute(select(s.c.signal_id, s.c.assessment, s.c.assessed_by, s.c.assessed_at,
-                                            s.c.entrance_id).where(s.c.signal_id.in_(part))).all()
-            if len(rows) != len(ids):
-                missing = sorted(set(ids) - {r[0] for r in rows})
-                raise InputError(f"{len(missing)} report(s) do not exist (e.g. {missing[0]!r}); reload the list",
-                                 code="assess_missing")
-            for part in _chunks(ids):
-                conn.execute(update(s).where(s.c.signal_id.in_(part)).values(
-                    assessment=assessment, assessed_by=self.actor.name, assessed_at=now))
-            self._audit(conn, "signals.assess", f"{len(ids)} signals: {assessment}", "assess a partner report",
-                        [r[4] for r in rows])
+        rows = []
+        for part in _chunks(ids):
+            rows += conn.execute(select(s.c.signal_id, s.c.assessment, s.c.assessed_by, s.c.assessed_at,
+                                        s.c.entrance_id).where(s.c.signal_id.in_(part))).all()
+        if len(rows) != len(ids):
+            missing = sorted(set(ids) - {r[0] for r in rows})
+            raise InputError(f"{len(missing)} report(s) do not exist (e.g. {missing[0]!r}); reload the list",
+                             code="assess_missing")
+        for part in _chunks(ids):
+            conn.execute(update(s).where(s.c.signal_id.in_(part)).values(
+                assessment=assessment, assessed_by=self.actor.name, assessed_at=now))
+        self._audit(conn, "signals.assess", f"{len(ids)} signals: {assessment}", "assess a partner report",
+                    [r[4] for r in rows])
         return {"assessment": assessment, "at": now, "by": self.actor.name,
                 "before": [{"signal_id": r[0], "assessment": r[1], "assessed_by": r[2], "assessed_at": r[3]}
                            for r in rows]}
 
     @operation("signals.assess")
     def undo_assessment(self, last: dict) -> int:
-        """Take back an assessment made by :meth:`assess_signals` (``last``: what it returned):
-        each signal still as that call left it (same assessment, by this user, at that time)
-        gets its earlier assessment back; a signal changed since is left alone. Returns how
-        many were restored. Audited."""
+        """Take back an assessment made by :meth:`assess_signals` or :meth:`assess_filtered`
+        (``last``: what it returned): each signal still as that call left it (same assessment,
+        by this user, at that time) gets its earlier assessment back; a signal changed since
+        is left alone. Returns how many were restored. Audited."""
         if last.get("by") != self.actor.name:
             raise NotAllowed("only the user who made an assessment can undo it")
         s = t.signals
@@ -452,10 +519,16 @@ class SignalOps(WorkspaceOps):
                     s.c.signal_id.in_(part), s.c.assessment == last["assessment"],
                     s.c.assessed_by == self.actor.name, s.c.assessed_at >= window[0],
                     s.c.assessed_at <= window[1])).all()
+            # one UPDATE per earlier state and chunk: a bulk assessment of a city's 100,000
+            # reports, all ``new`` before, took 34 s back one UPDATE per report
+            earlier: dict[tuple, list[str]] = {}
             for sid, _e in still:
                 b = before[sid]
-                conn.execute(update(s).where(s.c.signal_id == sid).values(
-                    assessment=b["assessment"], assessed_by=b["assessed_by"], assessed_at=b["assessed_at"]))
+                earlier.setdefault((b["assessment"], b["assessed_by"], b["assessed_at"]), []).append(sid)
+            for (assessment, by, at_), sids in earlier.items():
+                for part in _chunks(sids):
+                    conn.execute(update(s).where(s.c.signal_id.in_(part)).values(
+                        assessment=assessment, assessed_by=by, assessed_at=at_))
             self._audit(conn, "signals.assess.undo", f"{len(still)} signals back from {last['assessment']}",
                         "undo the last assessment", [e for _s, e in still])
         return len(still)
@@ -514,8 +587,9 @@ class SignalOps(WorkspaceOps):
             best = st.merge(ct.drop_duplicates("cell")[["cell", "city"]], on="cell", how="left")
         best = best.set_index("cell")
         found = best.reindex(ids)
+        per_cell = counts.to_dict()  # a Series lookup per cell took 0.15 s for a city's 6,000 cells
         out = [(cell, "" if pd.isna(street) else str(street), "" if pd.isna(city) else str(city),
-                int(counts.get(cell, 0)))
+                int(per_cell.get(cell, 0)))
                for cell, street, city in zip(ids, found["street"], found["city"], strict=True)]
         df = pd.DataFrame(out, columns=["area_id", "street", "city", "signals"])
         centre = cell_centres(list(df["area_id"]))
@@ -543,6 +617,32 @@ class SignalOps(WorkspaceOps):
                              code="not_grid")
         with store_engine.read_tx(self.engine) as conn:
             return self._cell_places(conn, layer, None, with_signals=True)
+
+
+def _check_assessment_value(value: str) -> None:
+    """Refuse an assessment a user can't give (``new`` is where a report starts, not a verdict)."""
+    if value not in ASSESSMENTS or value == "new":
+        raise InputError(f"assessment {value!r} is not known; use one of: "
+                         f"{', '.join(a for a in ASSESSMENTS if a != 'new')}", code="assessment_unknown")
+
+
+def _cell_bounds(cell_id: str, size_m: int) -> tuple[float, float, float, float] | None:
+    """``(x0, y0, x1, y1)``: the points :func:`ddkn_cell_ids` names ``cell_id`` at ``size_m``
+    are those with ``x0 <= x < x1`` and ``y0 <= y < y1``; ``None`` when it names no point so
+    (not a DDKN id, a cell of another size, or not written as ``ddkn_cell_ids`` writes it).
+
+    >>> _cell_bounds("250m_622375_57550", 250)
+    (575500.0, 6223750.0, 575750.0, 6224000.0)
+    >>> _cell_bounds("250m_622375_57550", 100), _cell_bounds("250m_622380_57550", 250)
+    (None, None)
+    """
+    try:
+        x0, y0, x1, y1 = cell_polygon(cell_id).bounds
+    except GeoInputError:
+        return None
+    if x1 - x0 != size_m or ddkn_cell_ids([x0], [y0], size_m=size_m)[0] != cell_id:
+        return None
+    return x0, y0, x1, y1
 
 
 def _raw_key(raw: str | None) -> str:

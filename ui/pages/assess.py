@@ -47,6 +47,15 @@ if last:
             st.session_state["as_msg"] = t("as_undone", lg).format(n=number_text(n, lg))
             st.rerun()
 
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _report_cells(db_key: str, data_version: int, user: str, layer: str) -> pd.DataFrame:
+    """The grid cells that hold reports, once per data version, user and layer (issue 18: read
+    from every entrance on each rerun, 1–2 s on a city). Assessing a report leaves them as
+    they are; an import, an erasure or a restriction changes the data version."""
+    return Repository.open(session.db_url(), user, migrate=False).report_cells(layer)
+
+
 c1, c2, c3 = st.columns(3)
 kind = c1.selectbox(t("as_filter_kind", lg), [ALL, *[k.id for k in KINDS]], key="as_kind",
                     format_func=lambda k: t("as_all", lg) if k == ALL else KIND_BY_ID[k].name(lg))
@@ -62,7 +71,8 @@ layer = c5.selectbox(t("as_filter_layer", lg), [ALL, *layers], key="as_layer",
                      format_func=lambda v: t("as_all", lg) if v == ALL else layer_label(v, lg))
 area = None
 if layer != ALL and layer in GRID_LAYERS:
-    cells = repo.report_cells(layer)
+    cells = _report_cells(session.db_key(), int(st.session_state["workspace"]["data_version"]), repo.actor.name,
+                          layer)
     names = cell_labels(cells, layer, lg)
     counts = dict(zip(cells["area_id"], cells["signals"], strict=True))
     picked = c6.selectbox(t("as_filter_area", lg), [ALL, *names], key=f"as_cell_{layer}",
@@ -87,10 +97,20 @@ def max_rows() -> int:
         return MAX_ROWS
 
 
-df = repo.signals_to_assess(kind=None if kind == ALL else kind, source=None if source == ALL else source,
-                            area=area, match_quality=None if quality == ALL else quality,
-                            assessment=None if status == ALL else status)
-st.write(t("as_count", lg).format(n=number_text(len(df), lg)))
+def assessed(by: object) -> bool:
+    """Whether a report's ``assessed_by`` names someone: a column of names and gaps holds its
+    gaps as NaN, which is truthy (it showed "Vurderet af nan")."""
+    return isinstance(by, str) and by != ""
+
+
+filters = {"kind": None if kind == ALL else kind, "source": None if source == ALL else source, "area": area,
+           "match_quality": None if quality == ALL else quality, "assessment": None if status == ALL else status}
+# a city's queue holds tens of thousands of reports: the repository reads the first rows
+# for the table and the chooser and counts the rest (issue 18: reading all of them took 2 s
+# on every rerun); the count and the bulk assessment below cover the whole filtered list
+df = repo.signals_to_assess(**filters, limit=max_rows())
+total = int(df.attrs["total"])
+st.write(t("as_count", lg).format(n=number_text(total, lg)))
 if df.empty:
     st.info(t("as_none", lg))
     st.stop()
@@ -99,14 +119,8 @@ COLS = {"received": t("imp_col_received", lg), "kind": t("as_filter_kind", lg), 
         "source": t("imp_col_source", lg), "quality": t("imp_col_quality", lg),
         "credibility": t("imp_col_credibility", lg), "note": t("imp_col_note", lg),
         "assessment": t("imp_col_assessment", lg), "assessed": t("as_col_assessed", lg)}
-# a city's queue holds tens of thousands of reports: the table and the chooser show the
-# first rows (issue 18: all of them were 1.5 MB and a chooser of every report); the count
-# above and the bulk assessment below cover the whole filtered list
-full = df
-limit = max_rows()
-if len(df) > limit:
-    df = df.head(limit)
-    st.caption(t("as_shown_first", lg).format(shown=number_text(limit, lg), n=number_text(len(full), lg)))
+if total > len(df):
+    st.caption(t("as_shown_first", lg).format(shown=number_text(len(df), lg), n=number_text(total, lg)))
 table = pd.DataFrame({
     COLS["received"]: [date_text(d, lg) for d in df["received"]],
     COLS["kind"]: [f"{KIND_BY_ID[k].symbol} · {KIND_BY_ID[k].name(lg)}" for k in df["kind"]],
@@ -116,7 +130,8 @@ table = pd.DataFrame({
     COLS["credibility"]: [number_text(int(c), lg) for c in df["credibility"]],
     COLS["note"]: df["note"].fillna("").astype(str),  # a dataframe cell shows text as text (no HTML)
     COLS["assessment"]: [t(f"imp_a_{a}", lg) for a in df["assessment"]],
-    COLS["assessed"]: [date_text(a, lg) if by else "" for a, by in zip(df["assessed_at"], df["assessed_by"], strict=True)],
+    COLS["assessed"]: [date_text(a, lg) if assessed(by) else ""
+                       for a, by in zip(df["assessed_at"], df["assessed_by"], strict=True)],
 })
 widths = {"received": "small", "kind": "medium", "address": "medium", "source": "medium", "quality": "small",
           "credibility": "small", "note": "large", "assessment": "small", "assessed": "small"}
@@ -133,7 +148,7 @@ if sid is None:
 else:
     chosen = df[df["signal_id"] == sid].iloc[0]
     st.markdown(f"**{t('as_note', lg)}:** {md_escape(chosen['note'] or '') or '—'}")
-    if chosen["assessed_by"]:
+    if assessed(chosen["assessed_by"]):
         st.caption(t("as_by", lg).format(who=md_escape(chosen["assessed_by"]),
                                          when=date_text(chosen["assessed_at"], lg, with_time=True)))
     with st.form("assess_form"):
@@ -148,9 +163,9 @@ else:
             st.session_state["as_msg"] = t("as_saved", lg)
             st.rerun()
 
-# the whole filtered list at once, after a tick that says how many
-df = full
-n = number_text(len(df), lg)
+# the whole filtered list at once, after a tick that says how many; the repository assesses
+# what the filters match when the button is pressed and says how many that was
+n = number_text(total, lg)
 with st.expander(t("as_bulk_heading", lg).format(n=n)):
     bulk_value = st.radio(t("as_set", lg), CHOICES, key="as_bulk_value", horizontal=True, index=None,
                           format_func=lambda a: t(f"imp_a_{a}", lg))
@@ -161,8 +176,14 @@ with st.expander(t("as_bulk_heading", lg).format(n=n)):
         elif not sure:
             st.error(t("as_bulk_need_confirm", lg).format(n=n))
         else:
-            st.session_state["as_last"] = repo.assess_signals(list(df["signal_id"]), bulk_value)
-            st.session_state["as_msg"] = t("as_bulk_saved", lg).format(n=n)
-            for k in ("as_bulk_confirm", "as_bulk_value"):
-                st.session_state.pop(k, None)
-            st.rerun()
+            try:
+                done = repo.assess_filtered(bulk_value, **filters)
+            except OpsporError as exc:
+                st.error(error_text(exc, lg))
+            else:
+                if done["before"]:
+                    st.session_state["as_last"] = done
+                st.session_state["as_msg"] = t("as_bulk_saved", lg).format(n=number_text(len(done["before"]), lg))
+                for k in ("as_bulk_confirm", "as_bulk_value"):
+                    st.session_state.pop(k, None)
+                st.rerun()

@@ -108,7 +108,8 @@ class Repository(AccountOps, RightsOps, SignalOps, RouteOps, PartnerOps, Progres
     def prepare_analyses(self, *, as_of: date | None = None) -> list[str]:
         """Compute ahead, into this process's shared caches, what *Prioritering*,
         *Fokusområder* and *Dækning* first need at their default settings for this user's
-        role, and name the steps done.
+        role (and the reports, door knocks and courses the method's pages read), and name the
+        steps done.
 
         On a city the first visit to one of those pages waited 4–6 s for reading the whole
         register and every report, the ranking's preparation and the coverage analysis
@@ -135,6 +136,9 @@ class Repository(AccountOps, RightsOps, SignalOps, RouteOps, PartnerOps, Progres
             cover = names[0] if names else "grid1km"
             self._analysis(cover, day, min(36, self._active_months(None)))
             done.append(f"coverage {cover}")
+        if allowed(self.actor.role, "method.read"):  # the funnel, fidelity and evaluation's reads
+            self._method_inputs()
+            done.append("method inputs")
         return done
 
     def as_user(self, name: str) -> Repository:

@@ -12,14 +12,14 @@ numbers, or withheld where one reads "<5".
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, func, select, union
 
 from detection import clock, privacy
 from detection.access import SEES_ADDRESSES
@@ -29,14 +29,18 @@ from detection.method import fidelity as fd
 from detection.method import funnel as fn
 from detection.method.framing import Framing
 from detection.method.report import ReportData
-from detection.repository.base import operation
+from detection.repository.base import ProcessCache, operation
 from detection.repository.courses import CourseOps
+from detection.store import changes
 from detection.store import engine as store_engine
 from detection.store import schema as t
-from geo.crs import WORK_CRS
 
 #: the area layer the funnel is split by when asked "by area" (the first stored one otherwise)
 AREA_LAYER = "parishes"
+
+#: what the method reads, per database and change token (a city's reports: some 20 MB)
+_INPUTS = ProcessCache(4)
+_T = TypeVar("_T")
 
 
 def _local_date(values: pd.Series) -> pd.Series:
@@ -84,45 +88,73 @@ class MethodOps(CourseOps):
                                 .order_by(f.c.period_from)).mappings().all()
         return [Framing.from_row(dict(r)) for r in rows]
 
-    def _area_names(self, conn: Connection, entrance_ids: list[str]) -> dict[str, str]:
-        """entrance id → the name of its area in :data:`AREA_LAYER` (or the first layer)."""
-        if not entrance_ids:
-            return {}
+    def _area_names(self, conn: Connection) -> dict[str, str]:
+        """entrance id → the name of its area in :data:`AREA_LAYER` (or the first layer), for
+        every entrance with a report, a door outcome or a course; an entrance inside two
+        areas gets the first one stored."""
         layers = list(conn.execute(select(t.area_layers.c.layer).order_by(t.area_layers.c.layer)).scalars())
         if not layers:
             return {}
         layer = AREA_LAYER if AREA_LAYER in layers else layers[0]
         rows = conn.execute(select(t.areas.c.name, t.areas.c.geometry_wkb).where(t.areas.c.layer == layer)).all()
-        areas = gpd.GeoDataFrame({"area": [r[0] for r in rows]},
-                                 geometry=[shapely.from_wkb(r[1]) for r in rows], crs=WORK_CRS)
-        e = t.entrances
-        xy = pd.read_sql(select(e.c.entrance_id, e.c.x, e.c.y).where(e.c.entrance_id.in_(entrance_ids)), conn)
-        pts = gpd.GeoDataFrame(xy[["entrance_id"]], geometry=gpd.points_from_xy(xy["x"], xy["y"]), crs=WORK_CRS)
-        hit = gpd.sjoin(pts, areas, how="left", predicate="within").drop_duplicates("entrance_id")
-        return {k: v for k, v in zip(hit["entrance_id"], hit["area"], strict=True) if isinstance(v, str)}
+        e, s, o, c = t.entrances, t.signals, t.outcomes, t.courses
+        used = union(select(s.c.entrance_id), select(o.c.entrance_id), select(c.c.entrance_id))
+        xy = pd.read_sql(select(e.c.entrance_id, e.c.x, e.c.y).where(e.c.entrance_id.in_(used)), conn)
+        points = shapely.points(xy["x"].to_numpy(float), xy["y"].to_numpy(float))
+        area, point = shapely.STRtree(points).query(shapely.from_wkb([r[1] for r in rows]), predicate="contains")
+        order = np.lexsort((area, point))  # by point, then area as stored: the first area first
+        point, area = point[order], area[order]
+        first = np.unique(point, return_index=True)[1]
+        ids = xy["entrance_id"].tolist()
+        return {ids[p]: rows[a][0] for p, a in zip(point[first].tolist(), area[first].tolist(), strict=True)}
 
-    def _method_frames(self, conn: Connection, end: date) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-        """Reports, door knocks and courses up to ``end`` in the shapes of
-        :mod:`detection.method.funnel` (dates as Copenhagen dates, ``area`` by entrance)."""
+    def _kept(self, conn: Connection, what: str, read: Callable[[], _T]) -> _T:
+        """``read()`` (from ``conn``), kept per database, workspace and change token
+        (:mod:`detection.store.changes`): every write to the tables the method reads replaces
+        the token in its own transaction, so what is kept under a token is the data as stored.
+        The key names the database without its password."""
+        built = conn.execute(select(t.workspace.c.created_at)).scalar()
+        key = (what, self.engine.url.render_as_string(hide_password=True), str(built), changes.token(conn))
+        return _INPUTS.get(key, read)
+
+    def _method_inputs(self) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+        """Every report, door knock and course in the shapes of :mod:`detection.method.funnel`
+        (dates as Copenhagen dates, ``area`` by entrance), read from one snapshot and kept
+        (:meth:`_kept`). Read-only: callers get filtered copies (:meth:`_method_frames`)."""
+        with store_engine.read_tx(self.engine) as conn:
+            return self._kept(conn, "frames", lambda: self._read_method_inputs(conn))
+
+    def _read_method_inputs(self, conn: Connection) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+        """The frames of :meth:`_method_inputs`, from the store."""
         s, o, c = t.signals, t.outcomes, t.courses
         reports = pd.read_sql(select(s.c.signal_id, s.c.entrance_id, s.c.kind, s.c.received, s.c.assessment,
-                                     s.c.assessed_at).where(s.c.received <= end), conn)
+                                     s.c.assessed_at), conn)
         reports["received"] = pd.to_datetime(reports["received"]).dt.date
         reports["assessed_at"] = _local_date(reports["assessed_at"].dropna()).reindex(reports.index)
         knocks = pd.read_sql(select(o.c.entrance_id, o.c.outcome, o.c.visited_at), conn)
         knocks["visited_at"] = _local_date(knocks["visited_at"])
-        knocks = knocks[knocks["visited_at"] <= end] if len(knocks) else knocks
         courses = pd.read_sql(select(c.c.course_id, c.c.entrance_id, c.c.started_on, c.c.stage, c.c.relationship_on,
-                                     c.c.bridging_on, c.c.handed_over_on, c.c.closed_on, c.c.origin)
-                              .where(c.c.started_on <= end), conn)
+                                     c.c.bridging_on, c.c.handed_over_on, c.c.closed_on, c.c.origin), conn)
         for col in ("started_on", "relationship_on", "bridging_on", "handed_over_on", "closed_on"):
             courses[col] = pd.to_datetime(courses[col]).dt.date
             courses[col] = courses[col].astype(object).where(courses[col].notna(), None)
-        ents = sorted(set(reports["entrance_id"]) | set(knocks["entrance_id"]) | set(courses["entrance_id"]))
-        names = self._area_names(conn, ents)
+        names = self._area_names(conn)
         for df in (reports, knocks, courses):
-            df["area"] = [names.get(x) for x in df["entrance_id"]]
-        return reports.reset_index(drop=True), knocks.reset_index(drop=True), courses.reset_index(drop=True)
+            df["area"] = [names.get(x) for x in df["entrance_id"].tolist()]
+        return reports, knocks, courses
+
+    def _entrance_points(self, conn: Connection) -> pd.DataFrame:
+        """Every entrance's ``entrance_id, x, y``, kept (:meth:`_kept`; read-only)."""
+        e = t.entrances
+        return self._kept(conn, "entrances", lambda: pd.read_sql(select(e.c.entrance_id, e.c.x, e.c.y), conn))
+
+    def _method_frames(self, end: date) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+        """Reports received, door knocks made and courses started up to ``end``: new frames
+        cut from :meth:`_method_inputs` (a caller may change them; the kept ones stay)."""
+        reports, knocks, courses = self._method_inputs()
+        return (reports[reports["received"] <= end].reset_index(drop=True),
+                knocks[knocks["visited_at"] <= end].reset_index(drop=True),
+                courses[courses["started_on"] <= end].reset_index(drop=True))
 
     # ------------------------------------------------------------------ the funnel
 
@@ -134,10 +166,9 @@ class MethodOps(CourseOps):
         and from contact to handover (``medians``) and ``protected`` (true for analysts:
         rounded counts, see the module docstring)."""
         s, e, _ = self._method_period(start, end, protect)
+        reports, knocks, courses = self._method_frames(e)
+        out = fn.funnel(reports, knocks, courses, start=s, end=e, by=by, members=True, medians=True)
         with store_engine.write_tx(self.engine) as conn:
-            reports, knocks, courses = self._method_frames(conn, e)
-            out = fn.funnel(reports, knocks, courses, start=s, end=e, by=by, members=True)
-            out["medians"] = fn.median_days(reports, knocks, courses, start=s, end=e)
             self._audit(conn, "method.read", f"funnel {s.isoformat()}–{e.isoformat()} by {by}",
                         "the method's figures")
         out["protected"] = self._protected(protect)
@@ -187,13 +218,14 @@ class MethodOps(CourseOps):
         rep = reports[(reports["received"] >= s) & (reports["received"] <= due_by)] if len(reports) else reports
         if len(rep):
             waited = [(a - r).days if a is not None and not pd.isna(a) and x != "new" else None
-                      for r, a, x in zip(rep["received"], rep["assessed_at"], rep["assessment"], strict=True)]
-            in_time = [sid for sid, w in zip(rep["signal_id"], waited, strict=True)
+                      for r, a, x in zip(rep["received"].tolist(), rep["assessed_at"].tolist(),
+                                         rep["assessment"].tolist(), strict=True)]
+            in_time = [sid for sid, w in zip(rep["signal_id"].tolist(), waited, strict=True)
                        if w is not None and w <= fd.ASSESS_DAYS]
         else:
             in_time = []
         ids["indirect"] = [str(x) for x in in_time]
-        ids["indirect_due"] = [str(x) for x in rep["signal_id"]]
+        ids["indirect_due"] = [str(x) for x in rep["signal_id"].tolist()]
         # direct: the focus areas' doors knocked in the period
         fa = t.focus_areas
         q = select(fa.c.focus_id, fa.c.geometry_wkb)
@@ -203,9 +235,9 @@ class MethodOps(CourseOps):
         focus_doors: list[str] = []
         if geoms:
             area = shapely.union_all(geoms)
-            ent = pd.read_sql(select(t.entrances.c.entrance_id, t.entrances.c.x, t.entrances.c.y), conn)
+            ent = self._entrance_points(conn)
             inside = shapely.contains_xy(area, ent["x"].to_numpy(), ent["y"].to_numpy())
-            focus_doors = [str(x) for x in ent.loc[inside, "entrance_id"]]
+            focus_doors = [str(x) for x in ent.loc[inside, "entrance_id"].tolist()]
         kno = knocks[(knocks["visited_at"] >= s) & (knocks["visited_at"] <= e)] if len(knocks) else knocks
         knocked = sorted(set(kno["entrance_id"]) & set(focus_doors)) if len(kno) else []
         ids["direct"], ids["direct_due"] = knocked, focus_doors
@@ -242,8 +274,8 @@ class MethodOps(CourseOps):
         s, e, framing = self._method_period(start, end, protect)
         cfg = self._settings()
         thresholds = {k: cfg[key] / 100 for k, (key, _) in fd.THRESHOLD_SETTINGS.items()}
+        reports, knocks, courses = self._method_frames(e)
         with store_engine.write_tx(self.engine) as conn:
-            reports, knocks, courses = self._method_frames(conn, e)
             counts, ids = self._fidelity_counts(conn, s, e, framing, reports, knocks, courses)
             self._audit(conn, "method.read", f"fidelity {s.isoformat()}–{e.isoformat()}", "the method's figures")
         elements = fd.elements(counts, thresholds=thresholds)
@@ -264,11 +296,11 @@ class MethodOps(CourseOps):
         ``missing`` lists what is not entered yet (``framing``, ``team``, ``hourly_cost``,
         ``scenarios``); ``by_channel`` the citizens reached per channel."""
         s, e, framing = self._method_period(start, end, protect)
+        reports, knocks, courses = self._method_frames(e)
+        cou = courses[(courses["started_on"] >= s) & (courses["started_on"] <= e)] if len(courses) else courses
+        channels = fn.course_channels(cou, reports, knocks) if len(cou) else pd.DataFrame(
+            {"course_id": [], "channel": []})
         with store_engine.write_tx(self.engine) as conn:
-            reports, knocks, courses = self._method_frames(conn, e)
-            cou = courses[(courses["started_on"] >= s) & (courses["started_on"] <= e)] if len(courses) else courses
-            channels = fn.course_channels(cou, reports, knocks) if len(cou) else pd.DataFrame(
-                {"course_id": [], "channel": []})
             self._audit(conn, "method.read", f"evaluation {s.isoformat()}–{e.isoformat()}", "the method's figures")
         by_channel = {ch: [str(x) for x in channels.loc[channels["channel"] == ch, "course_id"]] for ch in fn.CHANNELS}
         reached_ids = [str(x) for x in cou["course_id"]] if len(cou) else []

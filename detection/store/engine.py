@@ -92,6 +92,7 @@ from sqlalchemy.exc import StatementError
 
 from detection.errors import InputError, NotAllowed, WorkspaceError
 from detection.files import make_private, private_dir
+from detection.store import changes
 from detection.store import schema as t
 from detection.store.schema import metadata
 
@@ -199,6 +200,7 @@ def get_engine(url: str) -> Engine:
                 if "application_name" not in query:
                     connect_args["application_name"] = "opspor"
             eng = create_engine(url, pool_pre_ping=True, connect_args=connect_args)
+        changes.watch(eng)  # writes to the method's inputs renew their change token
         _ENGINES[url] = eng
     return eng
 

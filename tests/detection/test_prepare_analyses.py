@@ -56,6 +56,7 @@ def test_prepared_caches_give_the_same_results_and_write_no_audit(nordby, role, 
     assert _audit_rows(repo) == before, "the warm-up read as if a user had seen something"
     assert steps[0] == "inputs" and any(s.startswith("ranking ") for s in steps)
     assert "focus candidates" in steps and any(s.startswith("coverage ") for s in steps)
+    assert steps[-1] == "method inputs"
 
     # the pages' reads now take what was prepared: nothing is computed again …
     built = []

@@ -6,9 +6,9 @@ import os
 
 import streamlit as st
 
+from detection import clock
 from detection.access import pages_for
 from detection.errors import WorkspaceError
-from detection import clock
 from ui import session, warmup
 from ui.i18n import t
 

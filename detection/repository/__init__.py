@@ -32,6 +32,7 @@ from sqlalchemy.engine import make_url
 from detection import clock
 from detection.access import ANONYMOUS, SEES_ADDRESSES, allowed
 from detection.errors import UnknownUser
+from detection.privacy import publication_date
 from detection.repository.accounts import AccountOps
 from detection.repository.base import Actor, operation
 from detection.repository.letters import LetterOps
@@ -43,7 +44,6 @@ from detection.repository.routes import RouteOps
 from detection.repository.signals import SignalOps
 from detection.store import engine as store_engine
 from detection.store import schema as t
-from detection.privacy import publication_date
 
 
 class Repository(AccountOps, RightsOps, SignalOps, RouteOps, PartnerOps, ProgressOps, LetterOps, ReportOps):

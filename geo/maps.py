@@ -28,6 +28,7 @@ from folium.plugins import Draw, FastMarkerCluster
 
 from geo.basemap import BASEMAP_ATTRIBUTION
 from geo.crs import DENMARK_BOUNDS_LONLAT, require_crs, to_display_crs, xy_to_lonlat
+from geo.maplang import MapLanguage, Texts, label_html, languages_of, texts_of
 
 DATA_ATTRIBUTION = BASEMAP_ATTRIBUTION
 """One line (issue 15): roads and addresses © OSM contributors (ODbL 1.0), boundaries and parishes
@@ -39,7 +40,8 @@ class KindStyle:
     """How one signal kind is drawn: layer label, letter symbol and colour."""
 
     kind: str
-    label: str
+    label: str | Texts
+    """The kind's name: one text, or one per language (:mod:`geo.maplang`)."""
     symbol: str
     colour: str
 
@@ -50,7 +52,22 @@ function (row) {
         html: '<span class="opspor-sig" style="background:' + row[3] + '">' + row[2] + '</span>',
         className: 'opspor-sig-icon', iconSize: [22, 22], iconAnchor: [11, 11]
     });
-    return L.marker(new L.LatLng(row[0], row[1]), {icon: icon, title: row[4], alt: row[4]});
+    var tip = window.opsporPick ? window.opsporPick(row[4]) : row[4];
+    var marker = L.marker(new L.LatLng(row[0], row[1]), {icon: icon, title: tip, alt: tip});
+    if (Array.isArray(row[4]) && window.opsporOnLang) {
+        if (!window.opsporMarkerTips) {
+            window.opsporMarkerTips = [];
+            window.opsporOnLang(function () {
+                window.opsporMarkerTips.forEach(function (p) {
+                    var t = window.opsporPick(p[1]);
+                    p[0].options.title = t; p[0].options.alt = t;
+                    if (p[0]._icon) { p[0]._icon.title = t; }
+                });
+            });
+        }
+        window.opsporMarkerTips.push([marker, row[4]]);
+    }
+    return marker;
 }
 """
 
@@ -118,13 +135,13 @@ def build_map(
     *,
     boundary: gpd.GeoDataFrame,
     area_layers: Mapping[str, gpd.GeoDataFrame] | None = None,
-    area_labels: Mapping[str, str] | None = None,
+    area_labels: Mapping[str, str | Texts] | None = None,
     signals: pd.DataFrame | None = None,
     kind_styles: Sequence[KindStyle] = (),
-    boundary_label: str = "Kommunegrænse",
+    boundary_label: str | Texts = "Kommunegrænse",
     tiles_label: str | None = None,
     attribution: str = DATA_ATTRIBUTION,
-    count_text: Callable[[int], str] = str,
+    count_text: Callable[[int], str] | Mapping[str, Callable[[int], str]] = str,
     cells: Mapping[int, pd.DataFrame] | None = None,
     view: tuple[float, float, float, float] | None = None,
 ) -> folium.Map:
@@ -139,14 +156,19 @@ def build_map(
     area_labels : mapping of layer name → label shown in the layer control.
     signals : DataFrame
         ``kind``, ``x``, ``y`` (EPSG:25832 metres) and optionally ``label`` (a tooltip
-        text, escaped here). One row per signal.
+        text, escaped here) or one ``label_<lang>`` per language of the labels. One row per
+        signal.
     kind_styles : sequence of KindStyle
         One overlay per style, in this order, even when a kind has no signals (with
         ``cells``: the kinds named in each cell's tooltip, and no marker layers).
     tiles_label : str or None
         Label of the optional web-tile overlay (off by default); ``None`` for none.
-    count_text : callable
+    count_text : callable, or mapping of language → callable
         Writes a layer's count in the UI's language (``1.816`` in Danish).
+
+    Labels (``boundary_label``, ``area_labels``, the styles' ``label``) are one text, or one
+    text per language (:mod:`geo.maplang`): then the map holds every language and switches
+    in the browser with the UI's, and one map serves every language (issue 18).
     cells : mapping of cell side (m) → :func:`signal_cells` frame, or None
         Reports as counts per cell (:class:`SignalCells`) instead of one marker each: for
         many reports, where markers would cost megabytes and seconds (issue 18).
@@ -160,12 +182,17 @@ def build_map(
     # "Map has no maxZoom specified" and the whole map script stops.
     m = folium.Map(location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=11, tiles=None, maxZoom=19,
                    control_scale=True, prefer_canvas=False)
+    counters = dict(count_text) if isinstance(count_text, Mapping) else {"da": count_text}
+    langs = languages_of(boundary_label, *(area_labels or {}).values(), *(s.label for s in kind_styles))
+    langs += [lang for lang in counters if lang not in langs]
+    if len(langs) > 1:
+        MapLanguage(langs, {lang: _grouping(counters.get(lang, str)) for lang in langs}).add_to(m)
     if tiles_label:
         folium.TileLayer("OpenStreetMap", name=escape_html(tiles_label), overlay=True,
                          show=False, control=True).add_to(m)
     if len(b4326):
         folium.GeoJson(
-            b4326.__geo_interface__, name=escape_html(boundary_label),
+            b4326.__geo_interface__, name=label_html(boundary_label),
             style_function=lambda _f: {"color": "#1b1b1b", "weight": 3, "fill": False},
         ).add_to(m)
     for layer, gdf in (area_layers or {}).items():
@@ -173,7 +200,7 @@ def build_map(
         g = _escape_frame(light_display(gdf[["area_id", "name", "geometry"]]), ["area_id", "name"])
         label = (area_labels or {}).get(layer, layer)
         folium.GeoJson(
-            g.__geo_interface__, name=escape_html(label),
+            g.__geo_interface__, name=label_html(label),
             style_function=lambda _f: {"color": "#3d4f8a", "weight": 1.5, "dashArray": "6 4",
                                        "fillColor": "#9fb3e6", "fillOpacity": 0.12},
             highlight_function=lambda _f: {"weight": 3, "fillOpacity": 0.25},
@@ -185,19 +212,20 @@ def build_map(
         sub = sig[sig["kind"] == style.kind]
         lon, lat = xy_to_lonlat(sub["x"].to_numpy(), sub["y"].to_numpy()) if len(sub) else (
             np.array([]), np.array([]))
-        tip = (sub["label"].astype(str) if "label" in sub.columns
-               else pd.Series([style.label] * len(sub), index=sub.index)).map(escape_html)
+        tip = _marker_tips(sub, style, langs)
         data = [[round(float(a), 6), round(float(o), 6), escape_html(style.symbol),
                  escape_html(style.colour), t]
                 for a, o, t in zip(lat, lon, tip, strict=True)]
         # the layer control is the legend: a swatch as drawn (colour and letter) and the words
+        counts = {lang: counters.get(lang, str)(len(sub)) for lang in langs}
         name = (f'<span class="opspor-sig opspor-key" style="background:{escape_html(style.colour)}" '
                 f'aria-hidden="true">{escape_html(style.symbol)}</span> '
-                f"{escape_html(style.symbol)} · {escape_html(style.label)} ({escape_html(count_text(len(sub)))})")
+                f"{escape_html(style.symbol)} · {label_html(style.label)} ({label_html(counts)})")
         FastMarkerCluster(data, callback=_MARKER_JS, name=name, overlay=True, control=True,
                           show=True, options={"maxClusterRadius": 40}).add_to(m)
     if cells is not None:
-        SignalCells(cell_levels(cells, kind_styles, count_text)).add_to(m)
+        SignalCells(cell_levels(cells, kind_styles, counters if len(langs) > 1 else counters[next(iter(counters))],
+                                langs=langs)).add_to(m)
     _StyleAndAttribution(attribution).add_to(m)
     folium.LayerControl(collapsed=False).add_to(m)
     if view is not None:
@@ -206,6 +234,27 @@ def build_map(
     elif len(b4326):
         m.fit_bounds([[miny, minx], [maxy, maxx]])
     return m
+
+
+def _grouping(count_text: Callable[[int], str]) -> str:
+    """The thousands separator ``count_text`` writes (``"1.000"`` → ``"."``; none: ``""``)."""
+    text = str(count_text(1000))
+    return text[1] if len(text) == 5 and not text[1].isdigit() else ""
+
+
+def _marker_tips(sub: pd.DataFrame, style: KindStyle, langs: Sequence[str]) -> list:
+    """Each marker's tooltip, escaped: one text, or a list with one per language of ``langs``
+    (``label_<lang>`` columns; the style's name where ``sub`` has no label)."""
+    if len(langs) > 1:
+        names = texts_of(style.label)
+        cols = [sub[f"label_{lang}"].astype(str) if f"label_{lang}" in sub.columns
+                else sub["label"].astype(str) if "label" in sub.columns
+                else pd.Series([names.get(lang, next(iter(names.values())))] * len(sub), index=sub.index)
+                for lang in langs]
+        return [[escape_html(x) for x in row] for row in zip(*cols, strict=True)] if cols else []
+    if "label" in sub.columns:
+        return sub["label"].astype(str).map(escape_html).tolist()
+    return [escape_html(next(iter(texts_of(style.label).values())))] * len(sub)
 
 
 CELL_SIZES: tuple[int, ...] = (10_000, 1_000, 250)
@@ -250,11 +299,16 @@ _CELLS_JS = """
 (function () {
   var map = {{ this._parent.get_name() }};
   var cells = {{ this.data_json }};
-  var kinds = cells.kinds;
   var levels = cells.levels;
+  function lang() { return window.opsporLang ? window.opsporLang() : cells.langs[0]; }
+  function num(n) {
+    var sep = cells.grouping[lang()] || '';
+    return String(n).replace(/\\B(?=(\\d{3})+(?!\\d))/g, sep);
+  }
   function tip(c) {
+    var kinds = cells.kinds[lang()] || cells.kinds[cells.langs[0]];
     var out = [];
-    for (var k = 0; k < kinds.length; k++) { if (c[5][k]) { out.push(kinds[k] + ': ' + c[5][k]); } }
+    for (var k = 0; k < kinds.length; k++) { if (c[5][k]) { out.push(kinds[k] + ': ' + num(c[5][k])); } }
     return out.join('<br>');
   }
   var group = L.featureGroup().addTo(map);
@@ -269,11 +323,12 @@ _CELLS_JS = """
       L.rectangle([[c[0], c[1]], [c[2], c[3]]], {color: '#7a3b00', weight: 1, fillColor: '#e08a00',
         fillOpacity: c[6]}).bindTooltip(tip(c)).addTo(group);
       L.marker([(c[0] + c[2]) / 2, (c[1] + c[3]) / 2], {interactive: false, keyboard: false,
-        icon: L.divIcon({html: '<span class="opspor-cell">' + c[4] + '</span>', className: 'opspor-cell-icon',
+        icon: L.divIcon({html: '<span class="opspor-cell">' + num(c[4]) + '</span>', className: 'opspor-cell-icon',
                          iconSize: [0, 0]})}).addTo(group);
     });
   }
   map.on('zoomend moveend', draw);
+  if (window.opsporOnLang) { window.opsporOnLang(draw); }
   map.whenReady(draw);
 })();
 {% endmacro %}
@@ -307,13 +362,18 @@ with the spread of the reports); a smaller area (drill-down) brings it back."""
 
 
 def cell_levels(cells: Mapping[int, pd.DataFrame], kind_styles: Sequence[KindStyle],
-                count_text: Callable[[int], str] = str,
-                max_cells: int = MAX_CELLS_PER_LEVEL) -> dict:
+                count_text: Callable[[int], str] | Mapping[str, Callable[[int], str]] = str,
+                max_cells: int = MAX_CELLS_PER_LEVEL, *, langs: Sequence[str] | None = None) -> dict:
     """:class:`SignalCells` data from :func:`signal_cells` frames per cell size (any order;
-    drawn coarse → fine): ``{"kinds": [symbol · name, …], "levels": [{"size", "cells":
-    [[south, west, north, east, count, [count per kind, "" for none], fill opacity]]}]}``,
-    corners in EPSG:4326, counts as ``count_text`` writes them, every text escaped. The
-    coarsest size is always kept; a finer one only up to ``max_cells`` cells."""
+    drawn coarse → fine): ``{"langs": [...], "kinds": {lang: [symbol · name, …]},
+    "grouping": {lang: thousands separator}, "levels": [{"size", "cells": [[south, west,
+    north, east, count, [count per kind, 0 for none], fill opacity]]}]}``, corners in
+    EPSG:4326, counts as whole numbers (the browser writes them as ``count_text`` does:
+    ``1.816`` in Danish), every text escaped. ``langs``: the languages of the kinds' names
+    (default: those the styles and ``count_text`` name). The coarsest size is always kept;
+    a finer one only up to ``max_cells`` cells."""
+    counters = dict(count_text) if isinstance(count_text, Mapping) else {"da": count_text}
+    langs = list(langs) if langs else languages_of(*(s.label for s in kind_styles), *[{k: k} for k in counters])
     levels = []
     for size in sorted(cells, reverse=True):
         df = cells[size]
@@ -332,12 +392,19 @@ def cell_levels(cells: Mapping[int, pd.DataFrame], kind_styles: Sequence[KindSty
                     for s in kind_styles]
         opacity = np.round(0.15 + 0.45 * np.log1p(n) / np.log1p(top), 2)
         rows = [[round(float(lat0[i]), 5), round(float(lon0[i]), 5), round(float(lat1[i]), 5),
-                 round(float(lon1[i]), 5), escape_html(count_text(int(n[i]))),
-                 [escape_html(count_text(int(c[i]))) if c[i] else "" for c in per_kind], float(opacity[i])]
+                 round(float(lon1[i]), 5), int(n[i]), [int(c[i]) for c in per_kind], float(opacity[i])]
                 for i in range(len(df))]
         levels.append({"size": int(size), "cells": rows})
-    kinds = [f"{escape_html(s.symbol)} · {escape_html(s.label)}" for s in kind_styles]
-    return {"kinds": kinds, "levels": levels}
+    kinds = {lang: [f"{escape_html(s.symbol)} · {escape_html(_text_in(s.label, lang))}" for s in kind_styles]
+             for lang in langs}
+    grouping = {lang: _grouping(counters.get(lang, counters[next(iter(counters))])) for lang in langs}
+    return {"langs": langs, "kinds": kinds, "grouping": grouping, "levels": levels}
+
+
+def _text_in(value: str | Texts, lang: str) -> str:
+    """``value``'s text in ``lang`` (its first language's where it has none)."""
+    texts = texts_of(value)
+    return texts.get(lang, next(iter(texts.values())))
 
 
 def coverage_items_map(*, boundary: gpd.GeoDataFrame, items: gpd.GeoDataFrame, draw: bool,

@@ -9,6 +9,7 @@ it; docs/privacy.md). Sessions expire after ``OPSPOR_SESSION_HOURS`` (default 8)
 
 from __future__ import annotations
 
+import json
 import os
 import time
 
@@ -91,8 +92,22 @@ def sidebar_language() -> str:
     _keep_choices_across_languages()
     options = {"da": "Dansk", "en": "English"}
     current = lang()
-    return st.sidebar.selectbox(t("lang_label", current), list(options), format_func=options.get,
-                                index=list(options).index(current), key="lang_select", on_change=_language_chosen)
+    chosen = st.sidebar.selectbox(t("lang_label", current), list(options), format_func=options.get,
+                                  index=list(options).index(current), key="lang_select", on_change=_language_chosen)
+    _declare_language(chosen)
+    return chosen
+
+
+def _declare_language(lg: str) -> None:
+    """Say the UI's language on the app's page: ``<html lang>`` (WCAG 3.1.1; Streamlit's page
+    says ``en`` whatever the UI speaks) and ``data-opspor-lang``, which the maps read to switch
+    their texts in the browser (``geo.maplang``). One line of the app's own script (no user
+    text in it); it changes only with the language, so a rerun sends nothing new."""
+    code = json.dumps(lg)
+    with st.sidebar:
+        st.html("<script>(function () { var d = document.documentElement;"
+                f"d.setAttribute('lang', {code}); d.setAttribute('data-opspor-lang', {code}); }})();</script>",
+                unsafe_allow_javascript=True)
 
 
 def signed_in_repo(*, synthetic: bool) -> Repository | None:

@@ -140,17 +140,48 @@ def test_map_offline_layers_banner_and_accessibility(page, app_url):
         bad, indent=2, ensure_ascii=False)
 
 
-@pytest.mark.browser
-def test_english_relabels_layers(page, app_url):
-    frame = _open_map(page, app_url)
+def _map_frame(page):
+    return next(f for f in page.frames if f.query_selector(".leaflet-container"))
+
+
+def _switch_language(page, to: str) -> None:
     page.locator("[data-testid='stSidebar']").get_by_role("combobox", name="Sprog / Language").click()
-    page.get_by_role("option", name="English", exact=True).click()
+    page.get_by_role("option", name=to, exact=True).click()
     _wait_idle(page)
-    frame = page.frame_locator(MAP_IFRAME).first
+
+
+@pytest.mark.browser
+def test_english_relabels_layers_in_the_same_map_and_back(page, app_url):
+    """A language switch relabels *Kort*'s map in place (issue 18): the same frame, not
+    reloaded or drawn again (a mark set in it before the switch is still there), its layer
+    control and markers in English, the page's and the frame's ``<html lang>`` saying so;
+    and back to Danish."""
+    frame = _open_map(page, app_url)
+    assert page.evaluate("document.documentElement.lang") == "da"  # WCAG 3.1.1: not Streamlit's "en"
+    mapf = _map_frame(page)
+    mapf.evaluate("window.__opsporProbe = 18")
+    drawn = mapf.evaluate("document.querySelectorAll('.leaflet-marker-icon').length")
+    da_titles = sorted(mapf.evaluate("[...document.querySelectorAll('.leaflet-marker-icon[title]')].map(e => e.title)"))
+    assert any("·" in x for x in da_titles), da_titles[:5]
+    _switch_language(page, "English")
     frame.locator(".leaflet-control-layers-overlays label", has_text="landlord report").first.wait_for(
         state="attached", timeout=30_000)
     labels = " | ".join(_overlay_labels(frame)).lower()
-    assert "landlord report" in labels, labels
+    assert "landlord report" in labels and "udlejerhenvendelse" not in labels, labels
+    assert page.evaluate("document.documentElement.lang") == "en"
+    mapf = _map_frame(page)
+    assert mapf.evaluate("window.__opsporProbe") == 18  # the same map: not reloaded, not drawn again
+    assert mapf.evaluate("document.documentElement.lang") == "en"
+    assert mapf.evaluate("document.querySelectorAll('.leaflet-marker-icon').length") == drawn
+    en_titles = sorted(mapf.evaluate("[...document.querySelectorAll('.leaflet-marker-icon[title]')].map(e => e.title)"))
+    assert len(en_titles) == len(da_titles) and en_titles != da_titles
+    assert not any("udlejerhenvendelse" in x.lower() for x in en_titles), en_titles[:5]
+    _switch_language(page, "Dansk")
+    frame.locator(".leaflet-control-layers-overlays label", has_text="udlejerhenvendelse").first.wait_for(
+        state="attached", timeout=30_000)
+    assert _map_frame(page).evaluate("window.__opsporProbe") == 18
+    assert sorted(_map_frame(page).evaluate(
+        "[...document.querySelectorAll('.leaflet-marker-icon[title]')].map(e => e.title)")) == da_titles
     _no_outside_assets(page)
 
 

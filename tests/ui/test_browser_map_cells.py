@@ -55,3 +55,39 @@ def test_counts_per_cell_draw_and_get_finer_when_zoomed_in(browser, many_url):
         errors = [e for e in page.console_errors if "favicon" not in e]
         assert not errors, errors
         assert not page.blocked, page.blocked
+
+
+def _cell_tips(page) -> list[str]:
+    frame = next(f for f in page.frames if f.query_selector(".leaflet-container"))
+    return frame.evaluate("""() => {
+        const map = Object.values(window).find(v => v && v instanceof L.Map);
+        const out = [];
+        map.eachLayer(l => { if (l instanceof L.Rectangle && l.getTooltip()) { out.push(l.getTooltip().getContent()); } });
+        return out.sort();
+    }""")
+
+
+def test_a_language_switch_rewrites_the_cells_in_the_same_map(browser, many_url):
+    """Counts per cell in English: the kinds' names in the cells' tooltips change, in the map
+    already drawn (issue 18: a language switch neither resends nor redraws the map)."""
+    from tests.ui.test_browser import _map_frame, _switch_language
+
+    with _new_page(browser, {"width": 1400, "height": 1000}) as page:
+        frame = _open_map(page, many_url)
+        frame.locator(".opspor-cell").first.wait_for(state="attached", timeout=10_000)
+        _map_frame(page).evaluate("window.__opsporProbe = 18")
+        da = _cell_tips(page)
+        counts = sorted(_counts(frame))
+        assert da and any("naboklage" in x.lower() for x in da), da[:3]
+        _switch_language(page, "English")
+        deadline = 100
+        while deadline and any("naboklage" in x.lower() for x in _cell_tips(page)):
+            page.wait_for_timeout(100)
+            deadline -= 1
+        en = _cell_tips(page)
+        assert len(en) == len(da) and any("neighbour complaint" in x.lower() for x in en), en[:3]
+        assert not any("naboklage" in x.lower() for x in en), en[:3]
+        assert _map_frame(page).evaluate("window.__opsporProbe") == 18
+        assert sorted(int(t.strip().replace(",", "")) for t in frame.locator(".opspor-cell").all_inner_texts()) == counts
+        errors = [e for e in page.console_errors if "favicon" not in e]
+        assert not errors, errors

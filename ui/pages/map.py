@@ -6,8 +6,10 @@ Past :func:`max_points` reports (issue 18) the map draws counts per DDKN cell (1
 area: its reports are drawn one by one when they are few enough. Analysts read no reports
 here at all (``signals.read``), so they never get points.
 
-What a rerun costs: the reports (read once per data version and user) and their cell counts
-are cached apart from the language, so a language switch only relabels a small map.
+What a rerun costs: the reports (read once per data version and user), their cell counts and
+the map are cached apart from the language. The map holds its texts in every UI language and
+switches them in the browser (``geo.maplang``): a language switch sends nothing new for it and
+the browser does not draw it again (issue 18); only the legend below is written anew.
 """
 
 from __future__ import annotations
@@ -82,41 +84,56 @@ def _part_for(db_key: str, data_version: int, user: str, only: str, area: str, l
     return {"signals": sig, "cells": cells, "view": view}
 
 
+LANGS = ("da", "en")
+"""The UI's languages, the first the one a map shows before its script has read the UI's."""
+
+
+def _kinds(sig: pd.DataFrame | None) -> list:
+    kinds = [KIND_BY_ID[k] for k in CORE_KINDS]
+    if sig is not None:
+        kinds += [KIND_BY_ID[k] for k in sorted(set(sig["kind"]) - set(CORE_KINDS))]
+    return kinds
+
+
 @st.cache_resource(max_entries=16, show_spinner=False)
-def _map_for(db_key: str, data_version: int, user: str, lang: str, only: str,
-             area: str, limit: int) -> tuple[folium.Map, pd.DataFrame, list[str], int, bool]:
-    """The map of one workspace version for one user, language and area (a rerun reuses it);
-    ``only="latest"``: the reports of the latest import alone. Returns the map, the legend,
-    the addresses drawn one by one, how many reports it counts and whether as cells."""
+def _map_for(db_key: str, data_version: int, user: str, only: str,
+             area: str, limit: int) -> tuple[folium.Map, list[str], int, bool]:
+    """The map of one workspace version for one user and area, in every UI language (a
+    rerun and a language switch reuse it); ``only="latest"``: the reports of the latest
+    import alone. Returns the map, the addresses drawn one by one, how many reports it
+    counts and whether as cells."""
     r = Repository.open(session.db_url(), user, migrate=False)
     part = _part_for(db_key, data_version, user, only, area, limit)
     sig, cells = part["signals"], part["cells"]
-    kinds = [KIND_BY_ID[k] for k in CORE_KINDS]
+    kinds = _kinds(sig)
     points = None
-    if sig is not None:
-        kinds += [KIND_BY_ID[k] for k in sorted(set(sig["kind"]) - set(CORE_KINDS))]
-        if cells is None:
-            points = sig.assign(label=[
-                f"{KIND_BY_ID[k].name(lang)} · {t(f'imp_q_{q}', lang)} · {date_text(d, lang)}"
-                for k, q, d in zip(sig["kind"], sig["match_quality"], sig["received"], strict=True)])
-    styles = [KindStyle(k.id, k.name(lang), k.symbol, k.colour) for k in kinds]
+    if sig is not None and cells is None:
+        points = sig.assign(**{f"label_{lang}": [
+            f"{KIND_BY_ID[k].name(lang)} · {t(f'imp_q_{q}', lang)} · {date_text(d, lang)}"
+            for k, q, d in zip(sig["kind"], sig["match_quality"], sig["received"], strict=True)]
+            for lang in LANGS})
+    styles = [KindStyle(k.id, {lang: k.name(lang) for lang in LANGS}, k.symbol, k.colour) for k in kinds]
     layers = _areas_for(db_key, data_version, user)
-    labels = {name: layer_label(name, lang) for name in layers}
+    labels = {name: {lang: layer_label(name, lang) for lang in LANGS} for name in layers}
     m = build_map(boundary=r.boundary(), area_layers=layers, area_labels=labels, signals=points,
-                  kind_styles=styles, boundary_label=t("boundary", lang),
-                  tiles_label=None, count_text=lambda n: number_text(n, lang), cells=cells,
-                  view=part["view"])
+                  kind_styles=styles, boundary_label={lang: t("boundary", lang) for lang in LANGS},
+                  tiles_label=None, count_text={lang: (lambda n, lang=lang: number_text(n, lang)) for lang in LANGS},
+                  cells=cells, view=part["view"])
     base_map(r).add_to(m)
     m = use_local_assets(m)
-    vc = sig["kind"].value_counts() if sig is not None else None
-    counts = pd.DataFrame({
-        t("col_symbol", lang): [s.symbol for s in styles],
-        t("col_kind", lang): [s.label for s in styles],
-        t("col_count", lang): [number_text(int(vc.get(s.kind, 0)), lang) if vc is not None else "–"
-                               for s in styles],
-    })
     ids = sorted(set(points["entrance_id"])) if points is not None else []
-    return m, counts, ids, (len(sig) if sig is not None else 0), cells is not None
+    return m, ids, (len(sig) if sig is not None else 0), cells is not None
+
+
+def _legend(sig: pd.DataFrame | None, lang: str) -> pd.DataFrame:
+    """The map's legend below it, in ``lang``: each kind's symbol, name and count."""
+    vc = sig["kind"].value_counts() if sig is not None else None
+    kinds = _kinds(sig)
+    return pd.DataFrame({
+        t("col_symbol", lang): [k.symbol for k in kinds],
+        t("col_kind", lang): [k.name(lang) for k in kinds],
+        t("col_count", lang): [number_text(int(vc.get(k.id, 0)), lang) if vc is not None else "–" for k in kinds],
+    })
 
 
 def _area_options(db_key: str, data_version: int, user: str, lang: str) -> dict[str, str]:
@@ -155,7 +172,8 @@ if reads:
             st.session_state.pop("map_area", None)
         area = st.selectbox(t("map_area", lg), list(options), key="map_area",
                             format_func=lambda v: options.get(v, v))
-m, counts, shown, n_reports, as_cells = _map_for(db_key, version, repo.actor.name, lg, only, area, limit)
+m, shown, n_reports, as_cells = _map_for(db_key, version, repo.actor.name, only, area, limit)
+counts = _legend(_part_for(db_key, version, repo.actor.name, only, area, limit)["signals"], lg)
 if reads:
     if area:
         name = md_escape(_area_options(db_key, version, repo.actor.name, lg).get(area, area))
@@ -169,7 +187,7 @@ if reads:
                   purpose="view the map of reports")
 else:
     st.info(t("no_signal_access", lg))
-# st_folium changes the map object while rendering it; render a copy of the cached one.
-show_map(m, height=620, returned_objects=[], key=f"map-{lg}-{only}-{area}")
+# one map for every language: a language switch changes none of its arguments
+show_map(m, height=620, returned_objects=[], key=f"map-{only}-{area}")
 st.subheader(t("legend", lg))
 st.dataframe(counts, hide_index=True)

@@ -7,7 +7,7 @@ switches them itself:
 
 - :func:`label_html` writes a text as ``<span class="opspor-l" data-l-da="…" data-l-en="…">``
   (every text escaped); the span shows the first language's text until the map's script
-  switches it.
+  switches it. :func:`title_attrs` does the same for an element's ``title``.
 - :class:`MapLanguage` (added first to a map) reads the UI language from the app page that
   holds the map's frame (``data-opspor-lang`` on its ``<html>``, set by the app on every run:
   ``ui/session.py``), switches every such span, the spans Leaflet adds later (tooltips,
@@ -64,6 +64,18 @@ def label_html(value: str | Texts) -> str:
     return f'<span class="opspor-l" {attrs}>{_esc(first)}</span>'
 
 
+def title_attrs(value: str | Texts) -> str:
+    """HTML attributes for an element's ``title`` on a map: ``title="…"`` in the first
+    language, plus one ``data-lt-<lang>`` per language and the class the map's script looks
+    for (merge into the element's own ``class``: none is written here when one language)."""
+    texts = texts_of(value)
+    first = next(iter(texts.values()))
+    if len(set(texts.values())) == 1:
+        return f'title="{_esc(first)}"'
+    attrs = " ".join(f'data-lt-{_esc(lang)}="{_esc(text)}"' for lang, text in texts.items())
+    return f'class="opspor-l" title="{_esc(first)}" {attrs}'
+
+
 def languages_of(*values: str | Texts) -> list[str]:
     """Every language named by ``values``, the first value's first language first."""
     out: list[str] = []
@@ -105,6 +117,8 @@ _LANG_JS = """
     for (var i = 0; i < els.length; i++) {
       var v = els[i].getAttribute('data-l-' + lang);
       if (v !== null && els[i].textContent !== v) { els[i].textContent = v; }
+      var tv = els[i].getAttribute('data-lt-' + lang);
+      if (tv !== null && els[i].title !== tv) { els[i].title = tv; }
     }
   }
   function mark() {

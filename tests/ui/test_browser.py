@@ -495,3 +495,28 @@ def test_language_switch_and_back__keeps_the_page_working(page, app_url, path):
         _wait_idle(page)
         exc = page.locator("[data-testid='stException']")
         assert not exc.count(), f"{path} in {lang}:\n{exc.first.inner_text()[:1500]}"
+
+
+@pytest.mark.browser
+def test_fokusomraader__english_relabels_the_clusters_in_the_same_map(page, app_url):
+    """*Fokusområder*'s map in English without being sent or drawn again (issue 18): the
+    layer control, the clusters' labels and their titles change in place."""
+    page.goto(f"{app_url}/fokusomraader", wait_until="domcontentloaded")
+    _wait_idle(page)
+    frame = page.frame_locator(MAP_IFRAME).first
+    frame.locator(".leaflet-control-layers-overlays label", has_text="Forslag (klynger)").first.wait_for(
+        state="attached", timeout=30_000)
+    mapf = _map_frame(page)
+    mapf.evaluate("window.__opsporProbe = 18")
+    labels = "[...document.querySelectorAll('.leaflet-marker-icon div[title]')].map(e => [e.title, e.textContent])"
+    da = mapf.evaluate(labels)
+    assert da and all(a.startswith("Klynge ") and a == b for a, b in da), da[:3]
+    _switch_language(page, "English")
+    frame.locator(".leaflet-control-layers-overlays label", has_text="Suggestions (clusters)").first.wait_for(
+        state="attached", timeout=30_000)
+    mapf = _map_frame(page)
+    assert mapf.evaluate("window.__opsporProbe") == 18
+    en = mapf.evaluate(labels)
+    assert [[a.replace("Cluster", "Klynge"), b.replace("Cluster", "Klynge")] for a, b in en] == da, en[:3]
+    assert page.locator("h1", has_text="Focus areas").count() == 1
+    _no_outside_assets(page)

@@ -20,6 +20,7 @@ from geo.assets import use_local_assets
 from geo.crs import to_display_crs
 from geo.drawn import last_drawn_polygon
 from geo.errors import GeoInputError
+from geo.maplang import MapLanguage, label_html, title_attrs
 from geo.maps import escape_html, light_display
 from ui import session
 from ui.basemap import base_map
@@ -42,12 +43,21 @@ as_of = clock.today()
 can_write = allowed(repo.actor.role, "focus.write")
 
 
-def _label(geom_4326, text: str) -> folium.Marker:
+def _label(geom_4326, text: str | dict[str, str]) -> folium.Marker:
+    """A label on the map (one text, or one per language: ``geo.maplang``)."""
     p = geom_4326.representative_point()
     return folium.Marker([p.y, p.x], icon=folium.DivIcon(
-        html=f'<div title="{escape_html(text)}" style="font:bold 12px sans-serif;color:#000;background:#fff;'
+        html=f'<div {title_attrs(text)} style="font:bold 12px sans-serif;color:#000;background:#fff;'
              f'border:1px solid #000;border-radius:3px;padding:0 3px;white-space:nowrap;'
-             f'display:inline-block">{escape_html(text)}</div>', icon_size=(120, 18), icon_anchor=(10, 9)))
+             f'display:inline-block">{label_html(text)}</div>', icon_size=(120, 18), icon_anchor=(10, 9)))
+
+
+LANGS = ("da", "en")
+"""The map holds both UI languages and switches in the browser (issue 18)."""
+
+
+def _both(key: str, suffix: str = "") -> dict[str, str]:
+    return {lang: t(key, lang) + suffix for lang in LANGS}
 
 
 def _kinds_text(d: dict, lang: str) -> str:
@@ -70,8 +80,10 @@ their tooltip (a city has ~800 clusters: a label each was most of the map's byte
 
 @st.cache_resource(max_entries=32, show_spinner=False)
 def _focus_map(db_key: str, version: str, user: str, eps_m: float, min_samples: int, saved_key: str,
-               lang: str, draw: bool) -> tuple[folium.Map, pd.DataFrame]:
-    """Candidates (dashed, numbered) and saved focus areas (solid, named); keyed on the user."""
+               draw: bool) -> folium.Map:
+    """Candidates (dashed, numbered) and saved focus areas (solid, named); keyed on the user.
+    One map for both languages: it switches its texts in the browser (``geo.maplang``), so a
+    language switch neither rebuilds nor resends it."""
     r = Repository.open(session.db_url(), user, migrate=False)
     cands = _candidates(db_key, version, user, eps_m, min_samples, as_of.isoformat())
     saved = r.focus_areas()
@@ -79,21 +91,22 @@ def _focus_map(db_key: str, version: str, user: str, eps_m: float, min_samples: 
     minx, miny, maxx, maxy = b.total_bounds if len(b) else (10.5, 55.8, 10.7, 56.0)
     m = folium.Map(location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=11, tiles=None,
                    maxZoom=19, control_scale=True)
+    MapLanguage(list(LANGS)).add_to(m)
     base_map(r).add_to(m)
     if len(b):
-        folium.GeoJson(b.__geo_interface__, name=escape_html(t("boundary", lang)),
+        folium.GeoJson(b.__geo_interface__, name=label_html(_both("boundary")),
                        style_function=lambda _f: {"color": "#1b1b1b", "weight": 2, "fill": False}).add_to(m)
-    cand_group = folium.FeatureGroup(name=escape_html(t("focus_layer_candidates", lang))).add_to(m)
+    cand_group = folium.FeatureGroup(name=label_html(_both("focus_layer_candidates"))).add_to(m)
     if len(cands):
         c4 = light_display(cands[["cluster", "geometry"]])
-        c4["tip"] = [escape_html(f"{t('pcol_cluster', lang)} {c}") for c in c4["cluster"]]
+        c4["tip"] = [label_html(_both("pcol_cluster", f" {c}")) for c in c4["cluster"]]
         folium.GeoJson(json.loads(c4[["tip", "geometry"]].to_json()),
                        style_function=lambda _f: {"color": "#d55e00", "weight": 2.5, "dashArray": "6 4",
                                                   "fillColor": "#e69f00", "fillOpacity": 0.25},
                        tooltip=folium.GeoJsonTooltip(fields=["tip"], aliases=[""], labels=False)).add_to(cand_group)
         for c, g in list(zip(c4["cluster"], c4.geometry, strict=True))[:LABELLED_CLUSTERS]:
-            _label(g, f"{t('pcol_cluster', lang)} {c}").add_to(cand_group)
-    saved_group = folium.FeatureGroup(name=escape_html(t("focus_layer_saved", lang))).add_to(m)
+            _label(g, _both("pcol_cluster", f" {c}")).add_to(cand_group)
+    saved_group = folium.FeatureGroup(name=label_html(_both("focus_layer_saved"))).add_to(m)
     if len(saved):
         s4 = to_display_crs(saved[["name", "geometry"]])
         s4["tip"] = [escape_html(n) for n in s4["name"]]
@@ -110,8 +123,14 @@ def _focus_map(db_key: str, version: str, user: str, eps_m: float, min_samples: 
         Draw(export=False, draw_options={"polyline": False, "circle": False, "marker": False,
                                          "circlemarker": False, "rectangle": True, "polygon": True}).add_to(m)
 
-    m = use_local_assets(m)
-    table = pd.DataFrame({
+    return use_local_assets(m)
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _focus_table(db_key: str, version: str, user: str, eps_m: float, min_samples: int, lang: str) -> pd.DataFrame:
+    """The candidates' table below the map, in ``lang``."""
+    cands = _candidates(db_key, version, user, eps_m, min_samples, as_of.isoformat())
+    return pd.DataFrame({
         t("pcol_cluster", lang): cands["cluster"].astype(int) if len(cands) else [],
         t("pcol_concerned", lang): [number_text(v, lang) for v in cands["concerned_entrances"]] if len(cands) else [],
         t("pcol_signals", lang): [number_text(v, lang) for v in cands["signals"]] if len(cands) else [],
@@ -119,7 +138,6 @@ def _focus_map(db_key: str, version: str, user: str, eps_m: float, min_samples: 
         t("pcol_score", lang): [number_text(v, lang) for v in cands["score"]] if len(cands) else [],
         t("pcol_kinds", lang): [_kinds_text(d, lang) for d in cands["signals_by_kind"]] if len(cands) else [],
     })
-    return m, table
 
 
 def _uploaded_polygon(upload):
@@ -144,12 +162,12 @@ source_options = ["cluster", "area", "draw", "upload"]
 source = (st.radio(t("focus_source", lg), source_options, key="focus_source", horizontal=True,
                    format_func=lambda s: t(f"psrc_{s}", lg)) if can_write else "cluster")
 version = json.dumps(repo.data_version(), default=str)
-m, table = _focus_map(session.db_key(), version, repo.actor.name, float(eps_m), int(min_samples), saved_key, lg,
-                      source == "draw")
+m = _focus_map(session.db_key(), version, repo.actor.name, float(eps_m), int(min_samples), saved_key, source == "draw")
+table = _focus_table(session.db_key(), version, repo.actor.name, float(eps_m), int(min_samples), lg)
 st.caption(t("focus_map_caption", lg))
 if source == "draw":
     st.caption(t("focus_draw_caption", lg))
-state = show_map(m, height=560, returned_objects=["all_drawings"] if source == "draw" else [], key=f"focus-map-{source}-{lg}")
+state = show_map(m, height=560, returned_objects=["all_drawings"] if source == "draw" else [], key=f"focus-map-{source}")
 
 st.subheader(t("focus_candidates", lg))
 if table.empty:

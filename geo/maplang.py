@@ -53,15 +53,17 @@ def _esc(value: object) -> str:
     return html.escape(str(value)).replace("{", "&#123;").replace("}", "&#125;")
 
 
-def label_html(value: str | Texts) -> str:
+def label_html(value: str | Texts, *, shown: bool = True) -> str:
     """HTML for a text on a map: escaped; with more than one language (and texts that
-    differ), a span the map's script switches (:class:`MapLanguage`)."""
+    differ), a span the map's script switches (:class:`MapLanguage`). ``shown=False``: the
+    span is empty until the script fills it (one copy of the text less, for texts sent by
+    the thousand, e.g. every area's tooltip)."""
     texts = texts_of(value)
     first = next(iter(texts.values()))
     if len(set(texts.values())) == 1:
         return _esc(first)
     attrs = " ".join(f'data-l-{_esc(lang)}="{_esc(text)}"' for lang, text in texts.items())
-    return f'<span class="opspor-l" {attrs}>{_esc(first)}</span>'
+    return f'<span class="opspor-l" {attrs}>{_esc(first) if shown else ""}</span>'
 
 
 def title_attrs(value: str | Texts) -> str:
@@ -133,9 +135,9 @@ _LANG_JS = """
     for (var i = 0; i < hooks.length; i++) { hooks[i](lang); }
     mark();
   }
-  // what Leaflet adds later (tooltips, popups, markers) is written in the first language
+  // what Leaflet adds later (tooltips, popups, markers) holds the first language's text, or
+  // none yet (label_html(shown=False))
   new MutationObserver(function (changes) {
-    if (lang === langs[0]) { return; }
     for (var i = 0; i < changes.length; i++) {
       var added = changes[i].addedNodes;
       for (var j = 0; j < added.length; j++) { if (added[j].nodeType === 1) { relabel(added[j]); } }

@@ -22,6 +22,8 @@ APP = str(ROOT / "app.py")
 PAGES = [
     ("ui/pages/map.py", "planner", "boundary"),
     ("ui/pages/focus_areas.py", "planner", "focus_layer_candidates"),
+    ("ui/pages/coverage.py", "planner", "cov_layer_areas"),
+    ("ui/pages/coverage.py", "analytiker", "cov_layer_areas"),
 ]
 
 

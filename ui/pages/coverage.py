@@ -25,6 +25,7 @@ from detection.partners.network import GAP_COLUMNS, NEED_PRIORITIES, gaps_table
 from detection.repository import Repository
 from detection.vocab import COVERAGE_SYMBOLS
 from geo.assets import use_local_assets
+from geo.maplang import label_html
 from geo.maps import KindStyle, build_map, cells_by_size, escape_html, light_display
 from ui import session
 from ui.basemap import base_map
@@ -122,25 +123,50 @@ MAX_ENTRANCE_POINTS = 10_000
 counts per cell (a city: 150,000). ``OPSPOR_MAP_MAX_POINTS`` overrides it."""
 
 
+LANGS = ("da", "en")
+"""The map holds both UI languages and switches in the browser (issue 18: ``geo.maplang``)."""
+
+
 @st.cache_resource(max_entries=16, show_spinner=False)
-def _coverage_view(db_key: str, data_version: int, user: str, layer: str, months: int, as_of: date,
-                   lang: str, limit: int) -> dict:
-    """Map, tables and gap list for one user and settings (a rerun reuses them)."""
+def _coverage_data(db_key: str, data_version: int, user: str, layer: str, months: int, as_of: date) -> dict:
+    """The coverage layers and gaps of one user and settings, any language; a grid cell's
+    name by its place in each language ("250 m-felt nær Langgade, Tranebjerg"), never its
+    DDKN id."""
     r = Repository.open(session.db_url(), user, migrate=False)
     layers = r.coverage_layers(layer, as_of=as_of, months=months)
     gaps = r.coverage_gaps(layer, as_of=as_of, months=months)
+    names = None
+    if layer in GRID_LAYERS:
+        places = r.cell_places(layer, list(layers["areas"]["area_id"].astype(str)))
+        names = {lang: cell_labels(places, layer, lang) for lang in LANGS}
+    return {"layers": layers, "gaps": gaps, "names": names}
+
+
+def _area_names(data: dict, lang: str) -> list[str]:
+    areas, names = data["layers"]["areas"], data["names"]
+    if names is None:
+        return [str(n) for n in areas["name"]]
+    return [names[lang].get(str(a), str(n)) for a, n in zip(areas["area_id"], areas["name"], strict=True)]
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _coverage_map(db_key: str, data_version: int, user: str, layer: str, months: int, as_of: date,
+                  limit: int) -> folium.Map:
+    """The coverage map of one user and settings, in both languages: a language switch
+    neither rebuilds nor resends it (a rerun reuses it)."""
+    r = Repository.open(session.db_url(), user, migrate=False)
+    data = _coverage_data(db_key, data_version, user, layer, months, as_of)
+    layers, gaps = data["layers"], data["gaps"]
     areas = layers["areas"].copy()
-    if layer in GRID_LAYERS:  # a cell by its place ("250 m-felt nær Langgade, Tranebjerg"), not its DDKN id
-        names = cell_labels(r.cell_places(layer, list(areas["area_id"].astype(str))), layer, lang)
-        areas["name"] = [names.get(str(a), n) for a, n in zip(areas["area_id"], areas["name"], strict=True)]
-        for gap in gaps["gaps"]:
-            gap["name"] = names.get(str(gap["area_id"]), gap["name"])
     gap_ids = {g["area_id"] for g in gaps["gaps"]}
     areas["need_class"] = _need_class(areas["need"].to_numpy(float))
     areas["gap"] = areas["area_id"].isin(gap_ids)
+    for lang in LANGS:
+        areas[f"name_{lang}"] = _area_names(data, lang)
     ent = layers.get("entrances")
     # layer names read "✓ · aktiv partner (n)": build_map puts the sign in front itself
-    styles = [KindStyle(s, t(f"cov_status_{s}", lang), *STATUS_STYLE[s]) for s in ("active", "lapsed", "none")]
+    styles = [KindStyle(s, {lang: t(f"cov_status_{s}", lang) for lang in LANGS}, *STATUS_STYLE[s])
+              for s in ("active", "lapsed", "none")]
     points = ent.rename(columns={"coverage": "kind"}) if ent is not None else None
     cells = None
     if points is not None and len(points) > limit:
@@ -149,24 +175,33 @@ def _coverage_view(db_key: str, data_version: int, user: str, layer: str, months
         x, y, k = points["x"].to_numpy(float), points["y"].to_numpy(float), points["kind"].to_numpy(object)
         cells = cells_by_size(x, y, k)
     m = build_map(boundary=r.boundary(), area_layers={}, signals=points,
-                  kind_styles=styles if ent is not None else (), boundary_label=t("boundary", lang),
-                  tiles_label=None, count_text=lambda n: number_text(n, lang), cells=cells)
+                  kind_styles=styles if ent is not None else (),
+                  boundary_label={lang: t("boundary", lang) for lang in LANGS}, tiles_label=None,
+                  count_text={lang: (lambda n, lang=lang: number_text(n, lang)) for lang in LANGS}, cells=cells)
     base_map(r).add_to(m)
     # simplified to a pixel and rounded to a metre: a city's 60 parishes were 1.7 MB as drawn (issue 18)
-    g = light_display(areas[["area_id", "name", "need", "need_class", "gap", "active_share", "lapsed_share",
-                              "none_share", "dwellings", "geometry"]])
+    g = light_display(areas[["area_id", *[f"name_{lang}" for lang in LANGS], "need", "need_class", "gap",
+                             "active_share", "lapsed_share", "none_share", "dwellings", "geometry"]])
     sym = {s: escape_html(c) for s, (c, _) in STATUS_STYLE.items()}
+
+    def head(row: tuple, lang: str) -> str:
+        return str(row[0]) + (f" — {t('cov_gap_word', lang)}" if row[1] else "")
+
+    def need(nd: float, lang: str) -> str:
+        return f"{t('cov_need_word', lang)} {number_text(float(nd), lang, decimals=1)}"
+
+    # each area's tooltip in both languages; the texts are filled in by the map's script
     g["label"] = [
-        f"{escape_html(n)}" + (f" — {t('cov_gap_word', lang)}" if gp else "")
-        + f"<br>{sym['active']} {_pct(a)} · {sym['lapsed']} {_pct(b)} · {sym['none']} {_pct(u)}"
-        + f"<br>{t('cov_need_word', lang)} {number_text(float(nd), lang, decimals=1)}"
-        for n, nd, a, b, u, gp in zip(g["name"], g["need"], g["active_share"], g["lapsed_share"], g["none_share"],
-                                      g["gap"], strict=True)]
-    g["name"] = g["name"].astype(str).map(escape_html)
+        label_html({lang: head((nm[i], gp), lang) for i, lang in enumerate(LANGS)}, shown=False)
+        + f"<br>{sym['active']} {_pct(a)} · {sym['lapsed']} {_pct(b)} · {sym['none']} {_pct(u)}<br>"
+        + label_html({lang: need(nd, lang) for lang in LANGS}, shown=False)
+        for nm, nd, a, b, u, gp in zip(zip(*[g[f"name_{lang}"] for lang in LANGS], strict=True), g["need"],
+                                       g["active_share"], g["lapsed_share"], g["none_share"], g["gap"], strict=True)]
     g["area_id"] = g["area_id"].astype(str).map(escape_html)
-    fg = folium.FeatureGroup(name=escape_html(t("cov_layer_areas", lang)), overlay=True, control=True, show=True)
+    fg = folium.FeatureGroup(name=label_html({lang: t("cov_layer_areas", lang) for lang in LANGS}),
+                             overlay=True, control=True, show=True)
     areas_layer = folium.GeoJson(
-        g[["area_id", "name", "label", "need_class", "gap", "geometry"]].__geo_interface__,
+        g[["area_id", "label", "need_class", "gap", "geometry"]].__geo_interface__,
         style_function=lambda f: {
             "color": "#1b1b1b" if f["properties"]["gap"] else "#3d4f8a",
             "weight": 4 if f["properties"]["gap"] else 1.5,
@@ -185,7 +220,7 @@ def _coverage_view(db_key: str, data_version: int, user: str, layer: str, months
         if not (few or gap):
             continue
         if not few:  # many cells: a short sign on the map ("HUL · behov 57,6"); the tooltip has the rest
-            label = f"{t('cov_gap_word', lang)} · {t('cov_need_word', lang)} {number_text(float(nd), lang, decimals=1)}"
+            label = label_html({lang: f"{t('cov_gap_word', lang)} · {need(nd, lang)}" for lang in LANGS})
         p = geom.representative_point()
         folium.Marker([p.y, p.x], z_index_offset=1000, interactive=False, icon=folium.DivIcon(
             html=f'<div style="font:bold 12px sans-serif;background:#fff;border:1px solid #333;'
@@ -198,7 +233,21 @@ def _coverage_view(db_key: str, data_version: int, user: str, layer: str, months
         if isinstance(child, folium.LayerControl):
             m._children.pop(key)
             m._children[key] = child
-    m = use_local_assets(m)
+    return use_local_assets(m)
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _coverage_view(db_key: str, data_version: int, user: str, layer: str, months: int, as_of: date,
+                   lang: str, limit: int) -> dict:
+    """Map, tables and gap list for one user, settings and language (a rerun reuses them;
+    the map is the same for both languages)."""
+    data = _coverage_data(db_key, data_version, user, layer, months, as_of)
+    areas = data["layers"]["areas"].copy()
+    names = _area_names(data, lang)
+    by_id = dict(zip(areas["area_id"].astype(str), names, strict=True))
+    gaps = {**data["gaps"], "gaps": [{**g, "name": by_id.get(str(g["area_id"]), g["name"])}
+                                     for g in data["gaps"]["gaps"]]}
+    areas["name"] = names
     table = pd.DataFrame({
         t("cov_col_area", lang): areas["name"].astype(str),
         t("cov_col_dwellings", lang): areas["dwellings"].astype(int),
@@ -209,7 +258,8 @@ def _coverage_view(db_key: str, data_version: int, user: str, layer: str, months
         t("cov_col_partners_active", lang): areas["partners_active"].map("; ".join),
         t("cov_col_partners_lapsed", lang): areas["partners_lapsed"].map("; ".join),
     }).sort_values(t("cov_col_need", lang), ascending=False)
-    return {"map": m, "table": table, "gaps": gaps, "need_source": layers["need_source"]}
+    return {"map": _coverage_map(db_key, data_version, user, layer, months, as_of, limit), "table": table,
+            "gaps": gaps, "need_source": data["layers"]["need_source"]}
 
 
 st.title(t("cov_title", lg))
@@ -245,7 +295,7 @@ else:
                        mime="text/csv", key="cov_download_gaps")
 
 st.subheader(t("cov_map", lg))
-show_map(view["map"], height=560, returned_objects=[], key=f"cov-map-{lg}-{layer}")
+show_map(view["map"], height=560, returned_objects=[], key=f"cov-map-{layer}")
 st.subheader(t("cov_legend", lg))
 st.markdown(t("cov_legend_text", lg))
 

@@ -11,11 +11,13 @@ reaches the map (folium renders popups and tooltips as raw HTML).
 
 from __future__ import annotations
 
+import base64
+import functools
 import html
 import json
 import os
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import folium
@@ -464,6 +466,82 @@ def coverage_items_map(*, boundary: gpd.GeoDataFrame, items: gpd.GeoDataFrame, d
 
 _GRID_JS = """
 {% macro script(this, kwargs) %}
+window.opsporGridCells = function (d) {
+  // the cells of a GridChoropleth's data, read as geo.maps.grid_cells reads them
+  var s = atob(d.cells), b = new Uint8Array(s.length), p = 0, i, j;
+  for (i = 0; i < s.length; i++) { b[i] = s.charCodeAt(i); }
+  function u() {
+    var x = 0, m = 1, c;
+    do { c = b[p++]; x += (c % 128) * m; m *= 128; } while (c >= 128);
+    return x;
+  }
+  function z(x) { return x % 2 ? -(x + 1) / 2 : x / 2; }
+  function recent(limit) {
+    var w = [], seen = [], next = 0;
+    return function (c) {
+      var v = c === 0 ? next : c <= limit ? w[c - 1] : c - limit - 1, at = w.indexOf(v);
+      if (at >= 0) { w.splice(at, 1); }
+      w.unshift(v);
+      if (w.length > limit) { w.length = limit; }
+      seen[v] = true;
+      while (seen[next]) { next += 1; }
+      return v;
+    };
+  }
+  var near = d.layout[0], unit = d.layout[1], half = Math.floor(unit / 2), span = 2 * near + 1;
+  var np = d.palette.length, sep = d.numbers[0], dec = d.numbers[1], most = d.numbers[2];
+  var scale = Math.pow(10, most);
+  function number(x) {
+    // a number as the page wrote it: x = (value · 10^most) · (most + 1) + its decimals
+    var f = x % (most + 1), v = (x - f) / (most + 1), whole = Math.floor(v / scale), w = String(whole), t = '';
+    while (w.length > 3) { t = sep + w.slice(-3) + t; w = w.slice(0, -3); }
+    return f ? w + t + dec + String(v - whole * scale + scale).slice(1, 1 + f) : w + t;
+  }
+  var sizes = recent(d.layout[2]), places = recent(d.layout[3]), groups = recent(d.layout[4]);
+  var n = u(), ng = u(), nt = u(), la = 0, lo = 0, sa = 0, so = 0, out = [], gn = [], pn = [], gs = [], gt = [];
+  var v, k, a, o, c, cls, hot, size, place, g;
+  for (i = 0; i < n; i++) {
+    v = u();
+    if (v === 0) { a = z(u()); o = z(u()); } else {
+      if (v === 1) { k = u(); a = z(u()); o = z(u()); } else {
+        v -= 2; o = v % span - near; v = (v - v % span) / span; a = v % span - near; k = (v - v % span) / span + 1;
+      }
+      a += Math.floor((k * sa + half) / unit); o += Math.floor((k * so + half) / unit);
+      sa = Math.floor((2 * unit * a + k) / (2 * k)); so = Math.floor((2 * unit * o + k) / (2 * k));
+    }
+    la += a; lo += o;
+    out.push({lat: la, lon: lo});
+  }
+  for (i = 0; i < n; i++) {
+    c = u(); hot = c % 2; c = (c - hot) / 2; cls = c % np; size = d.sizes[sizes((c - cls) / np)];
+    place = places(u()); g = groups(u());
+    pn[place] = (pn[place] || 0) + 1; gn[g] = (gn[g] || 0) + 1;
+    out[i] = {lat: out[i].lat, lon: out[i].lon, dlat: size[0], dlon: size[1], cls: cls, hot: hot, rank: gn[g] - 1,
+              texts: null, place: place, group: g, repeat: pn[place] === 1 ? 0 : pn[place]};
+  }
+  var t = 0, end = 1;
+  for (j = 0; j < ng; j++) {
+    c = u(); t += z((c - c % 2) / 2); gt[j] = t; gs[j] = end + (c % 2 ? z(u()) : 0); end = gs[j] + (gn[j] || 0);
+  }
+  var texts = [], ref = 0, base, x;
+  for (j = 0; j < nt; j++) {
+    texts.push([]);
+    for (base = ref, k = 0; k < 3; k++) {
+      c = u();
+      if (c % 2) { texts[j].push(d.words[(c - 1) / 2]); } else {
+        x = base + z(c / 2); texts[j].push(number(x));
+        if (k === 0) { ref = base = x; }
+      }
+    }
+  }
+  for (j = u(), i = 0; j > 0; j--) { i += u(); out[i].repeat = u(); }
+  out.forEach(function (cell) {
+    cell.rank += gs[cell.group]; cell.texts = texts[gt[cell.group]];
+    cell.place = d.prefix + d.places[cell.place] + (cell.repeat ? ' (' + cell.repeat + ')' : '');
+    delete cell.group; delete cell.repeat;
+  });
+  return out;
+};
 (function () {
   var map = {{ this._parent.get_name() }};
   var d = {{ this.data_json }};
@@ -472,26 +550,134 @@ _GRID_JS = """
   function tip(v) {
     return d.tip.replace(/[{]([prvluch])[}]/g, function (_, k) { return v[k]; });
   }
-  function draw(la, lo, size, cls, hot, rank, text, place, repeat) {
-    var s = {renderer: renderer, fillColor: d.palette[cls], fillOpacity: 0.75,
-             color: hot ? '#000000' : '#555555', weight: hot ? 3.5 : 0.6};
-    var r = L.rectangle([[la / 1e5, lo / 1e5], [(la + size[0]) / 1e5, (lo + size[1]) / 1e5]], s);
+  window.opsporGridCells(d).forEach(function (c) {
+    var s = {renderer: renderer, fillColor: d.palette[c.cls], fillOpacity: 0.75,
+             color: c.hot ? '#000000' : '#555555', weight: c.hot ? 3.5 : 0.6};
+    var r = L.rectangle([[c.lat / 1e5, c.lon / 1e5], [(c.lat + c.dlat) / 1e5, (c.lon + c.dlon) / 1e5]], s);
     r.bindTooltip(function () {
-      var p = d.prefix + d.places[place] + (repeat ? ' (' + repeat + ')' : '');
-      return tip({p: p, r: rank, v: text[0], l: text[1], u: text[2], c: cls + 1, h: hot ? d.hot : ''});
+      return tip({p: c.place, r: c.rank, v: c.texts[0], l: c.texts[1], u: c.texts[2], c: c.cls + 1,
+                  h: c.hot ? d.hot : ''});
     }, {sticky: true});
     r.on('mouseover', function () { r.setStyle({weight: 4, color: '#d55e00'}); });
     r.on('mouseout', function () { r.setStyle({weight: s.weight, color: s.color}); });
     r.addTo(group);
-  }
-  var la = d.base[0], lo = d.base[1], c = d.cells;
-  for (var i = 0; i + 8 < c.length; i += 9) {
-    la += c[i]; lo += c[i + 1];
-    draw(la, lo, d.sizes[c[i + 2]], c[i + 3], c[i + 4], c[i + 5], d.texts[c[i + 6]], c[i + 7], c[i + 8]);
-  }
+  });
 })();
 {% endmacro %}
 """
+
+_GRID_LAYOUT = (3, 16, 8, 100, 16)
+"""How :func:`grid_choropleth_data` writes a grid (it goes in the data as ``layout``, so the
+script and :func:`grid_cells` read it from there): a corner within ±3 (1e-5 degrees) of its
+prediction, the row's step in 1/16 of 1e-5 degrees, and how many recently used sizes, places
+and rank groups a cell may point back to (each a byte)."""
+
+_SAFE_INT = 2**50
+"""Ranks and numbers stay below this in size: the browser's numbers are exact to 2**53."""
+
+_NUMBER_STYLES = ((".", ","), (",", "."))
+"""Thousands and decimal separators a page's numbers may be written with (Danish, English)."""
+
+
+def _number_text(x: int, sep: str, dec: str, most: int) -> str:
+    """The text of number code ``x`` (see :func:`_number_code`); the script's ``number``."""
+    v, f = divmod(x, most + 1)
+    whole, frac = divmod(v, 10**most)
+    text = f"{whole:,}".replace(",", sep)
+    return text + dec + str(frac + 10**most)[1:1 + f] if f else text
+
+
+@functools.lru_cache(maxsize=8)
+def _number_pattern(sep: str, dec: str) -> re.Pattern[str]:
+    return re.compile(rf"([0-9]+(?:{re.escape(sep)}[0-9]{{3}})*)(?:{re.escape(dec)}([0-9]+))?")
+
+
+def _number_code(text: str, sep: str, dec: str, most: int) -> int | None:
+    """``"1.234,5"`` → ``(12345 · 10^(most - 1)) · (most + 1) + 1`` (its value in units of
+    10^-most, times ``most + 1``, plus its count of decimals), when :func:`_number_text`
+    writes it back exactly; else ``None`` (the text goes as it is)."""
+    m = _number_pattern(sep, dec).fullmatch(text)
+    if not m or len(m.group(2) or "") > most:
+        return None
+    x = (int(m.group(1).replace(sep, "")) * 10**most + int((m.group(2) or "").ljust(most, "0") or 0)) * (most + 1) \
+        + len(m.group(2) or "")
+    return x if x < _SAFE_INT and _number_text(x, sep, dec, most) == text else None
+
+
+def _number_style(texts: Iterable[str]) -> tuple[str, str, int]:
+    """The separators that write the most of ``texts`` as numbers, and the most decimals
+    (up to 3) those numbers have."""
+    def style(sep: str, dec: str) -> tuple[int, int]:
+        codes = [_number_code(t, sep, dec, 3) for t in texts]
+        return sum(c is not None for c in codes), max((c % 4 for c in codes if c is not None), default=0)
+
+    (sep, dec), (_n, most) = max(((st, style(*st)) for st in _NUMBER_STYLES), key=lambda p: (p[1][0], -p[1][1]))
+    return sep, dec, most
+
+
+def _put(out: bytearray, u: int) -> None:
+    """``u`` (≥ 0) as an unsigned LEB128 varint: 7 bits a byte, the high bit set on all but the last."""
+    while u >= 0x80:
+        out.append(u & 0x7F | 0x80)
+        u >>= 7
+    out.append(u)
+
+
+def _zz(v: int) -> int:
+    """Zigzag: 0, -1, 1, -2, … → 0, 1, 2, 3, … (a small number of either sign in one byte)."""
+    return 2 * v if v >= 0 else -2 * v - 1
+
+
+def _unzz(u: int) -> int:
+    return -(u + 1) // 2 if u % 2 else u // 2
+
+
+class _Reader:
+    """The varints of :func:`_put`, one after the other."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data, self.at = data, 0
+
+    def u(self) -> int:
+        x = shift = 0
+        while True:
+            c = self.data[self.at]
+            self.at += 1
+            x |= (c & 0x7F) << shift
+            shift += 7
+            if c < 0x80:
+                return x
+
+    def z(self) -> int:
+        return _unzz(self.u())
+
+
+class _Recent:
+    """Indexes into a table as small numbers: 0 is the lowest index not used yet (tables in
+    the order the cells first use them), ``1..limit`` one of the ``limit`` indexes used last
+    (most recent first), ``limit + 1 + i`` index ``i`` itself. The encoder's and the
+    decoder's copies change alike."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit, self.window, self.seen, self.next = limit, [], set(), 0
+
+    def _use(self, v: int) -> int:
+        if v in self.window:
+            self.window.remove(v)
+        self.window.insert(0, v)
+        del self.window[self.limit:]
+        self.seen.add(v)
+        while self.next in self.seen:
+            self.next += 1
+        return v
+
+    def code(self, v: int) -> int:
+        c = 0 if v == self.next else self.window.index(v) + 1 if v in self.window else self.limit + 1 + v
+        self._use(v)
+        return c
+
+    def value(self, c: int) -> int:
+        return self._use(self.next if c == 0 else self.window[c - 1] if c <= self.limit else c - self.limit - 1)
 
 
 def _split_repeat(text: str) -> tuple[str, int]:
@@ -504,28 +690,161 @@ def _split_repeat(text: str) -> tuple[str, int]:
 
 
 def grid_cells(data: dict) -> list[dict]:
-    """The cells of :func:`grid_choropleth_data`'s ``data`` as the browser reads them (for
-    tests and benchmarks): ``lat``/``lon`` of the corner and ``dlat``/``dlon`` in 1e-5 degrees,
-    ``cls``, ``hot``, ``rank``, ``texts`` ([rate, low, high]) and ``place``."""
-    out, la, lo, c = [], data["base"][0], data["base"][1], data["cells"]
-    for i in range(0, len(c) - 8, 9):
-        la, lo = la + c[i], lo + c[i + 1]
-        dla, dlo = data["sizes"][c[i + 2]]
-        place = data["prefix"] + data["places"][c[i + 7]] + (f" ({c[i + 8]})" if c[i + 8] else "")
-        out.append({"lat": la, "lon": lo, "dlat": dla, "dlon": dlo, "cls": c[i + 3], "hot": c[i + 4],
-                    "rank": c[i + 5], "texts": data["texts"][c[i + 6]], "place": place})
-    return out
+    """The cells of :func:`grid_choropleth_data`'s ``data`` as the browser reads them (the
+    same steps as the script's ``opsporGridCells``; for tests and benchmarks): ``lat``/``lon``
+    of the corner and ``dlat``/``dlon`` in 1e-5 degrees, ``cls``, ``hot`` (0/1), ``rank``,
+    ``texts`` ([rate, low, high]) and ``place``, in the order the cells are sent."""
+    near, unit, *windows = data["layout"]
+    span, npal = 2 * near + 1, len(data["palette"])
+    sizes, places, groups = (_Recent(w) for w in windows)
+    r = _Reader(base64.b64decode(data["cells"]))
+    n, ng, nt = r.u(), r.u(), r.u()
+    la = lo = sa = so = 0
+    corners: list[tuple[int, int]] = []
+    cells: list[dict] = []
+    group_of: list[int] = []
+    group_n: dict[int, int] = {}
+    place_n: dict[int, int] = {}
+    for _ in range(n):
+        v = r.u()
+        if v == 0:
+            a, o = r.z(), r.z()
+        else:
+            if v == 1:
+                k, a, o = r.u(), r.z(), r.z()
+            else:
+                v -= 2
+                v, o = divmod(v, span)
+                k, a = divmod(v, span)
+                a, o, k = a - near, o - near, k + 1
+            a += (k * sa + unit // 2) // unit
+            o += (k * so + unit // 2) // unit
+            sa, so = (2 * unit * a + k) // (2 * k), (2 * unit * o + k) // (2 * k)
+        la, lo = la + a, lo + o
+        corners.append((la, lo))
+    for la, lo in corners:
+        c = r.u()
+        c, hot = divmod(c, 2)
+        c, cls = divmod(c, npal)
+        dla, dlo = data["sizes"][sizes.value(c)]
+        place, g = places.value(r.u()), groups.value(r.u())
+        place_n[place] = place_n.get(place, 0) + 1
+        group_n[g] = group_n.get(g, 0) + 1
+        group_of.append(g)
+        cells.append({"lat": la, "lon": lo, "dlat": dla, "dlon": dlo, "cls": cls, "hot": hot,
+                      "rank": group_n[g] - 1, "texts": None, "place": place,
+                      "repeat": 0 if place_n[place] == 1 else place_n[place]})
+    text_of, start_of, t, end = [], [], 0, 1
+    for g in range(ng):
+        c = r.u()
+        t += _unzz(c // 2)
+        text_of.append(t)
+        start_of.append(end + (r.z() if c % 2 else 0))
+        end = start_of[-1] + group_n.get(g, 0)
+    texts: list[list[str]] = []
+    ref = 0
+    for _ in range(nt):
+        texts.append([])
+        base = ref
+        for k in range(3):
+            c = r.u()
+            if c % 2:
+                texts[-1].append(data["words"][c // 2])
+            else:
+                x = base + _unzz(c // 2)
+                texts[-1].append(_number_text(x, *data["numbers"]))
+                if k == 0:
+                    ref = base = x
+    i = 0
+    for _ in range(r.u()):
+        i += r.u()
+        cells[i]["repeat"] = r.u()
+    for cell, g in zip(cells, group_of, strict=True):
+        cell["rank"] += start_of[g]
+        cell["texts"] = texts[text_of[g]]
+        repeat = cell.pop("repeat")
+        cell["place"] = data["prefix"] + data["places"][cell["place"]] + (f" ({repeat})" if repeat else "")
+    return cells
+
+
+def _rank_groups(ranks: list[int], texts: list[tuple[str, ...]], at: list[int],
+                 ) -> tuple[dict[tuple[str, ...], int], list[list[int]], list[int]]:
+    """The distinct ``texts`` (in rank order), the rank groups ([text index, first rank,
+    cells]: runs of consecutive ranks with the same texts, their cells in the order sent,
+    ``at``) and each cell's group."""
+    text_ids: dict[tuple[str, ...], int] = {}
+    groups: list[list[int]] = []
+    group_of = [0] * len(ranks)
+    prev = -1
+    for i in sorted(range(len(ranks)), key=lambda i: (ranks[i], at[i])):
+        t = text_ids.setdefault(texts[i], len(text_ids))
+        if prev < 0 or not (texts[i] == texts[prev] and ranks[i] == ranks[prev] + 1 and at[i] > at[prev]):
+            groups.append([t, ranks[i], 0])
+        groups[-1][2] += 1
+        group_of[i] = len(groups) - 1
+        prev = i
+    return text_ids, groups, group_of
+
+
+def _put_corners(out: bytearray, la: list[int], lo: list[int], bounds: list[list[float]]) -> None:
+    """Each square's corner (1e-5 degrees) from the one before, in the order sent. Along a
+    row of the grid (``bounds`` in EPSG:25832 say so) a step of ``k`` squares is predicted
+    from the row's last step and sent as one number: ``2 + ((k - 1) · span + Δlat') · span
+    + Δlon'`` with the differences from the prediction (within ±near), else ``1, k, Δlat',
+    Δlon'``; any other corner as ``0, Δlat, Δlon``."""
+    near, unit = _GRID_LAYOUT[:2]
+    span = 2 * near + 1
+    prev_la = prev_lo = sa = so = 0
+    for j, (a, o) in enumerate(zip(la, lo, strict=True)):
+        a, o, k = a - prev_la, o - prev_lo, 0
+        prev_la, prev_lo = la[j], lo[j]
+        if j and bounds[j][1] == bounds[j - 1][1] and (w := bounds[j - 1][2] - bounds[j - 1][0]) > 0:
+            dx = bounds[j][0] - bounds[j - 1][0]
+            k = max(0, round(dx / w))
+            k = k if abs(k * w - dx) < 1e-6 * w else 0
+        if not k:
+            for v in (0, _zz(a), _zz(o)):
+                _put(out, v)
+            continue
+        ea, eo = a - (k * sa + unit // 2) // unit, o - (k * so + unit // 2) // unit
+        if abs(ea) <= near and abs(eo) <= near:
+            _put(out, 2 + ((k - 1) * span + ea + near) * span + eo + near)
+        else:
+            for v in (1, k, _zz(ea), _zz(eo)):
+                _put(out, v)
+        sa, so = (2 * unit * a + k) // (2 * k), (2 * unit * o + k) // (2 * k)
+
+
+def _put_numbers(out: bytearray, texts: list[tuple[str, ...]]) -> tuple[tuple[str, str, int], list[str]]:
+    """Each (rate, low, high): a number as ``2 · zigzag(code - base)`` (the base: the rate
+    before, in rank order, for a rate; this rate for low and high), any other text as
+    ``2 · i + 1``, ``i`` its index in the returned words. Returns the numbers' style too."""
+    style = _number_style({x for tr in texts for x in tr})
+    codes = {x: _number_code(x, *style) for x in {x for tr in texts for x in tr}}
+    words: dict[str, int] = {}
+    ref = 0
+    for tr in texts:
+        base = ref
+        for k, text in enumerate(tr):
+            x = codes[text]
+            if x is None:
+                _put(out, 2 * words.setdefault(text, len(words)) + 1)
+            else:
+                _put(out, 2 * _zz(x - base))
+                if k == 0:
+                    ref = base = x
+    return style, list(words)
 
 
 class GridChoropleth(MacroElement):
     """The squares of a grid layer (DDKN 100 m / 250 m / 1 km) coloured by class, drawn on a
     canvas in the browser from a compact list (issue 18): a 100 m grid of a city (15,000
-    cells) as one GeoJSON feature per cell with its tooltip was ≈ 525 bytes a cell (7.9 MB).
-    Here a cell is nine whole numbers in one flat list: its corner as the difference from
-    the previous one, the index of its size, its class, hotspot flag and rank, the index of
-    its three numbers (rate, low, high: cells share them), of its place name and the name's
-    repeat number (≈ 35 bytes). The tooltip is put together from one template when it is
-    shown.
+    cells) as one GeoJSON feature per cell with its tooltip was ≈ 525 bytes a cell (7.9 MB);
+    nine whole numbers a cell in a JSON list ≈ 45 bytes (a city's 50,550 cells: 2.26 MB);
+    now varints in one base64 string and a table of names, ≈ 14 bytes a cell (0.73 MB; see
+    :func:`grid_choropleth_data` and bench/grid_bytes.py). The script (``opsporGridCells``)
+    reads the cells back as :func:`grid_cells` does, and puts each tooltip together from one
+    template when it is shown.
 
     ``data``: what :func:`grid_choropleth_data` returns (every text already escaped).
     """
@@ -550,40 +869,94 @@ def grid_choropleth_data(squares: gpd.GeoDataFrame, *, cls: Sequence[int], hotsp
     ``texts`` are each cell's rate, low and high as the UI writes them; ``places`` each
     cell's place name; ``tip`` the tooltip with ``{p}`` (place), ``{r}`` (rank), ``{v}``,
     ``{l}``, ``{u}`` (rate, low, high), ``{c}`` (class 1–5) and ``{h}`` (``hot`` for a hotspot,
-    else nothing). Every text is HTML-escaped here. Corners are 1e-5 degrees (≈ 1 m),
-    the first relative to ``base`` and each next to the one before.
+    else nothing). Every text is HTML-escaped here. ``cls`` indexes ``palette``; ranks are
+    whole numbers (any, below 2**50 in size).
 
-    Returns ``cells`` as one flat list, nine numbers a cell: corner Δlat, Δlon, index into
-    ``sizes`` ([Δlat, Δlon] of the square), class (0–4), hotspot (0/1), rank, index into
-    ``texts`` ([rate, low, high]), index into ``places`` (each after the ``prefix`` all
-    share) and the name's repeat number (0: none); :func:`grid_cells` reads it back.
+    Returns the tables (``sizes``: [Δlat, Δlon] of the squares; ``places``: the names after
+    the ``prefix`` all share; ``words``: rates, lows and highs that are no number, and
+    ``numbers``: how the others are written, [thousands, decimal separator, most decimals])
+    and ``cells``: one base64 string of unsigned LEB128 varints (7 bits a byte; signed numbers
+    zigzagged), read back by :func:`grid_cells` and the script's ``opsporGridCells``:
+
+    1. the counts: cells, rank groups, distinct (rate, low, high);
+    2. each cell's corner (1e-5 degrees, ≈ 1 m), row by row of the grid (south to north,
+       west to east, as DDKN ids sort), from the corner before: a step of ``k`` squares
+       along a row is predicted from the row's last step, and ``k`` with the two
+       differences from the prediction (within ±3) is one number, mostly one byte;
+    3. for each cell in that order: ``(size · len(palette) + class) · 2 + hotspot``, its
+       place and its rank group, each table index a :class:`_Recent` code (one byte when
+       used lately). A name's repeat number ``(n)`` is not sent: it counts the cells of that
+       name in this order, as ``ui.widgets.cell_labels`` numbers them;
+    4. each rank group (a run of consecutive ranks with the same rate, low and high, its
+       cells in the order sent; a cell's rank is its group's first plus the cells of its
+       group before it): its (rate, low, high) index from the one before, and its first
+       rank if it is not the one after the group before (ranks 1, 2, 3, … cost nothing);
+    5. each distinct (rate, low, high), in rank order: a number from the rate before (a
+       rate) or from this rate (low, high), anything else an index into ``words``;
+    6. the cells whose repeat number is not the counted one: where, and the number.
+
+    A city's 100 m grid (bench/grid_bytes.py: 50,550 cells, 0.73 MB where nine numbers a
+    cell in a JSON list were 2.26 MB): bytes a cell before base64 ≈ 2.0 for the corner,
+    1.1 class and size, 1.0 place, 1.6 rank groups, 2.0 numbers; the names 0.2 MB of JSON.
     """
     require_crs(squares, what="grid cells")
+    n = len(squares)
+    if not (len(cls) == len(hotspot) == len(rank) == len(texts) == len(places) == n):
+        raise ValueError(f"grid_choropleth_data: {n} squares but {len(cls)} classes, {len(hotspot)} hotspot flags, "
+                         f"{len(rank)} ranks, {len(texts)} numbers and {len(places)} places")
+    if any(not 0 <= int(c) < len(palette) for c in cls):
+        raise ValueError(f"grid_choropleth_data: a class outside 0–{len(palette) - 1} (the palette's colours)")
+    if any(len(tr) != 3 for tr in texts):
+        raise ValueError("grid_choropleth_data: each cell's texts are three: rate, low, high")
+    if any(abs(int(x)) >= _SAFE_INT for x in rank):
+        raise ValueError("grid_choropleth_data: a rank of 2**50 or more (the browser's numbers are exact to 2**53)")
     b = shapely.bounds(squares.geometry.to_numpy())
     lon0, lat0 = xy_to_lonlat(b[:, 0], b[:, 1])
     lon1, lat1 = xy_to_lonlat(b[:, 2], b[:, 3])
     la0, lo0 = np.round(lat0 * 1e5).astype(np.int64), np.round(lon0 * 1e5).astype(np.int64)
     dla, dlo = np.round(lat1 * 1e5).astype(np.int64) - la0, np.round(lon1 * 1e5).astype(np.int64) - lo0
-    order = np.lexsort((lo0, la0))
+    order = np.lexsort((b[:, 0], b[:, 1])).tolist() if n else []  # row by row, as DDKN ids sort
+    at = [0] * n
+    for j, i in enumerate(order):
+        at[i] = j
     # place names: "250 m-felt nær Langgade, Tranebjerg (3)" → the prefix all share once, the
-    # rest once per distinct name, the repeat number per cell (a city's 100 m grid: 2.3 MB of
-    # names nearly one per cell before; see bench/RESULTS.md)
+    # rest once per distinct name; the repeat number counts in this order (see above)
     split = [_split_repeat(escape_html(p)) for p in places]
-    prefix = os.path.commonprefix([b for b, _n in split]) if split else ""
+    prefix = os.path.commonprefix([s for s, _n in split]) if split else ""
     place_ids: dict[str, int] = {}
-    place_of = [place_ids.setdefault(b[len(prefix):], len(place_ids)) for b, _n in split]
-    text_ids: dict[tuple[str, str, str], int] = {}
-    text_of = [text_ids.setdefault(tuple(escape_html(x) for x in tr), len(text_ids)) for tr in texts]
     size_ids: dict[tuple[int, int], int] = {}
-    cells: list[int] = []
-    prev_la = int(la0[order[0]]) if len(order) else 0
-    prev_lo = int(lo0[order[0]]) if len(order) else 0
-    base = [prev_la, prev_lo]
-    for i in order:
-        size = size_ids.setdefault((int(dla[i]), int(dlo[i])), len(size_ids))
-        cells.extend((int(la0[i]) - prev_la, int(lo0[i]) - prev_lo, size, int(cls[i]), 1 if hotspot[i] else 0,
-                      int(rank[i]), text_of[i], place_of[i], split[i][1]))
-        prev_la, prev_lo = int(la0[i]), int(lo0[i])
+    place_of = [place_ids.setdefault(split[i][0][len(prefix):], len(place_ids)) for i in order]  # in the order sent
+    size_of = [size_ids.setdefault(sz, len(size_ids)) for sz in zip(dla[order].tolist(), dlo[order].tolist(), strict=True)]
+    text_ids, groups, group_of = _rank_groups([int(x) for x in rank],
+                                              [tuple(escape_html(x) for x in tr) for tr in texts], at)
+    out = bytearray()
+    for count in (n, len(groups), len(text_ids)):
+        _put(out, count)
+    _put_corners(out, la0[order].tolist(), lo0[order].tolist(), b[order].tolist())
+    sizes, place_codes, group_codes = (_Recent(w) for w in _GRID_LAYOUT[2:])
+    seen: dict[int, int] = {}
+    odd_repeats: list[tuple[int, int]] = []
+    for j, i in enumerate(order):
+        _put(out, (sizes.code(size_of[j]) * len(palette) + int(cls[i])) * 2 + (1 if hotspot[i] else 0))
+        _put(out, place_codes.code(place_of[j]))
+        _put(out, group_codes.code(group_of[i]))
+        seen[place_of[j]] = seen.get(place_of[j], 0) + 1
+        if split[i][1] != (0 if seen[place_of[j]] == 1 else seen[place_of[j]]):
+            odd_repeats.append((j, split[i][1]))
+    t_prev, end = 0, 1
+    for t, first, size in groups:
+        _put(out, _zz(t - t_prev) * 2 + (first != end))
+        if first != end:
+            _put(out, _zz(first - end))
+        t_prev, end = t, first + size
+    style, words = _put_numbers(out, list(text_ids))
+    _put(out, len(odd_repeats))
+    j_prev = 0
+    for j, repeat in odd_repeats:
+        _put(out, j - j_prev)
+        _put(out, repeat)
+        j_prev = j
     # the template is the app's own text: escaped for HTML but keeping its {placeholders}
-    return {"base": base, "cells": cells, "sizes": [list(k) for k in size_ids], "texts": [list(k) for k in text_ids],
-            "prefix": prefix, "places": list(place_ids), "tip": html.escape(tip), "hot": html.escape(hot), "palette": list(palette)}
+    return {"cells": base64.b64encode(bytes(out)).decode("ascii"), "layout": list(_GRID_LAYOUT),
+            "numbers": list(style), "words": words, "sizes": [list(s) for s in size_ids], "prefix": prefix,
+            "places": list(place_ids), "tip": html.escape(tip), "hot": html.escape(hot), "palette": list(palette)}

@@ -547,16 +547,26 @@ window.opsporGridCells = function (d) {
   var d = {{ this.data_json }};
   var renderer = L.canvas({padding: 0.3});
   var group = L.featureGroup().addTo(map);
-  function tip(v) {
-    return d.tip.replace(/[{]([prvluch])[}]/g, function (_, k) { return v[k]; });
+  // the tooltips in the UI's language (geo.maplang): another language's tables, its cells
+  // read once when first needed
+  var alt = d.alt || {}, read = {};
+  function inLang() {
+    var lang = window.opsporLang ? window.opsporLang() : '';
+    if (!alt[lang]) { return null; }
+    if (!read[lang]) { read[lang] = {d: Object.assign({}, d, alt[lang])}; read[lang].cells = window.opsporGridCells(read[lang].d); }
+    return read[lang];
   }
-  window.opsporGridCells(d).forEach(function (c) {
-    var s = {renderer: renderer, fillColor: d.palette[c.cls], fillOpacity: 0.75,
-             color: c.hot ? '#000000' : '#555555', weight: c.hot ? 3.5 : 0.6};
-    var r = L.rectangle([[c.lat / 1e5, c.lon / 1e5], [(c.lat + c.dlat) / 1e5, (c.lon + c.dlon) / 1e5]], s);
+  function tip(dd, v) {
+    return dd.tip.replace(/[{]([prvluch])[}]/g, function (_, k) { return v[k]; });
+  }
+  window.opsporGridCells(d).forEach(function (c0, i) {
+    var s = {renderer: renderer, fillColor: d.palette[c0.cls], fillOpacity: 0.75,
+             color: c0.hot ? '#000000' : '#555555', weight: c0.hot ? 3.5 : 0.6};
+    var r = L.rectangle([[c0.lat / 1e5, c0.lon / 1e5], [(c0.lat + c0.dlat) / 1e5, (c0.lon + c0.dlon) / 1e5]], s);
     r.bindTooltip(function () {
-      return tip({p: c.place, r: c.rank, v: c.texts[0], l: c.texts[1], u: c.texts[2], c: c.cls + 1,
-                  h: c.hot ? d.hot : ''});
+      var other = inLang(), dd = other ? other.d : d, c = other ? other.cells[i] : c0;
+      return tip(dd, {p: c.place, r: c.rank, v: c.texts[0], l: c.texts[1], u: c.texts[2], c: c.cls + 1,
+                      h: c.hot ? dd.hot : ''});
     }, {sticky: true});
     r.on('mouseover', function () { r.setStyle({weight: 4, color: '#d55e00'}); });
     r.on('mouseout', function () { r.setStyle({weight: s.weight, color: s.color}); });
@@ -689,11 +699,14 @@ def _split_repeat(text: str) -> tuple[str, int]:
     return text, 0
 
 
-def grid_cells(data: dict) -> list[dict]:
+def grid_cells(data: dict, lang: str | None = None) -> list[dict]:
     """The cells of :func:`grid_choropleth_data`'s ``data`` as the browser reads them (the
     same steps as the script's ``opsporGridCells``; for tests and benchmarks): ``lat``/``lon``
     of the corner and ``dlat``/``dlon`` in 1e-5 degrees, ``cls``, ``hot`` (0/1), ``rank``,
-    ``texts`` ([rate, low, high]) and ``place``, in the order the cells are sent."""
+    ``texts`` ([rate, low, high]) and ``place``, in the order the cells are sent; ``lang``:
+    in another language the data holds (``also``), as the script reads it for a tooltip."""
+    if lang is not None and lang in data.get("alt", {}):
+        data = {**data, **data["alt"][lang]}
     near, unit, *windows = data["layout"]
     span, npal = 2 * near + 1, len(data["palette"])
     sizes, places, groups = (_Recent(w) for w in windows)
@@ -862,9 +875,16 @@ class GridChoropleth(MacroElement):
 
 def grid_choropleth_data(squares: gpd.GeoDataFrame, *, cls: Sequence[int], hotspot: Sequence[bool],
                          rank: Sequence[int], texts: Sequence[Sequence[str]], places: Sequence[str],
-                         tip: str, hot: str, palette: Sequence[str]) -> dict:
+                         tip: str, hot: str, palette: Sequence[str],
+                         also: Mapping[str, Mapping] | None = None) -> dict:
     """:class:`GridChoropleth` data for ``squares`` (axis-parallel squares in EPSG:25832, one
     row per cell, in the order of the other arguments).
+
+    ``also``: the tooltips in other languages, ``{lang: {"texts", "places", "tip", "hot"}}``
+    (issue 18: one map for every language, ``geo.maplang``). Each goes in ``alt[lang]`` as
+    the tables that differ: where its cells encode the same (the same names, rank groups and
+    numbers, written the other language's way) only ``numbers``, ``words``, ``prefix``,
+    ``places``, ``tip`` and ``hot``; else its own ``cells`` too.
 
     ``texts`` are each cell's rate, low and high as the UI writes them; ``places`` each
     cell's place name; ``tip`` the tooltip with ``{p}`` (place), ``{r}`` (rank), ``{v}``,
@@ -957,6 +977,15 @@ def grid_choropleth_data(squares: gpd.GeoDataFrame, *, cls: Sequence[int], hotsp
         _put(out, repeat)
         j_prev = j
     # the template is the app's own text: escaped for HTML but keeping its {placeholders}
-    return {"cells": base64.b64encode(bytes(out)).decode("ascii"), "layout": list(_GRID_LAYOUT),
+    data = {"cells": base64.b64encode(bytes(out)).decode("ascii"), "layout": list(_GRID_LAYOUT),
             "numbers": list(style), "words": words, "sizes": [list(s) for s in size_ids], "prefix": prefix,
             "places": list(place_ids), "tip": html.escape(tip), "hot": html.escape(hot), "palette": list(palette)}
+    if also:
+        data["alt"] = {}
+        for lang, other in also.items():
+            d = grid_choropleth_data(squares, cls=cls, hotspot=hotspot, rank=rank, texts=other["texts"],
+                                     places=other["places"], tip=other["tip"], hot=other["hot"], palette=palette)
+            keys = ("numbers", "words", "prefix", "places", "tip", "hot") + (() if d["cells"] == data["cells"]
+                                                                             else ("cells", "sizes"))
+            data["alt"][str(lang)] = {k: d[k] for k in keys}
+    return data

@@ -222,3 +222,37 @@ def test_an_empty_layer_is_an_empty_list():
     data = grid_choropleth_data(empty, cls=[], hotspot=[], rank=[], texts=[], places=[], tip="{p}", hot="",
                                 palette=PALETTE)
     assert grid_cells(data) == [] and len(data["cells"]) <= 8
+
+
+def _english(text: str) -> str:
+    """A Danish number as English writes it ("1.234,5" → "1,234.5"); any other text as it is."""
+    return text.replace(".", "\0").replace(",", ".").replace("\0", ",") if text[:1].isdigit() else text
+
+
+def test_a_second_language_reads_back_exactly_and_shares_the_cells_when_it_can():
+    """One map for both languages (issue 18): the English tooltips' tables ride along; the
+    cells are sent once when the English texts encode the same."""
+    x0, y0 = 599_000, 6_190_000
+    squares = _squares([(x0 + 250 * k, y0 + 250 * (k % 3)) for k in range(len(NAMES))])
+    texts = [("1,5", "0,2", "3,0"), ("1,5", "0,2", "3,0"), ("10,0", "2,1", "20,0"), ("1,5", "0,2", "3,0"),
+             ("7,2", "1,0", "9,9"), ("1.234,5", "1.000,0", "2.000,0"), ("–", "–", "–")]
+    kw = {"cls": [0, 1, 2, 3, 4, 0, 1], "hotspot": [False, True] + [False] * 5, "rank": [7, 1, 2, 3, 4, 5, 6]}
+    en_places = [n.replace("250 m-felt nær", "250 m cell near") for n in NAMES]
+    en_texts = [tuple(_english(x) for x in tr) for tr in texts]
+    data = grid_choropleth_data(squares, texts=texts, places=NAMES, tip="{p} · Nr. {r}", hot=" · H",
+                                palette=PALETTE, also={"en": {"texts": en_texts, "places": en_places,
+                                                              "tip": "{p} · Rank {r}", "hot": " · H"}}, **kw)
+    english = grid_choropleth_data(squares, texts=en_texts, places=en_places, tip="{p} · Rank {r}", hot=" · H",
+                                   palette=PALETTE, **kw)
+    assert grid_cells(data) == grid_cells({k: v for k, v in data.items() if k != "alt"})  # Danish as before
+    assert grid_cells(data, "en") == grid_cells(english)  # English exactly as an English-only layer
+    _same_cells(grid_cells(data, "en"), _expected(squares, texts=en_texts, places=en_places, **kw))
+    assert "cells" not in data["alt"]["en"] and data["alt"]["en"]["tip"] == "{p} · Rank {r}"
+    assert data["alt"]["en"]["numbers"][:2] == [",", "."]
+    # English texts that group differently from the Danish: the English cells are sent too, still exact
+    odd = list(en_texts)
+    odd[1] = ("1.6", "0.2", "3.0")
+    data = grid_choropleth_data(squares, texts=texts, places=NAMES, tip="{p}", hot="", palette=PALETTE,
+                                also={"en": {"texts": odd, "places": en_places, "tip": "{p}", "hot": ""}}, **kw)
+    assert "cells" in data["alt"]["en"]
+    _same_cells(grid_cells(data, "en"), _expected(squares, texts=odd, places=en_places, **kw))

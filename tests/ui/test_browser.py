@@ -477,6 +477,24 @@ def test_prioritering__grid_squares_drawn_on_a_canvas_with_their_tooltip(page, a
     tip.wait_for(state="visible", timeout=10_000)
     assert re.search(r"250 m-felt .+ · Nr\. \d+ · .+ rate pr\. 1\.000 boliger · klasse [1-5] af 5", tip.inner_text()), \
         tip.inner_text()
+    danish = tip.inner_text()
+    # in English the same map (not sent or drawn again) reads the same square in English
+    frame.evaluate("window.__opsporProbe = 18")
+    page.mouse.move(iframe_box["x"] + 5, iframe_box["y"] + 5)
+    _switch_language(page, "English")
+    page.wait_for_function("document.documentElement.getAttribute('data-opspor-lang') === 'en'")
+    assert next(f for f in page.frames if f.query_selector(".leaflet-container")).evaluate("window.__opsporProbe") == 18
+    page.locator(MAP_IFRAME).first.scroll_into_view_if_needed()  # the English page above it may be longer
+    page.wait_for_timeout(300)
+    iframe_box = page.locator(MAP_IFRAME).first.bounding_box()
+    page.mouse.move(iframe_box["x"] + point["x"] - 5, iframe_box["y"] + point["y"] - 5)
+    page.mouse.move(iframe_box["x"] + point["x"], iframe_box["y"] + point["y"], steps=5)
+    tip.wait_for(state="visible", timeout=10_000)
+    english = tip.inner_text()
+    assert re.search(r"250 m cell near .+ · Rank \d+ · .+ rate per 1,000 dwellings · class [1-5] of 5", english), english
+    # the same square: its place after the size words, its rank and its class
+    assert danish.split(" nær ")[1].split(" · ")[0] == english.split(" near ")[1].split(" · ")[0]
+    assert re.search(r"Nr\. (\d+)", danish).group(1) == re.search(r"Rank (\d+)", english).group(1)
     _no_outside_assets(page)
 
 

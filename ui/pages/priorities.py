@@ -15,6 +15,7 @@ from detection.priorities.scoring import ModelParams
 from detection.repository import Repository
 from detection.vocab import KINDS
 from geo.assets import use_local_assets
+from geo.maplang import MapLanguage, label_html
 from geo.maps import GridChoropleth, escape_html, grid_choropleth_data, light_display
 from ui import session
 from ui.basemap import base_map
@@ -105,48 +106,68 @@ def _area_names(db_key: str, version: str, user: str, layer: str, lang: str, ids
     return cell_labels(r.cell_places(layer, ids), layer, lang)
 
 
+LANGS = ("da", "en")
+"""The map holds both UI languages and switches in the browser (issue 18: ``geo.maplang``)."""
+
+
+def _tip_template(lang: str) -> str:
+    return (f"{{p}} · {t('pcol_rank', lang)} {{r}} · {{v}} ({{l}}–{{u}}) {t('pcol_rate', lang).lower()} · "
+            + t("pclass_n", lang).replace("{i}", "{c}") + "{h}")
+
+
 @st.cache_resource(max_entries=32, show_spinner=False)
-def _ranking_map(db_key: str, version: str, user: str, layer: str, params_json: str, lang: str,
-                 ) -> tuple[folium.Map, pd.DataFrame]:
-    """Choropleth of one ranking (keyed on the user: an analyst's map is built from masked rows)."""
+def _ranking_map(db_key: str, version: str, user: str, layer: str, params_json: str,
+                 ) -> tuple[folium.Map, list[tuple[float, float]]]:
+    """Choropleth of one ranking (keyed on the user: an analyst's map is built from masked
+    rows), in both languages: a language switch neither rebuilds nor resends it. Returns the
+    map and each class's range of rates (the legend's)."""
     r = Repository.open(session.db_url(), user, migrate=False)
-    df = r.priorities(layer, ModelParams.from_json(params_json), as_of=as_of, lang=lang)
+    df = r.priorities(layer, ModelParams.from_json(params_json), as_of=as_of)
     geo = r.area_geometries(layer, list(df["area_id"]))
     gdf = geo.merge(df[["area_id", "rank", "rate", "rate_low", "rate_high", "hotspot", "signals", "dwellings"]],
                     on="area_id")
     cls, ranges = _classes(gdf["rate"].to_numpy(float))
-    places = _area_names(db_key, version, user, layer, lang, tuple(sorted(gdf["area_id"].astype(str))))
+    ids = tuple(sorted(gdf["area_id"].astype(str)))
+    places = {lang: _area_names(db_key, version, user, layer, lang, ids) for lang in LANGS}
     gdf["cls"] = cls
-    gdf["tip"] = [
-        f"{escape_html(_area_name(a, n, places, lang))} · {t('pcol_rank', lang)} {rk} · {_num(rt, lang)} "
-        f"({_num(lo, lang)}–{_num(hi, lang)}) "
-        f"{t('pcol_rate', lang).lower()} · {t('pclass_n', lang).format(i=c + 1)}"
-        + (f" · {t('pcol_hotspot', lang)}" if hs else "")
-        for a, n, rk, rt, lo, hi, c, hs in zip(gdf["area_id"], gdf["name"], gdf["rank"], gdf["rate"],
-                                                gdf["rate_low"], gdf["rate_high"], gdf["cls"], gdf["hotspot"],
-                                                strict=True)]
-    d = light_display(gdf[["area_id", "tip", "cls", "hotspot", "rank", "geometry"]])
+    rows = list(zip(gdf["area_id"], gdf["name"], gdf["rank"], gdf["rate"], gdf["rate_low"], gdf["rate_high"],
+                    gdf["cls"], gdf["hotspot"], strict=True))
+
+    def tip(row: tuple, lang: str) -> str:
+        a, n, rk, rt, lo, hi, c, hs = row
+        return (f"{_area_name(a, n, places[lang], lang)} · {t('pcol_rank', lang)} {rk} · {_num(rt, lang)} "
+                f"({_num(lo, lang)}–{_num(hi, lang)}) "
+                f"{t('pcol_rate', lang).lower()} · {t('pclass_n', lang).format(i=c + 1)}"
+                + (f" · {t('pcol_hotspot', lang)}" if hs else ""))
+
+    d = light_display(gdf[["area_id", "cls", "hotspot", "rank", "geometry"]])
     minx, miny, maxx, maxy = d.total_bounds if len(d) else (10.5, 55.8, 10.7, 56.0)
     m = folium.Map(location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=11, tiles=None,
                    maxZoom=19, control_scale=True)
+    MapLanguage(list(LANGS)).add_to(m)
     base_map(r).add_to(m)
+
+    def grid_texts(lang: str) -> dict:
+        return {"texts": [(_num(rt, lang), _num(lo, lang), _num(hi, lang))
+                          for rt, lo, hi in zip(gdf["rate"], gdf["rate_low"], gdf["rate_high"], strict=True)],
+                "places": [_area_name(a, n, places[lang], lang) for a, n in zip(gdf["area_id"], gdf["name"], strict=True)],
+                "tip": _tip_template(lang), "hot": f" · {t('pcol_hotspot', lang)}"}
+
     if layer.startswith("grid"):
         # a grid's squares as a compact list drawn on a canvas (issue 18: 15,000 cells of
         # 100 m were 7.9 MB of GeoJSON features); the tooltip reads as the one below
-        tip = (f"{{p}} · {t('pcol_rank', lang)} {{r}} · {{v}} ({{l}}–{{u}}) {t('pcol_rate', lang).lower()} · "
-               + t("pclass_n", lang).replace("{i}", "{c}") + "{h}")
+        first = grid_texts(LANGS[0])
         GridChoropleth(grid_choropleth_data(
             gdf[["geometry"]], cls=gdf["cls"].astype(int).tolist(), hotspot=gdf["hotspot"].astype(bool).tolist(),
-            rank=gdf["rank"].astype(int).tolist(),
-            texts=[(_num(rt, lang), _num(lo, lang), _num(hi, lang))
-                   for rt, lo, hi in zip(gdf["rate"], gdf["rate_low"], gdf["rate_high"], strict=True)],
-            places=[_area_name(a, n, places, lang) for a, n in zip(gdf["area_id"], gdf["name"], strict=True)],
-            tip=tip, hot=f" · {t('pcol_hotspot', lang)}", palette=PALETTE)).add_to(m)
+            rank=gdf["rank"].astype(int).tolist(), texts=first["texts"], places=first["places"],
+            tip=first["tip"], hot=first["hot"], palette=PALETTE,
+            also={lang: grid_texts(lang) for lang in LANGS[1:]})).add_to(m)
     else:
+        d["tip"] = [label_html({lang: tip(row, lang) for lang in LANGS}, shown=False) for row in rows]
         feats = json.loads(d[["tip", "cls", "hotspot", "geometry"]].assign(
             hotspot=d["hotspot"].astype(bool), cls=d["cls"].astype(int)).to_json())
         folium.GeoJson(
-            feats, name=escape_html(t("prio_map", lang)),
+            feats, name=label_html({lang: t("prio_map", lang) for lang in LANGS}),
             style_function=lambda f: {
                 "fillColor": PALETTE[int(f["properties"]["cls"])], "fillOpacity": 0.75,
                 "color": "#000000" if f["properties"]["hotspot"] else "#555555",
@@ -168,14 +189,16 @@ def _ranking_map(db_key: str, version: str, user: str, layer: str, params_json: 
         ).add_to(m)
     if len(d):
         m.fit_bounds([[miny, minx], [maxy, maxx]])
-    m = use_local_assets(m)
-    legend = pd.DataFrame({
+    return use_local_assets(m), ranges
+
+
+def _legend(ranges: list[tuple[float, float]], lang: str) -> pd.DataFrame:
+    return pd.DataFrame({
         t("plegend_class", lang): [t("pclass_n", lang).format(i=i + 1) for i in range(5)],
         t("plegend_colour", lang): [t(f"pshade_{i}", lang) for i in range(5)],
         t("plegend_range", lang): ["–" if np.isnan(lo) else f"{_num(lo, lang)} – {_num(hi, lang)}"
                                    for lo, hi in ranges],
     })
-    return m, legend
 
 
 # ---------------------------------------------------------------------------------- page
@@ -267,9 +290,10 @@ else:
 
     st.subheader(t("prio_map", lg))
     st.caption(t("prio_map_caption", lg))
-    m, legend = _ranking_map(session.db_key(), json.dumps(repo.data_version(), default=str), repo.actor.name,
-                             layer, params.to_json(), lg)
-    show_map(m, height=560, returned_objects=[], key=f"prio-map-{lg}")
+    m, ranges = _ranking_map(session.db_key(), json.dumps(repo.data_version(), default=str), repo.actor.name,
+                             layer, params.to_json())
+    legend = _legend(ranges, lg)
+    show_map(m, height=560, returned_objects=[], key="prio-map")
     st.markdown(f"**{t('prio_legend', lg)}**")
     st.dataframe(legend.style.apply(
         lambda c: [f"background-color: {PALETTE[i]}; color: {'#000' if i < 3 else '#fff'}" for i in range(len(c))]

@@ -410,24 +410,28 @@ def _text_in(value: str | Texts, lang: str) -> str:
 
 
 def coverage_items_map(*, boundary: gpd.GeoDataFrame, items: gpd.GeoDataFrame, draw: bool,
-                       labels: Mapping[str, str], attribution: str = DATA_ATTRIBUTION) -> folium.Map:
+                       labels: Mapping[str, str | Texts], attribution: str = DATA_ATTRIBUTION) -> folium.Map:
     """One partner's coverage on the map, with Leaflet.draw tools when ``draw``.
 
     ``items`` is :meth:`Repository.partner_coverage` (EPSG:25832): polygons are drawn solid
     with their label, radii as dashed circles with their metres, portfolio entrances as small
     dots. Kinds differ by shape and text, not by colour alone. ``labels`` gives the
-    layer names (``boundary``, ``polygon``, ``radius``, ``entrances``).
+    layer names (``boundary``, ``polygon``, ``radius``, ``entrances``): one text each, or one
+    per language (the map then switches with the UI's: :mod:`geo.maplang`).
     """
     require_crs(boundary, what="boundary")
     b4326 = to_display_crs(boundary)
     minx, miny, maxx, maxy = b4326.total_bounds if len(b4326) else DENMARK_BOUNDS_LONLAT
     m = folium.Map(location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=11, tiles=None, maxZoom=19,
                    control_scale=True)
+    langs = languages_of(*labels.values())
+    if len(langs) > 1:
+        MapLanguage(langs).add_to(m)
     _StyleAndAttribution(attribution).add_to(m)
     if len(b4326):
-        folium.GeoJson(b4326.__geo_interface__, name=escape_html(labels.get("boundary", "boundary")),
+        folium.GeoJson(b4326.__geo_interface__, name=label_html(labels.get("boundary", "boundary")),
                        style_function=lambda _f: {"color": "#1b1b1b", "weight": 2, "fill": False}).add_to(m)
-    groups = {k: folium.FeatureGroup(name=escape_html(labels.get(k, k))).add_to(m) for k in ("polygon", "radius", "entrances")}
+    groups = {k: folium.FeatureGroup(name=label_html(labels.get(k, k))).add_to(m) for k in ("polygon", "radius", "entrances")}
     if len(items):
         it = to_display_crs(items[items.geometry.notna()])
         for row in it.itertuples():

@@ -160,15 +160,20 @@ def _partner_yield(db_key: str, data_version: int, user: str, day: str) -> dict:
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
-def _coverage_tab_map(db_key: str, data_version: int, user: str, partner_id: str, lang: str, draw: bool):
+def _coverage_tab_map(db_key: str, data_version: int, user: str, partner_id: str, draw: bool):
     """One partner's coverage items and their map, built once per stored version (adding or
-    removing coverage bumps the workspace's data version); render a copy (field-notes)."""
+    removing coverage bumps the workspace's data version), in both languages: a language
+    switch neither rebuilds nor resends it (issue 18)."""
     r = Repository.open(session.db_url(), user, migrate=False)
     items = r.partner_coverage(partner_id)
+
+    def both(key: str) -> dict[str, str]:
+        return {lang: t(key, lang) for lang in ("da", "en")}
+
     m = coverage_items_map(
         boundary=r.boundary(), items=items, draw=draw,
-        labels={"boundary": t("boundary", lang), "polygon": t("par_cov_kind_polygon", lang),
-                "radius": t("par_cov_kind_radius", lang), "entrances": t("par_cov_kind_entrances", lang)})
+        labels={"boundary": both("boundary"), "polygon": both("par_cov_kind_polygon"),
+                "radius": both("par_cov_kind_radius"), "entrances": both("par_cov_kind_entrances")})
     base_map(r).add_to(m)
     return use_local_assets(_fit_when_shown(m)), items
 
@@ -180,12 +185,12 @@ with tab_coverage:
     else:
         cpid = st.selectbox(t("par_partner", lg), list(names), format_func=names.get, key="par_cov_partner")
         version = int(st.session_state["workspace"]["data_version"])
-        cmap, items = _coverage_tab_map(session.db_key(), version, repo.actor.name, cpid, lg, can_write)
+        cmap, items = _coverage_tab_map(session.db_key(), version, repo.actor.name, cpid, can_write)
         if can_write:
             st.caption(t("par_cov_draw_help", lg))
         # the key changes with what is stored, so a saved drawing leaves the draw layer
         stored = f"{len(items)}-{int(items['coverage_id'].max()) if len(items) else 0}"
-        state = show_map(cmap, height=480, returned_objects=["all_drawings"] if can_write else [], key=f"par_cov_map_{cpid}_{stored}_{lg}")
+        state = show_map(cmap, height=480, returned_objects=["all_drawings"] if can_write else [], key=f"par_cov_map_{cpid}_{stored}")
         st.markdown(f"**{t('par_cov_items', lg)}** ({len(items)})")
         if len(items):
             st.dataframe(pd.DataFrame({

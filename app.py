@@ -69,7 +69,8 @@ pages = [st.Page(PAGES[p][0], title=t(PAGES[p][1], lang), url_path=PAGES[p][2], 
                  default=(i == 0))
          for i, p in enumerate(pages_for(repo.actor.role))]
 # every page of the role in the menu: a team lead has 14, and Streamlit folds a menu after 10
-st.navigation(pages, expanded=True).run()
+with warmup.foreground():  # the warm-up waits between its steps while a page runs
+    st.navigation(pages, expanded=True).run()
 # after the page has run: the analysis pages' first needs, computed while the user reads this one
 warmup.start(session.db_url(), (session.db_key(), repo.actor.name, info["data_version"], clock.today().isoformat()),
              repo.actor.name, repo.actor.role)

@@ -293,6 +293,10 @@ def _maps_drawn(page) -> tuple[int, str]:
             frame.locator("path.leaflet-interactive, .leaflet-marker-icon").first.wait_for(
                 state="attached", timeout=_timeout["ms"])
             frames.nth(k).wait_for(state="visible", timeout=_timeout["ms"])
+            # a map that switches language itself (geo.maplang) counts once it speaks the page's
+            lang = page.evaluate("document.documentElement.getAttribute('data-opspor-lang')")
+            if lang and frame.locator("html[data-opspor-lang]").count():
+                frame.locator(f"html[data-opspor-lang='{lang}']").wait_for(state="attached", timeout=_timeout["ms"])
         except Exception as exc:  # noqa: BLE001 - a blank map is a finding, not a crash
             note = f"map {k + 1} not drawn: {str(exc).splitlines()[0][:80]}"
     return n, note

@@ -24,6 +24,7 @@ One module per concept, each a subclass of :class:`~detection.repository.base.Re
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from sqlalchemy import Engine, func, insert, select
@@ -105,7 +106,7 @@ class Repository(AccountOps, RightsOps, SignalOps, RouteOps, PartnerOps, Progres
         return cls(engine, Actor("anonymous", ANONYMOUS))
 
     @operation("priorities.read")
-    def prepare_analyses(self, *, as_of: date | None = None) -> list[str]:
+    def prepare_analyses(self, *, as_of: date | None = None, pause: Callable[[], object] | None = None) -> list[str]:
         """Compute ahead, into this process's shared caches, what *Prioritering*,
         *Fokusområder* and *Dækning* first need at their default settings for this user's
         role (and the reports, door knocks and courses the method's pages read), and name the
@@ -118,27 +119,31 @@ class Repository(AccountOps, RightsOps, SignalOps, RouteOps, PartnerOps, Progres
         audit: the caches feed only the pages' reads, which apply the role's disclosure
         policy and audit as always. A page that asks for a value still being computed
         waits for it instead of computing it twice (:class:`~detection.repository.base.ProcessCache`).
+        ``pause`` is called before each step (the app's: wait while a page runs).
         """
         day = as_of or clock.today()
-        done = []
-        self._priority_inputs()
-        done.append("inputs")
+        done: list[str] = []
+
+        def step(name: str, fn: Callable[[], object]) -> None:
+            if pause is not None:
+                pause()
+            fn()
+            done.append(name)
+
+        step("inputs", self._priority_inputs)
         names = self.area_layer_names()
         # the pages' first layers: Prioritering's "parishes" (else its 250 m grid), Dækning's
         # first stored layer (else its 1 km grid)
         layer = "parishes" if "parishes" in names else "grid250"
-        self._prepared_ranking(layer, day if self.actor.role in SEES_ADDRESSES else publication_date(day))
-        done.append(f"ranking {layer}")
+        step(f"ranking {layer}", lambda: self._prepared_ranking(
+            layer, day if self.actor.role in SEES_ADDRESSES else publication_date(day)))
         if allowed(self.actor.role, "focus.read"):
-            self.focus_candidates(as_of=day)
-            done.append("focus candidates")
+            step("focus candidates", lambda: self.focus_candidates(as_of=day))
         if allowed(self.actor.role, "coverage.read"):
             cover = names[0] if names else "grid1km"
-            self._analysis(cover, day, min(36, self._active_months(None)))
-            done.append(f"coverage {cover}")
+            step(f"coverage {cover}", lambda: self._analysis(cover, day, min(36, self._active_months(None))))
         if allowed(self.actor.role, "method.read"):  # the funnel, fidelity and evaluation's reads
-            self._method_inputs()
-            done.append("method inputs")
+            step("method inputs", self._method_inputs)
         return done
 
     def as_user(self, name: str) -> Repository:

@@ -77,6 +77,18 @@ def test_prepared_caches_give_the_same_results_and_write_no_audit(nordby, role, 
                                   pd.DataFrame(warm[2].drop(columns="geometry")))
 
 
+def test_the_pause_is_asked_before_every_step(nordby, monkeypatch):
+    """The app's pause (wait while a page runs) comes before each step, not only the first."""
+    repo = nordby.as_user(role_user("planner"))
+    _clear_caches(monkeypatch)
+    log: list[str] = []
+    real = repo._priority_inputs
+    monkeypatch.setattr(repo, "_priority_inputs", lambda: log.append("inputs") or real())
+    steps = repo.prepare_analyses(as_of=AS_OF, pause=lambda: log.append("pause"))
+    assert log[:2] == ["pause", "inputs"]
+    assert log.count("pause") == len(steps) == 5
+
+
 def test_the_clusters_handed_out_are_copies(nordby, monkeypatch):
     repo = nordby.as_user(role_user("planner"))
     _clear_caches(monkeypatch)

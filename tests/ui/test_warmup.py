@@ -40,3 +40,18 @@ def test_warmup_runs_once_per_key_for_analysis_roles(tmp_path, monkeypatch):
     ranked = repo.priorities("grid250", as_of=clock.today())
     assert len(ranked) > 0
     assert built == [], "the page computed again what the warm-up had prepared"
+
+
+def test_the_warm_up_pauses_while_a_page_runs_and_goes_on_after():
+    """``pause`` returns only once no page runs (``foreground``); with none, at once."""
+    import threading
+
+    assert warmup.pause(max_s=60) < 60  # nothing runs: no wait
+    waited: list[float] = []
+    with warmup.foreground():
+        t = threading.Thread(target=lambda: waited.append(warmup.pause(max_s=60)))
+        t.start()
+        t.join(0.3)
+        assert t.is_alive() and not waited  # still waiting for the page
+    t.join(30)
+    assert not t.is_alive() and waited and waited[0] < 60

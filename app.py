@@ -9,12 +9,13 @@ import streamlit as st
 from detection import clock
 from detection.access import pages_for
 from detection.errors import WorkspaceError
-from ui import session, warmup
+from ui import memory, session, warmup
 from ui.i18n import t
 
 # First, before anything runs: every file the app writes (the SQLite database, temporary
 # files) is 0600 and every folder 0700. The imports above write nothing. (docs/deploy.md)
 os.umask(0o077)
+memory.setup()  # Arrow's freed memory back to the system, not kept by its own allocator
 
 st.set_page_config(page_title="Opspor", page_icon="🗺️", layout="wide")
 

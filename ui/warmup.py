@@ -27,6 +27,7 @@ from contextlib import contextmanager
 
 from detection.access import allowed
 from detection.repository import Repository
+from ui import memory
 
 _log = logging.getLogger(__name__)
 _lock = threading.Lock()
@@ -50,7 +51,10 @@ def foreground() -> Iterator[None]:
     finally:
         with _quiet:
             _busy -= 1
+            idle = _busy == 0
             _quiet.notify_all()
+        if idle:  # what the run freed goes back to the system (ui/memory.py)
+            memory.release()
 
 
 def pause(max_s: float = PAUSE_MAX_S) -> float:
@@ -92,6 +96,7 @@ def _run(url: str, user: str) -> None:
         pass
     try:
         steps = Repository.open(url, user, migrate=False).prepare_analyses(pause=pause)
+        memory.release(force=True)
         _log.info("warm-up for %s done: %s", user, ", ".join(steps))
     except Exception:  # a warm-up is only ahead of time: the page computes what is missing
         _log.exception("warm-up for %s failed", user)

@@ -55,3 +55,23 @@ def test_the_warm_up_pauses_while_a_page_runs_and_goes_on_after():
         assert t.is_alive() and not waited  # still waiting for the page
     t.join(30)
     assert not t.is_alive() and waited and waited[0] < 60
+
+
+def test_arrow_uses_the_system_allocator_and_freed_heap_goes_back(monkeypatch):
+    """ui/memory.py: Arrow on the system allocator (its own kept freed pages), glibc's free
+    heap trimmed after a page run when no other runs, not more often than every 2 s."""
+    import pyarrow as pa
+
+    from ui import memory
+
+    memory.setup()
+    assert pa.default_memory_pool().backend_name == "system"
+    assert memory.release(force=True) is True  # glibc (Debian): malloc_trim was called
+    assert memory.release() is False  # again at once: skipped
+    calls: list[bool] = []
+    monkeypatch.setattr(memory, "release", lambda **k: calls.append(True) or True)
+    with warmup.foreground():
+        with warmup.foreground():
+            pass
+        assert calls == []  # another page still runs
+    assert calls == [True]

@@ -78,6 +78,16 @@ def title_attrs(value: str | Texts) -> str:
     return f'class="opspor-l" title="{_esc(first)}" {attrs}'
 
 
+def aria_label_attrs(value: str | Texts) -> str:
+    """``aria-label`` as :func:`title_attrs` writes ``title`` (``data-la-<lang>``)."""
+    texts = texts_of(value)
+    first = next(iter(texts.values()))
+    if len(set(texts.values())) == 1:
+        return f'aria-label="{_esc(first)}"'
+    attrs = " ".join(f'data-la-{_esc(lang)}="{_esc(text)}"' for lang, text in texts.items())
+    return f'class="opspor-l" aria-label="{_esc(first)}" {attrs}'
+
+
 def languages_of(*values: str | Texts) -> list[str]:
     """Every language named by ``values``, the first value's first language first."""
     out: list[str] = []
@@ -121,6 +131,8 @@ _LANG_JS = """
       if (v !== null && els[i].textContent !== v) { els[i].textContent = v; }
       var tv = els[i].getAttribute('data-lt-' + lang);
       if (tv !== null && els[i].title !== tv) { els[i].title = tv; }
+      var av = els[i].getAttribute('data-la-' + lang);
+      if (av !== null) { els[i].setAttribute('aria-label', av); }
     }
   }
   function mark() {

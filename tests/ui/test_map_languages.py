@@ -26,6 +26,8 @@ PAGES = [
     ("ui/pages/coverage.py", "analytiker", "cov_layer_areas", None),
     ("ui/pages/priorities.py", "planner", "pcol_rate", None),
     ("ui/pages/partners.py", "planner", "par_cov_kind_radius", None),
+    ("ui/pages/routes.py", "teamleder", "rt_start_marker", None),
+    ("ui/pages/my_routes.py", "feltarbejder", "mr_map_path", None),
     ("ui/pages/priorities.py", "planner", "pcol_hotspot", ("prio_layer", "grid250")),
     ("ui/pages/priorities.py", "analytiker", "pcol_hotspot", ("prio_layer", "grid1km")),
 ]

@@ -62,8 +62,9 @@ def _map_script(at: AppTest) -> str | None:
 
 
 def _stop_labels(script: str) -> list[str]:
-    """The texts of the route's numbered stop markers, in the order drawn."""
-    return re.findall(r'border-radius:(?:9|3)px;padding:[^"]*">([^<]+)</div>', script)
+    """The texts of the route's numbered stop markers, in the order drawn (the Danish text
+    of a marker written in both languages: ``geo.maplang``'s span)."""
+    return re.findall(r'border-radius:(?:9|3)px;padding:[^"]*">(?:<span[^>]*>)?([^<]+)(?:</span>)?</div>', script)
 
 
 # --- the map (AppTest) ---------------------------------------------------------------------------

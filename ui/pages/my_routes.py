@@ -32,7 +32,7 @@ from detection.routes.outcomes import outcomes_by_day
 from detection.vocab import OUTCOMES
 from geo.addresses import format_address
 from geo.assets import use_local_assets
-from geo.maps import escape_html
+from geo.maplang import MapLanguage, label_html
 from ui import session
 from ui.basemap import base_map
 from ui.foliummap import show_map
@@ -150,9 +150,14 @@ def _in_order(routes: list[dict], today: date) -> list[dict]:
     return now + coming + past
 
 
-def _stop_marker(text: str, *, kind: str) -> folium.DivIcon:
+LANGS = ("da", "en")
+"""The map holds both UI languages and switches in the browser (issue 18: ``geo.maplang``)."""
+
+
+def _stop_marker(text: str | dict[str, str], *, kind: str) -> folium.DivIcon:
     """A numbered stop: ``next`` larger, square, thick-bordered and with the word; ``done``
-    grey with a ✓; else a small white pill. ``text`` is escaped here.
+    grey with a ✓; else a small white pill. ``text`` (one, or one per language) is escaped
+    here.
 
     Its class is not folium's ``empty``: the base map hides a DivIcon of that class that
     overlaps another label, and a stop must never be hidden (neighbouring doors overlap until
@@ -160,41 +165,47 @@ def _stop_marker(text: str, *, kind: str) -> folium.DivIcon:
     if kind == "next":
         html = ('<div style="font:bold 15px sans-serif;background:#b3261e;color:#fff;border:3px solid #000;'
                 'border-radius:3px;padding:1px 5px;white-space:nowrap;display:inline-block;'
-                f'box-shadow:0 0 0 2px #fff">{escape_html(text)}</div>')
+                f'box-shadow:0 0 0 2px #fff">{label_html(text)}</div>')
         return folium.DivIcon(html=html, icon_size=(80, 28), icon_anchor=(14, 14), class_name="opspor-stop")
     colour, bg = ("#444", "#e8e8e8") if kind == "done" else ("#1f4e9c", "#fff")
     html = (f'<div style="font:bold 12px sans-serif;background:{bg};color:{colour};border:2px solid {colour};'
-            f'border-radius:9px;padding:0 4px;white-space:nowrap;display:inline-block">{escape_html(text)}</div>')
+            f'border-radius:9px;padding:0 4px;white-space:nowrap;display:inline-block">{label_html(text)}</div>')
     return folium.DivIcon(html=html, icon_size=(34, 18), icon_anchor=(12, 9), class_name="opspor-stop")
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
 def _route_map(db_key: str, user: str, route_id: str, day: str, done: tuple, next_seq: int | None,
-               lang: str, _route: dict) -> folium.Map:
+               _route: dict) -> folium.Map:
     """The folium map of one of ``user``'s routes as it stands: keyed on the route, its day,
     the stops done that day (with their outcomes) and the next stop, so a save redraws it.
-    ``_route`` (not hashed) is that route as :meth:`Repository.my_routes` gives it."""
+    ``_route`` (not hashed) is that route as :meth:`Repository.my_routes` gives it. In both
+    languages: a language switch neither rebuilds nor resends it (``geo.maplang``)."""
     stops = _route["stops"]
     pts = [[s["lat"], s["lon"]] for s in stops] + [[lat, lon] for lon, lat in _route["path"]]
     # a phone's map: no scale bar over the route's corner, the page scrolls past it on a wheel
     m = folium.Map(location=pts[0], zoom_start=15, tiles=None, maxZoom=19, control_scale=False,
                    scrollWheelZoom=False)
+    MapLanguage(list(LANGS)).add_to(m)
     base_map(Repository.open(session.db_url(), user, migrate=False)).add_to(m)
     if len(_route["path"]) >= 2:
         folium.PolyLine([[lat, lon] for lon, lat in _route["path"]], color="#1f4e9c", weight=4, opacity=0.8,
-                        tooltip=escape_html(t("mr_map_path", lang))).add_to(m)
-    got, words = dict(done), {o.id: o.name(lang) for o in OUTCOMES}
+                        tooltip=label_html({g: t("mr_map_path", g) for g in LANGS})).add_to(m)
+    got = dict(done)
     for s in sorted(stops, key=lambda s: s["seq"] == next_seq):  # the next stop last: on top
         arrive = datetime.fromisoformat(s["arrive"]).strftime("%H:%M")
-        tip = t("mr_stop", lang).format(seq=s["seq"], time=arrive, address=s["address"])
+        tip = {g: t("mr_stop", g).format(seq=s["seq"], time=arrive, address=s["address"]) for g in LANGS}
+        text: str | dict[str, str]
         if s["seq"] == next_seq:
-            kind, text, tip = "next", f"{s['seq']} {t('mr_next', lang)}", f"{t('mr_next', lang)}: {tip}"
+            kind = "next"
+            text = {g: f"{s['seq']} {t('mr_next', g)}" for g in LANGS}
+            tip = {g: f"{t('mr_next', g)}: {tip[g]}" for g in LANGS}
         elif s["seq"] in got:
             kind, text = "done", f"{s['seq']} ✓"
-            tip += " — ✓ " + ", ".join(words.get(o, o) for o in got[s["seq"]])
+            words = {g: {o.id: o.name(g) for o in OUTCOMES} for g in LANGS}
+            tip = {g: tip[g] + " — ✓ " + ", ".join(words[g].get(o, o) for o in got[s["seq"]]) for g in LANGS}
         else:
             kind, text = "stop", str(s["seq"])
-        folium.Marker([s["lat"], s["lon"]], tooltip=escape_html(tip), icon=_stop_marker(text, kind=kind),
+        folium.Marker([s["lat"], s["lon"]], tooltip=label_html(tip), icon=_stop_marker(text, kind=kind),
                       z_index_offset=1000 if kind == "next" else 0).add_to(m)
     lats, lons = [p[0] for p in pts], [p[1] for p in pts]
     m.fit_bounds([[min(lats), min(lons)], [max(lats), max(lons)]], padding=(36, 36), max_zoom=17)
@@ -221,8 +232,8 @@ def _show_map(routes: list[dict], recorded: dict, today: date) -> tuple[str, int
     next_seq = None if day < today else next((s["seq"] for s in r["stops"] if s["seq"] not in seqs), None)
     more = ("mr_map_next_caption" if next_seq is not None else "mr_map_all_done" if day == today else None)
     st.caption(t("mr_map_caption", lg) + (" " + t(more, lg) if more else ""))
-    m = _route_map(session.db_key(), repo.actor.name, r["route_id"], r["day"], done, next_seq, lg, r)
-    show_map(m, height=320, returned_objects=[], key=f"mr-map-{r['route_id']}-{len(done)}-{next_seq}-{lg}")
+    m = _route_map(session.db_key(), repo.actor.name, r["route_id"], r["day"], done, next_seq, r)
+    show_map(m, height=320, returned_objects=[], key=f"mr-map-{r['route_id']}-{len(done)}-{next_seq}")
     return (r["route_id"], next_seq) if next_seq is not None else None
 
 

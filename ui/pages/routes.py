@@ -20,6 +20,7 @@ from detection.routes.revisits import ClosedDays, days_off, next_working_day
 from detection.vocab import LAYER_NAMES, area_words
 from geo.assets import use_local_assets
 from geo.drawn import last_drawn_polygon
+from geo.maplang import MapLanguage, aria_label_attrs, label_html
 from geo.maps import build_map, escape_html
 from ui import session
 from ui.basemap import base_map
@@ -74,25 +75,32 @@ def _plan_texts(plans: list[dict]) -> dict[str, str]:
     return out
 
 
-def _units(stop: dict) -> str:
-    return ", ".join(stop.get("unit_labels") or []) or t("rt_whole_entrance", lg)
+def _units(stop: dict, lang: str | None = None) -> str:
+    return ", ".join(stop.get("unit_labels") or []) or t("rt_whole_entrance", lang or lg)
+
+
+LANGS = ("da", "en")
+"""The maps hold both UI languages and switch in the browser (issue 18: ``geo.maplang``)."""
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
-def _route_map(db_key: str, plan_id: str, user: str, lang: str) -> folium.Map:
-    """The folium map of one stored plan for one user (plans never change once stored)."""
+def _route_map(db_key: str, plan_id: str, user: str) -> folium.Map:
+    """The folium map of one stored plan for one user (plans never change once stored), in
+    both languages: a language switch neither rebuilds nor resends it."""
     plan = Repository.open(session.db_url(), user, migrate=False).route_plan(plan_id)
     pts = [[s["lat"], s["lon"]] for r in plan["routes"] for s in r["stops"]]
     sp = plan["start_point"]
     m = folium.Map(location=[sp["lat"], sp["lon"]], zoom_start=14, tiles=None, maxZoom=19, control_scale=True)
+    MapLanguage(list(LANGS)).add_to(m)
     base_map(Repository.open(session.db_url(), user, migrate=False)).add_to(m)
-    folium.Marker([sp["lat"], sp["lon"]], tooltip=escape_html(t("rt_start_marker", lang)), icon=folium.DivIcon(
+    folium.Marker([sp["lat"], sp["lon"]], tooltip=label_html({g: t("rt_start_marker", g) for g in LANGS}),
+                  icon=folium.DivIcon(
         html='<div style="font:bold 13px sans-serif;background:#000;color:#fff;border-radius:3px;'
              'padding:1px 4px;display:inline-block">S</div>', icon_size=(20, 18), icon_anchor=(10, 9))).add_to(m)
     for tf in plan.get("turfs") or []:  # each pair's turf: a dashed outline with the pair's number
         if not tf.get("geometry"):
             continue
-        name = escape_html(t("rt_turf_layer", lang).format(team=tf["team"]))
+        name = label_html({g: t("rt_turf_layer", g).format(team=tf["team"]) for g in LANGS})
         fg = folium.FeatureGroup(name=name, show=True)
         folium.GeoJson(tf["geometry"], tooltip=name, style_function=lambda _f: {
             "color": "#333333", "weight": 2, "dashArray": "6 4", "fillColor": "#888888",
@@ -105,24 +113,25 @@ def _route_map(db_key: str, plan_id: str, user: str, lang: str) -> folium.Map:
         fg.add_to(m)
     for n, r in enumerate([r for r in plan["routes"] if r["stops"]], start=1):
         colour = COLOURS[(n - 1) % len(COLOURS)]
-        name = t("rt_route_label", lang).format(n=n, team=r["team"], day=date_text(r["day"], lang))
-        fg = folium.FeatureGroup(name=escape_html(name), show=True)
+        names = {g: t("rt_route_label", g).format(n=n, team=r["team"], day=date_text(r["day"], g)) for g in LANGS}
+        fg = folium.FeatureGroup(name=label_html(names), show=True)
         if r["path"]:
             folium.PolyLine([[lat, lon] for lon, lat in r["path"]], color=colour, weight=4, opacity=0.8,
-                            dash_array=DASHES[(n - 1) % len(DASHES)], tooltip=escape_html(name)).add_to(fg)
+                            dash_array=DASHES[(n - 1) % len(DASHES)], tooltip=label_html(names)).add_to(fg)
         for line in r.get("car_paths") or []:  # drive then walk: the car legs, wide and grey beneath
             folium.PolyLine([[lat, lon] for lon, lat in line], color="#4d4d4d", weight=8, opacity=0.55,
-                            tooltip=escape_html(t("rt_car_leg", lang).format(route=name))).add_to(fg)
+                            tooltip=label_html({g: t("rt_car_leg", g).format(route=names[g]) for g in LANGS})
+                            ).add_to(fg)
         for pk in (r.get("parking") or [])[1:]:  # the car's stops (P1 is the start point)
-            tip = t("rt_parking_tip", lang).format(n=pk["n"], route=name)
-            folium.Marker([pk["lat"], pk["lon"]], tooltip=escape_html(tip), icon=folium.DivIcon(
+            tip = {g: t("rt_parking_tip", g).format(n=pk["n"], route=names[g]) for g in LANGS}
+            folium.Marker([pk["lat"], pk["lon"]], tooltip=label_html(tip), icon=folium.DivIcon(
                 html=f'<div style="font:bold 12px sans-serif;background:#1f3a93;color:#fff;border:2px solid #fff;'
-                     f'border-radius:3px;padding:0 3px;display:inline-block" aria-label="{escape_html(tip)}">'
+                     f'border-radius:3px;padding:0 3px;display:inline-block" {aria_label_attrs(tip)}>'
                      f'P{pk["n"]}</div>', icon_size=(28, 18), icon_anchor=(14, 9))).add_to(fg)
         for s in r["stops"]:
             label = f"{n}·{s['seq']}"
-            tip = f"{label} {_hhmm(s['arrive'])} {s['address']} ({_units(s)})"
-            folium.Marker([s["lat"], s["lon"]], tooltip=escape_html(tip), icon=folium.DivIcon(
+            tip = {g: f"{label} {_hhmm(s['arrive'])} {s['address']} ({_units(s, g)})" for g in LANGS}
+            folium.Marker([s["lat"], s["lon"]], tooltip=label_html(tip), icon=folium.DivIcon(
                 html=f'<div style="font:bold 12px sans-serif;background:#fff;color:{colour};'
                      f'border:2px solid {colour};border-radius:9px;padding:0 4px;white-space:nowrap;'
                      f'display:inline-block">{escape_html(label)}</div>',
@@ -149,15 +158,15 @@ def _area_label(a: dict) -> str:
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
-def _draw_map(db_key: str, version: str, user: str, lang: str) -> folium.Map:
-    """The municipality with its saved focus areas, and Leaflet.draw's polygon tools."""
-
-
+def _draw_map(db_key: str, version: str, user: str) -> folium.Map:
+    """The municipality with its saved focus areas, and Leaflet.draw's polygon tools; in both
+    languages (a language switch keeps the map and a drawing in progress)."""
     r = Repository.open(session.db_url(), user, migrate=False)
     fa = r.focus_areas()
     layers = {"focus": fa[["focus_id", "name", "geometry"]].rename(columns={"focus_id": "area_id"})} if len(fa) else {}
-    m = build_map(boundary=r.boundary(), area_layers=layers, area_labels={"focus": LAYER_NAMES["focus"].name(lang)},
-                  boundary_label=t("boundary", lang), tiles_label=None)
+    m = build_map(boundary=r.boundary(), area_layers=layers,
+                  area_labels={"focus": {g: LAYER_NAMES["focus"].name(g) for g in LANGS}},
+                  boundary_label={g: t("boundary", g) for g in LANGS}, tiles_label=None)
     base_map(r).add_to(m)
     Draw(export=False, draw_options={"polyline": False, "circle": False, "marker": False,
                                      "circlemarker": False, "rectangle": True, "polygon": True}).add_to(m)
@@ -171,7 +180,7 @@ if source == "draw":
 
     st.caption(t("rt_draw_help", lg))
     version = str(repo.data_version())
-    state = show_map(_draw_map(session.db_key(), version, repo.actor.name, lg), height=460, returned_objects=["all_drawings"], key=f"rt_draw_map_{lg}")
+    state = show_map(_draw_map(session.db_key(), version, repo.actor.name), height=460, returned_objects=["all_drawings"], key="rt_draw_map")
     try:
         drawn = last_drawn_polygon((state or {}).get("all_drawings"))
     except ValueError as exc:
@@ -325,8 +334,8 @@ _day_list(plan)
 
 st.subheader(t("rt_map", lg))
 st.caption(t("rt_map_caption", lg))
-m = _route_map(session.db_key(), plan_id, repo.actor.name, lg)
-show_map(m, height=560, returned_objects=[], key=f"rt-map-{plan_id}-{lg}")
+m = _route_map(session.db_key(), plan_id, repo.actor.name)
+show_map(m, height=560, returned_objects=[], key=f"rt-map-{plan_id}")
 if plan.get("turfs"):
     st.subheader(t("rt_turfs_heading", lg))
     st.caption(t("rt_turfs_caption", lg))

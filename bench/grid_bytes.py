@@ -32,7 +32,8 @@ sys.path.insert(0, str(ROOT))
 
 from detection.repository import Repository  # noqa: E402
 from geo.crs import require_crs, xy_to_lonlat  # noqa: E402
-from geo.maps import GridChoropleth, _split_repeat, escape_html, grid_cells, grid_choropleth_data  # noqa: E402
+from geo.maps import GridChoropleth, escape_html, grid_cells, grid_choropleth_data  # noqa: E402
+from geo.varint import split_repeat  # noqa: E402
 from ui.widgets import cell_labels, number_text  # noqa: E402
 
 TIP = "{p} · Nr. {r} · {v} ({l}–{u}) rate pr. 1.000 boliger · klasse {c} af 5{h}"
@@ -52,7 +53,7 @@ def _baseline_data(squares: gpd.GeoDataFrame, *, cls: Sequence[int], hotspot: Se
     la0, lo0 = np.round(lat0 * 1e5).astype(np.int64), np.round(lon0 * 1e5).astype(np.int64)
     dla, dlo = np.round(lat1 * 1e5).astype(np.int64) - la0, np.round(lon1 * 1e5).astype(np.int64) - lo0
     order = np.lexsort((lo0, la0))
-    split = [_split_repeat(escape_html(p)) for p in places]
+    split = [split_repeat(escape_html(p)) for p in places]
     prefix = os.path.commonprefix([b for b, _n in split]) if split else ""
     place_ids: dict[str, int] = {}
     place_of = [place_ids.setdefault(b[len(prefix):], len(place_ids)) for b, _n in split]

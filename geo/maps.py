@@ -31,6 +31,12 @@ from folium.plugins import Draw, FastMarkerCluster
 from geo.basemap import BASEMAP_ATTRIBUTION
 from geo.crs import DENMARK_BOUNDS_LONLAT, require_crs, to_display_crs, xy_to_lonlat
 from geo.maplang import MapLanguage, Texts, label_html, languages_of, texts_of
+from geo.varint import Reader as _Reader
+from geo.varint import Recent as _Recent
+from geo.varint import put as _put
+from geo.varint import split_repeat as _split_repeat
+from geo.varint import unzz as _unzz
+from geo.varint import zz as _zz
 
 DATA_ATTRIBUTION = BASEMAP_ATTRIBUTION
 """One line (issue 15): roads and addresses © OSM contributors (ODbL 1.0), boundaries and parishes
@@ -627,80 +633,6 @@ def _number_style(texts: Iterable[str]) -> tuple[str, str, int]:
 
     (sep, dec), (_n, most) = max(((st, style(*st)) for st in _NUMBER_STYLES), key=lambda p: (p[1][0], -p[1][1]))
     return sep, dec, most
-
-
-def _put(out: bytearray, u: int) -> None:
-    """``u`` (≥ 0) as an unsigned LEB128 varint: 7 bits a byte, the high bit set on all but the last."""
-    while u >= 0x80:
-        out.append(u & 0x7F | 0x80)
-        u >>= 7
-    out.append(u)
-
-
-def _zz(v: int) -> int:
-    """Zigzag: 0, -1, 1, -2, … → 0, 1, 2, 3, … (a small number of either sign in one byte)."""
-    return 2 * v if v >= 0 else -2 * v - 1
-
-
-def _unzz(u: int) -> int:
-    return -(u + 1) // 2 if u % 2 else u // 2
-
-
-class _Reader:
-    """The varints of :func:`_put`, one after the other."""
-
-    def __init__(self, data: bytes) -> None:
-        self.data, self.at = data, 0
-
-    def u(self) -> int:
-        x = shift = 0
-        while True:
-            c = self.data[self.at]
-            self.at += 1
-            x |= (c & 0x7F) << shift
-            shift += 7
-            if c < 0x80:
-                return x
-
-    def z(self) -> int:
-        return _unzz(self.u())
-
-
-class _Recent:
-    """Indexes into a table as small numbers: 0 is the lowest index not used yet (tables in
-    the order the cells first use them), ``1..limit`` one of the ``limit`` indexes used last
-    (most recent first), ``limit + 1 + i`` index ``i`` itself. The encoder's and the
-    decoder's copies change alike."""
-
-    def __init__(self, limit: int) -> None:
-        self.limit, self.window, self.seen, self.next = limit, [], set(), 0
-
-    def _use(self, v: int) -> int:
-        if v in self.window:
-            self.window.remove(v)
-        self.window.insert(0, v)
-        del self.window[self.limit:]
-        self.seen.add(v)
-        while self.next in self.seen:
-            self.next += 1
-        return v
-
-    def code(self, v: int) -> int:
-        c = 0 if v == self.next else self.window.index(v) + 1 if v in self.window else self.limit + 1 + v
-        self._use(v)
-        return c
-
-    def value(self, c: int) -> int:
-        return self._use(self.next if c == 0 else self.window[c - 1] if c <= self.limit else c - self.limit - 1)
-
-
-def _split_repeat(text: str) -> tuple[str, int]:
-    """``"Name (3)"`` → ``("Name", 3)``; any other text → ``(text, 0)`` (exact both ways:
-    :func:`grid_cells` puts ``" (3)"`` back only for a number ≥ 2)."""
-    m = re.fullmatch(r"(.*) \((\d+)\)", text, flags=re.S)
-    if m and int(m.group(2)) >= 2 and str(int(m.group(2))) == m.group(2):
-        return m.group(1), int(m.group(2))
-    return text, 0
 
 
 def grid_cells(data: dict, lang: str | None = None) -> list[dict]:

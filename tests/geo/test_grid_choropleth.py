@@ -17,7 +17,8 @@ import pytest
 import shapely
 
 from geo.crs import WORK_CRS, xy_to_lonlat
-from geo.maps import GridChoropleth, _put, _Reader, _Recent, _zz, grid_cells, grid_choropleth_data
+from geo.maps import GridChoropleth, grid_cells, grid_choropleth_data
+from geo.varint import Reader, Recent, put, zz
 
 NAMES = ["250 m-felt nær Langgade, Tranebjerg", "250 m-felt nær Langgade, Tranebjerg (2)",
          "250 m-felt nær Langgade, Tranebjerg (12)", "250 m-felt nær Vej (1)", "250 m-felt nær Vej (02)",
@@ -86,7 +87,7 @@ def test_every_cell_reads_back_as_given_with_its_name_escaped_once():
 
 def test_cells_share_numbers_and_names_through_tables():
     data = _data()
-    r = _Reader(base64.b64decode(data["cells"]))
+    r = Reader(base64.b64decode(data["cells"]))
     assert (r.u(), r.u(), r.u()) == (7, 7, 5)  # 7 cells, 7 rank groups (no tie), 5 distinct (rate, low, high)
     assert data["numbers"] == [".", ",", 1] and data["words"] == []  # every text a Danish number
     assert data["prefix"] == "250 m-felt "
@@ -204,13 +205,13 @@ def test_varints_zigzag_and_the_window_of_recent_indexes():
     out = bytearray()
     values = [0, 1, 127, 128, 16383, 16384, 2**35 + 3, 2**52]
     for v in values:
-        _put(out, v)
+        put(out, v)
     for v in (-1, 1, -(2**50)):
-        _put(out, _zz(v))
+        put(out, zz(v))
     assert bytes(out[:4]) == b"\x00\x01\x7f\x80"
-    r = _Reader(bytes(out))
+    r = Reader(bytes(out))
     assert [r.u() for _ in values] == values and [r.z() for _ in range(3)] == [-1, 1, -(2**50)]
-    enc, dec = _Recent(3), _Recent(3)
+    enc, dec = Recent(3), Recent(3)
     seq = [0, 1, 0, 2, 5, 3, 4, 0, 9, 1, 1]
     codes = [enc.code(v) for v in seq]
     assert codes[:4] == [0, 0, 2, 0]  # new, new, the one before last, new

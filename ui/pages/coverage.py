@@ -7,6 +7,11 @@ never pile up: gaps first, by need, and one that would overlap a label already s
 for a closer zoom (the base map's label hider, :mod:`geo.basemap`). Roles that may see
 addresses also get the entrances as markers with those signs. Analysts get areas with at
 least 20 dwellings only (the repository leaves the others out).
+
+A stored layer (parishes) is drawn as GeoJSON features; a grid layer as squares on a canvas
+from a compact list (:mod:`geo.coverage_grid`, issue 18: a city's 250 m grid was 37 MB of
+features and label markers, now 1.0 MB), its gap labels written in the browser for the gaps
+in view.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from detection.partners.network import GAP_COLUMNS, NEED_PRIORITIES, gaps_table
 from detection.repository import Repository
 from detection.vocab import COVERAGE_SYMBOLS
 from geo.assets import use_local_assets
+from geo.coverage_grid import CoverageGrid, coverage_grid_data
 from geo.maplang import label_html
 from geo.maps import KindStyle, build_map, cells_by_size, escape_html, light_display
 from ui import session
@@ -118,13 +124,14 @@ class _GapHatch(MacroElement):
         self.source = source.get_name()
 
 
+# Entrances up to which the coverage map draws one marker each (Samsø: 4,596); past it,
+# counts per cell (a city: 150,000). ``OPSPOR_MAP_MAX_POINTS`` overrides it. (Comments, not
+# docstrings: Streamlit's "magic" wrote a bare string on a page onto the page.)
 MAX_ENTRANCE_POINTS = 10_000
-"""Entrances up to which the coverage map draws one marker each (Samsø: 4,596); past it,
-counts per cell (a city: 150,000). ``OPSPOR_MAP_MAX_POINTS`` overrides it."""
 
 
+# The map holds both UI languages and switches in the browser (issue 18: ``geo.maplang``).
 LANGS = ("da", "en")
-"""The map holds both UI languages and switches in the browser (issue 18: ``geo.maplang``)."""
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
@@ -147,6 +154,76 @@ def _area_names(data: dict, lang: str) -> list[str]:
     if names is None:
         return [str(n) for n in areas["name"]]
     return [names[lang].get(str(a), str(n)) for a, n in zip(areas["area_id"], areas["name"], strict=True)]
+
+
+def _need_text(nd: float, lang: str) -> str:
+    return f"{t('cov_need_word', lang)} {number_text(float(nd), lang, decimals=1)}"
+
+
+def _grid_areas(areas: pd.DataFrame, m: folium.Map) -> CoverageGrid:
+    """A grid layer's squares as a compact list drawn on a canvas (issue 18: a city's 250 m
+    grid as GeoJSON features and label markers was 37 MB): the same fill, border, hatch,
+    tooltip and gap labels, in both languages (:mod:`geo.coverage_grid`)."""
+    sym = {s: c for s, (c, _) in STATUS_STYLE.items()}
+    data = coverage_grid_data(
+        areas[["geometry"]], need_class=areas["need_class"].astype(int).tolist(), gap=areas["gap"].tolist(),
+        shares=[[round(100 * float(v)) for v in row] for row in
+                zip(areas["active_share"], areas["lapsed_share"], areas["none_share"], strict=True)],
+        need={lang: [number_text(float(nd), lang, decimals=1) for nd in areas["need"]] for lang in LANGS},
+        names={lang: areas[f"name_{lang}"].astype(str).tolist() for lang in LANGS},
+        tip={lang: f"{{p}}{{g}}<br>{sym['active']} {{a}} % · {sym['lapsed']} {{b}} % · {sym['none']} {{u}} %<br>"
+                   f"{t('cov_need_word', lang)} {{n}}" for lang in LANGS},
+        gap_word={lang: f" — {t('cov_gap_word', lang)}" for lang in LANGS},
+        label={lang: f"{t('cov_gap_word', lang)} · {t('cov_need_word', lang)} {{n}}" for lang in LANGS},
+        palette=NEED_COLOURS)
+    return CoverageGrid(data, m.get_name())
+
+
+def _polygon_areas(areas: pd.DataFrame, fg: folium.FeatureGroup, m: folium.Map) -> None:
+    """A stored layer's areas (parishes): one GeoJSON feature each with its tooltip, hatched
+    gaps, and labels (all of them for up to 60 areas, else the gaps')."""
+    # simplified to a pixel and rounded to a metre: a city's 60 parishes were 1.7 MB as drawn (issue 18)
+    g = light_display(areas[["area_id", *[f"name_{lang}" for lang in LANGS], "need", "need_class", "gap",
+                             "active_share", "lapsed_share", "none_share", "dwellings", "geometry"]])
+    sym = {s: escape_html(c) for s, (c, _) in STATUS_STYLE.items()}
+
+    def head(row: tuple, lang: str) -> str:
+        return str(row[0]) + (f" — {t('cov_gap_word', lang)}" if row[1] else "")
+
+    # each area's tooltip in both languages; the texts are filled in by the map's script
+    g["label"] = [
+        label_html({lang: head((nm[i], gp), lang) for i, lang in enumerate(LANGS)}, shown=False)
+        + f"<br>{sym['active']} {_pct(a)} · {sym['lapsed']} {_pct(b)} · {sym['none']} {_pct(u)}<br>"
+        + label_html({lang: _need_text(nd, lang) for lang in LANGS}, shown=False)
+        for nm, nd, a, b, u, gp in zip(zip(*[g[f"name_{lang}"] for lang in LANGS], strict=True), g["need"],
+                                       g["active_share"], g["lapsed_share"], g["none_share"], g["gap"], strict=True)]
+    g["area_id"] = g["area_id"].astype(str).map(escape_html)
+    areas_layer = folium.GeoJson(
+        g[["area_id", "label", "need_class", "gap", "geometry"]].__geo_interface__,
+        style_function=lambda f: {
+            "color": "#1b1b1b" if f["properties"]["gap"] else "#3d4f8a",
+            "weight": 4 if f["properties"]["gap"] else 1.5,
+            "dashArray": "10 6" if f["properties"]["gap"] else None,
+            "fillColor": NEED_COLOURS[int(f["properties"]["need_class"])], "fillOpacity": 0.55},
+        tooltip=folium.GeoJsonTooltip(fields=["label"], aliases=[""], labels=False),
+    ).add_to(fg)
+    if g["gap"].any():  # gaps hatched on top of their need colour: a pattern, not colour alone
+        _GapHatch(areas_layer).add_to(fg)
+    _HatchPattern().add_to(m)
+    few = len(g) <= 60
+    # labels in order of importance (gaps, then need): the label hider keeps the first of
+    # any that would overlap and shows the others at a closer zoom
+    order = g.sort_values(["gap", "need"], ascending=[False, False], kind="stable")
+    for geom, label, gap, nd in zip(order.geometry, order["label"], order["gap"], order["need"], strict=True):
+        if not (few or gap):
+            continue
+        if not few:  # many cells: a short sign on the map ("HUL · behov 57,6"); the tooltip has the rest
+            label = label_html({lang: f"{t('cov_gap_word', lang)} · {_need_text(nd, lang)}" for lang in LANGS})
+        p = geom.representative_point()
+        folium.Marker([p.y, p.x], z_index_offset=1000, interactive=False, icon=folium.DivIcon(
+            html=f'<div style="font:bold 12px sans-serif;background:#fff;border:1px solid #333;'
+                 f'padding:2px 4px;white-space:nowrap;display:inline-block;line-height:1.25">{label}</div>',
+            icon_size=(0, 0), icon_anchor=(0, 0))).add_to(fg)
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
@@ -179,53 +256,19 @@ def _coverage_map(db_key: str, data_version: int, user: str, layer: str, months:
                   boundary_label={lang: t("boundary", lang) for lang in LANGS}, tiles_label=None,
                   count_text={lang: (lambda n, lang=lang: number_text(n, lang)) for lang in LANGS}, cells=cells)
     base_map(r).add_to(m)
-    # simplified to a pixel and rounded to a metre: a city's 60 parishes were 1.7 MB as drawn (issue 18)
-    g = light_display(areas[["area_id", *[f"name_{lang}" for lang in LANGS], "need", "need_class", "gap",
-                             "active_share", "lapsed_share", "none_share", "dwellings", "geometry"]])
-    sym = {s: escape_html(c) for s, (c, _) in STATUS_STYLE.items()}
-
-    def head(row: tuple, lang: str) -> str:
-        return str(row[0]) + (f" — {t('cov_gap_word', lang)}" if row[1] else "")
-
-    def need(nd: float, lang: str) -> str:
-        return f"{t('cov_need_word', lang)} {number_text(float(nd), lang, decimals=1)}"
-
-    # each area's tooltip in both languages; the texts are filled in by the map's script
-    g["label"] = [
-        label_html({lang: head((nm[i], gp), lang) for i, lang in enumerate(LANGS)}, shown=False)
-        + f"<br>{sym['active']} {_pct(a)} · {sym['lapsed']} {_pct(b)} · {sym['none']} {_pct(u)}<br>"
-        + label_html({lang: need(nd, lang) for lang in LANGS}, shown=False)
-        for nm, nd, a, b, u, gp in zip(zip(*[g[f"name_{lang}"] for lang in LANGS], strict=True), g["need"],
-                                       g["active_share"], g["lapsed_share"], g["none_share"], g["gap"], strict=True)]
-    g["area_id"] = g["area_id"].astype(str).map(escape_html)
     fg = folium.FeatureGroup(name=label_html({lang: t("cov_layer_areas", lang) for lang in LANGS}),
                              overlay=True, control=True, show=True)
-    areas_layer = folium.GeoJson(
-        g[["area_id", "label", "need_class", "gap", "geometry"]].__geo_interface__,
-        style_function=lambda f: {
-            "color": "#1b1b1b" if f["properties"]["gap"] else "#3d4f8a",
-            "weight": 4 if f["properties"]["gap"] else 1.5,
-            "dashArray": "10 6" if f["properties"]["gap"] else None,
-            "fillColor": NEED_COLOURS[int(f["properties"]["need_class"])], "fillOpacity": 0.55},
-        tooltip=folium.GeoJsonTooltip(fields=["label"], aliases=[""], labels=False),
-    ).add_to(fg)
-    if g["gap"].any():  # gaps hatched on top of their need colour: a pattern, not colour alone
-        _GapHatch(areas_layer).add_to(fg)
-    _HatchPattern().add_to(m)
-    few = len(g) <= 60
-    # labels in order of importance (gaps, then need): the label hider keeps the first of
-    # any that would overlap and shows the others at a closer zoom
-    order = g.sort_values(["gap", "need"], ascending=[False, False], kind="stable")
-    for geom, label, gap, nd in zip(order.geometry, order["label"], order["gap"], order["need"], strict=True):
-        if not (few or gap):
-            continue
-        if not few:  # many cells: a short sign on the map ("HUL · behov 57,6"); the tooltip has the rest
-            label = label_html({lang: f"{t('cov_gap_word', lang)} · {need(nd, lang)}" for lang in LANGS})
-        p = geom.representative_point()
-        folium.Marker([p.y, p.x], z_index_offset=1000, interactive=False, icon=folium.DivIcon(
-            html=f'<div style="font:bold 12px sans-serif;background:#fff;border:1px solid #333;'
-                 f'padding:2px 4px;white-space:nowrap;display:inline-block;line-height:1.25">{label}</div>',
-            icon_size=(0, 0), icon_anchor=(0, 0))).add_to(fg)
+    grid = None
+    if layer in GRID_LAYERS:
+        try:
+            grid = _grid_areas(areas, m)
+        except ValueError:  # cells that are no whole squares (never on DDKN layers): drawn as areas
+            grid = None
+    if grid is not None:
+        _HatchPattern().add_to(m)
+        grid.add_to(fg)
+    else:
+        _polygon_areas(areas, fg, m)
     fg.add_to(m)
     # build_map added its layer control already: move it after our layer, or its script
     # refers to a layer variable not defined yet and the map script stops

@@ -8,9 +8,11 @@ for a whole command, so the same inputs give the same output (conventions.md).
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 
@@ -56,6 +58,8 @@ def from_store(value: datetime) -> datetime:
 def local_times(values: pd.Series) -> pd.Series:
     """Stored times as aware Copenhagen times, a whole column at once (:func:`from_store`
     for one): SQLite gives naive UTC, PostgreSQL aware times."""
+    import pandas as pd  # here only: the CLI's parser needs the clock, not pandas
+
     return pd.to_datetime(values, utc=True).dt.tz_convert(COPENHAGEN)
 
 

@@ -49,8 +49,6 @@ from typing import NamedTuple
 
 import pandas as pd
 import shapely
-from rapidfuzz import fuzz, process
-from scipy.spatial import cKDTree
 
 from geo.addresses import (
     fold_text,
@@ -254,6 +252,8 @@ class AddressIndex:
                 return Match(reason="outside_municipality",
                              message=f"the point {x:.0f}, {y:.0f} lies outside the municipality")
         if self._tree is None:
+            from scipy.spatial import cKDTree  # loaded on first use
+
             self._tree = cKDTree(self._xy)
         dist, i = self._tree.query([x, y])
         if dist <= POINT_EXACT_M:
@@ -335,6 +335,8 @@ class AddressIndex:
         if cached is None:
             pool = self._streets_post_list.get(pc) if pc else None
             choices = pool if pool else self._all_streets
+            from rapidfuzz import fuzz, process  # loaded on first use
+
             found = process.extract(st, choices, scorer=fuzz.ratio, limit=8, score_cutoff=UNCERTAIN_SCORE)
             cands = [(name, score) for name, score, _ in found if no in self._numbers_by_street[name]]
             cached = tuple(cands)

@@ -26,18 +26,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 import shapely
-from scipy.sparse.csgraph import connected_components, dijkstra
-from scipy.spatial import cKDTree
 from shapely.errors import GEOSException
 
 from geo.areas import read_vector
 from geo.crs import WORK_CRS
 from geo.errors import GeoInputError
+
+if TYPE_CHECKING:
+    from scipy.spatial import cKDTree
 
 __all__ = [
     "EDGE_COLUMNS",
@@ -289,6 +291,8 @@ class WalkingNetwork:
     @cached_property
     def _labels(self) -> np.ndarray:
         """Component label per node position: 0 = largest, then by size, ties by lowest id."""
+        from scipy.sparse.csgraph import connected_components  # loaded on first use
+
         if self.n_nodes == 0:
             return np.zeros(0, dtype=np.int64)
         _, raw = connected_components(self._graph, directed=False)
@@ -302,6 +306,8 @@ class WalkingNetwork:
 
     @cached_property
     def _largest_tree(self) -> tuple[cKDTree, np.ndarray]:
+        from scipy.spatial import cKDTree  # loaded on first use
+
         keep = self._labels == 0
         xy = self.nodes[["x", "y"]].to_numpy()[keep]
         return cKDTree(xy), self._node_ids[keep]
@@ -492,6 +498,8 @@ def distance_matrix_m(net: WalkingNetwork, node_ids: Sequence[int]) -> np.ndarra
     GeoInputError
         If an id is not a node of ``net`` (the message lists them).
     """
+    from scipy.sparse.csgraph import dijkstra  # loaded on first use
+
     pos = _positions(net, node_ids, "node_ids")
     out = np.empty((len(pos), len(pos)), dtype=np.float64)
     if len(pos) == 0:
@@ -562,6 +570,8 @@ def shortest_path(net: WalkingNetwork, u: int, v: int) -> list[int]:
         If ``u`` or ``v`` is not a node, or no walking path joins them (they lie in
         different components: snap with :func:`snap_points`, which uses the largest).
     """
+    from scipy.sparse.csgraph import dijkstra  # loaded on first use
+
     pu, pv = _positions(net, [u, v], "(u, v)")
     if pu == pv:
         return [int(net._node_ids[pu])]

@@ -25,17 +25,16 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-
-from sqlalchemy import exc
+from typing import TYPE_CHECKING
 
 from detection import clock
 from detection.access import CLI, allowed
 from detection.cli.common import UsageError, open_repo, read_secret
 from detection.errors import InputError, NotAllowed, WorkspaceError
 from detection.passwords import check_password
-from detection.repository import Repository
-from detection.store import backup as store_backup
-from detection.store.engine import first_line, resolve_db_url
+
+if TYPE_CHECKING:
+    from detection.repository import Repository
 
 log = logging.getLogger("opspor")
 
@@ -91,6 +90,10 @@ def _open_current(args, command: str) -> Repository:
     ``backup`` copies the database as it is (no migration: a backup before an upgrade holds
     the old schema); ``restore`` may migrate it, it is replaced anyway.
     """
+    from sqlalchemy import exc
+
+    from detection.store.engine import first_line
+
     try:
         repo = open_repo(args, migrate=command == "restore")
     except exc.DatabaseError as error:
@@ -103,6 +106,9 @@ def _open_current(args, command: str) -> Repository:
 
 
 def cmd_backup(args) -> dict:
+    from detection.store import backup as store_backup
+    from detection.store.engine import resolve_db_url
+
     db = store_backup.sqlite_path(resolve_db_url(args.db))
     if not db.is_file():
         raise InputError(f"there is no database at {db}")
@@ -124,6 +130,10 @@ def _confirm(name: str, backup: Path, target: Path) -> None:
 
 
 def cmd_restore(args) -> dict:
+    from detection.repository import Repository
+    from detection.store import backup as store_backup
+    from detection.store.engine import resolve_db_url
+
     target = store_backup.sqlite_path(resolve_db_url(args.db))
     if not (args.yes or sys.stdin.isatty()):
         raise UsageError("restore replaces the whole workspace: run it in a terminal to confirm "

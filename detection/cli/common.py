@@ -4,6 +4,11 @@ exiting, the global options, dates, and opening the repository for the acting us
 Nothing outside :mod:`detection.cli` imports this package; the CLI's concept modules
 (:mod:`.signals`, :mod:`.priorities`, :mod:`.routes`, :mod:`.partners`) import only this
 module from it, and :mod:`.main` imports them.
+
+Building the parser loads no data library: :mod:`.main` and the concept modules import at
+the top only what every command shares (this module, ``argparse``, errors, code lists), and
+a command's handler imports the repository, pandas and the domain modules it needs, so
+``opspor --help`` starts at once and a command loads only its own dependencies (issue 18).
 """
 
 from __future__ import annotations
@@ -13,10 +18,12 @@ import getpass
 import os
 import sys
 from datetime import date
+from typing import TYPE_CHECKING
 
 from detection.errors import InputError, OpsporError
-from detection.repository import Repository
-from detection.store.engine import resolve_db_url
+
+if TYPE_CHECKING:
+    from detection.repository import Repository
 
 
 class UsageError(OpsporError):
@@ -55,7 +62,12 @@ def add_command(subs, name: str, help_: str) -> argparse.ArgumentParser:  # noqa
     return sp
 
 
-def open_repo(args, *, migrate: bool = True):
+def open_repo(args, *, migrate: bool = True) -> Repository:
+    """The repository of ``--db`` (else ``OPSPOR_DB``, else the embedded default) for the
+    acting user (``--user``, else ``OPSPOR_USER``, else admin)."""
+    from detection.repository import Repository
+    from detection.store.engine import resolve_db_url
+
     url = resolve_db_url(args.db)
     return Repository.open(url, args.user or os.environ.get("OPSPOR_USER"), migrate=migrate)
 

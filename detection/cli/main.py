@@ -3,11 +3,15 @@
 Global options ``--db``, ``--user``, ``--json``, ``--lang``, ``--as-of`` are accepted
 before the subcommand and after it. ``--json`` prints exactly one JSON object on stdout;
 progress goes to stderr. Exit codes: 0 done, 1 unusable input, 2 usage, 3 not allowed.
+
+The parser is built from light modules only; each command's handler imports what it needs
+(the repository, the register builders, pandas …) when it runs (:mod:`detection.cli.common`).
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import logging
 import os
@@ -27,11 +31,6 @@ from detection.cli.common import (
     read_secret,
 )
 from detection.errors import InputError, OpsporError, WorkspaceError
-from detection.register.demo import DEMO_USERS, install_demo
-from detection.register.workspace import WorkspaceSpec, build_workspace_data, parse_area_option
-from detection.repository.base import CLOSED_DAYS_KEY
-from detection.routes.letters import LETTER_KEYS, TEMPLATE_KEY
-from detection.tabular import write_csv
 from geo.errors import GeoInputError
 
 log = logging.getLogger("opspor")
@@ -145,6 +144,8 @@ def _read_password(args) -> str:
 
 
 def cmd_init(args) -> dict:
+    from detection.register.workspace import WorkspaceSpec, build_workspace_data, parse_area_option
+
     repo = open_repo(args)
     spec = WorkspaceSpec(
         name=args.name, addresses=args.addresses, units=args.units, osm=args.osm, network=args.network,
@@ -168,6 +169,8 @@ def cmd_init(args) -> dict:
 
 
 def cmd_demo(args) -> dict:
+    from detection.register.demo import DEMO_USERS, install_demo
+
     repo = open_repo(args)
     log.info("building the Samsø demo workspace …")
     install_demo(repo, as_of=args.as_of or clock.today(), n_signals=args.signals, seed=args.seed,
@@ -229,6 +232,8 @@ def _print_human(command: str, result: dict) -> None:
 
 
 def cmd_audit(args) -> dict:
+    from detection.tabular import write_csv
+
     repo = open_repo(args)
     if args.audit_command == "list":
         since = (datetime(args.since.year, args.since.month, args.since.day, tzinfo=clock.COPENHAGEN)
@@ -265,6 +270,9 @@ def cmd_purge(args) -> dict:
 
 
 def cmd_settings(args) -> dict:
+    from detection.repository.base import CLOSED_DAYS_KEY
+    from detection.routes.letters import LETTER_KEYS, TEMPLATE_KEY
+
     repo = open_repo(args)
     for item in args.set:
         key, _, value = item.partition("=")
@@ -296,6 +304,27 @@ COMMANDS = {"init": cmd_init, "demo": cmd_demo, "summary": cmd_summary,
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command; ``argv`` defaults to the program's arguments (then the process
+    ends after it: see :func:`_before_exit`)."""
+    try:
+        return _main(argv)
+    finally:
+        if argv is None:
+            _before_exit()
+
+
+def _before_exit() -> None:
+    """The ``opspor`` program is about to end: close the database connections (SQLite
+    checkpoints and removes its WAL) and spare Python its last collection over every
+    object the command loaded (0.15 s after a city's ranking; issue 18): the process frees
+    it all at once. Only when :func:`main` runs as the program (``argv`` not given)."""
+    engine = sys.modules.get("detection.store.engine")  # not loaded by --help or a usage error
+    if engine is not None:
+        engine.dispose_engines()
+    gc.freeze()
+
+
+def _main(argv: list[str] | None) -> int:
     os.umask(0o077)  # every file the CLI writes is 0600, every folder 0700 (docs/deploy.md)
     argv = list(sys.argv[1:] if argv is None else argv)
     want_json = "--json" in argv

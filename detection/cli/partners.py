@@ -30,9 +30,6 @@ from pathlib import Path
 from detection import clock
 from detection.cli.common import Parser, add_command, open_repo, parse_date
 from detection.errors import InputError
-from detection.partners.feedback import write_feedback
-from detection.partners.network import gaps_table
-from detection.tabular import write_csv
 
 log = logging.getLogger("opspor")
 
@@ -126,6 +123,9 @@ def cmd_partners(args) -> dict:
         out = repo.coverage_gaps(args.areas, as_of=as_of, top=args.top, months=args.months,
                                  max_active_share=args.max_active_share)
         if args.out:
+            from detection.partners.network import gaps_table
+            from detection.tabular import write_csv
+
             write_csv(gaps_table(out["gaps"], lang=lang), args.out)
             out["file"] = str(args.out)
         return out
@@ -146,6 +146,7 @@ def cmd_partners(args) -> dict:
     if c == "yield":
         return repo.partner_yield(as_of=as_of, window_days=args.window)
     # feedback
+    from detection.partners.feedback import write_feedback
 
     pid = _resolve(repo, args.partner, as_of)
     fb = repo.partner_feedback(pid, as_of=as_of, quarters=args.quarters)

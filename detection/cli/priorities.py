@@ -15,14 +15,9 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-import pandas as pd
-
 from detection import clock
 from detection.cli.common import UsageError, open_repo
 from detection.errors import InputError
-from detection.priorities.ranking import to_json_areas
-from detection.tabular import write_csv
-from geo.areas import read_polygon
 
 
 def add_commands(sub: Callable[[str, str], argparse.ArgumentParser], subs) -> None:  # noqa: ANN001
@@ -50,6 +45,8 @@ def add_commands(sub: Callable[[str, str], argparse.ArgumentParser], subs) -> No
 
 
 def cmd_priorities(args) -> dict:
+    from detection.priorities.ranking import to_json_areas
+
     repo = open_repo(args)
     as_of = args.as_of or clock.today()
     params = repo.model()
@@ -58,6 +55,10 @@ def cmd_priorities(args) -> dict:
     out = {"layer": args.areas, "as_of": str(df.attrs.get("as_of", as_of)), "mean_rate": round(float(df.attrs.get("mean_rate", 0.0)), 3),
            "model": params.to_json(), "areas": areas}
     if args.out:
+        import pandas as pd
+
+        from detection.tabular import write_csv
+
         flat = pd.DataFrame(areas)
         flat["signals_by_kind"] = [json.dumps(d, ensure_ascii=False) for d in flat.get("signals_by_kind", [])]
         write_csv(flat, args.out)
@@ -98,6 +99,8 @@ def cmd_focus_areas(args) -> dict:
     elif args.area:
         fid = repo.save_focus_area(args.name, None, origin="area", source_ref=args.area, as_of=as_of)
     elif args.geojson:
+        from geo.areas import read_polygon
+
         fid = repo.save_focus_area(args.name, read_polygon(args.geojson, "GeoJSON file"), origin="drawn",
                                    source_ref=args.geojson.name, as_of=as_of)
     else:

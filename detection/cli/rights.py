@@ -14,7 +14,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 from detection.cli.common import Parser, UsageError, add_command, open_repo
-from detection.rights.export import write_subject_text
 from detection.vocab import RESTRICTION_CODES
 
 
@@ -48,6 +47,8 @@ def cmd_subject(args) -> dict:
     repo = open_repo(args)
     c = args.subject_command
     if c == "export":
+        from detection.rights.export import write_subject_text
+
         entrance = args.entrance or repo.subject_entrance(args.address)
         data = repo.subject_export(entrance)
         write_subject_text(data, args.out)

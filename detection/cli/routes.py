@@ -33,12 +33,7 @@ from detection import clock
 from detection.cli.common import open_repo, parse_date
 from detection.errors import InputError
 from detection.files import private_dir, write_private
-from detection.routes import planner, revisits
-from detection.routes.explain import note_text
-from detection.routes.field_files import write_plan_files
-from detection.routes.letters import has_letters, letters_file_name, plan_letters, plan_letters_pdf
 from detection.vocab import area_words
-from geo.areas import read_polygon
 
 log = logging.getLogger("opspor")
 
@@ -76,12 +71,14 @@ def add_commands(sub: Callable[[str, str], argparse.ArgumentParser], subs) -> No
                     help="first day (YYYY-MM-DD; default the next working day after today)")
     sp.add_argument("--out", type=Path, help="folder for the PDF walk lists, GPX and GeoPackage")
     sp.add_argument("--seconds", type=float, default=5.0, help="solver time limit in seconds")
-    sp.add_argument("--speed", type=float, default=planner.SPEED_KMH, help="walking speed, km/h")
-    sp.add_argument("--per-entrance", type=int, default=planner.PER_ENTRANCE_S, dest="per_entrance",
+    # --speed, --per-entrance, --per-unit, --attempts: not given, Repository.plan_routes's defaults
+    # (the planner's) apply
+    sp.add_argument("--speed", type=float, help="walking speed, km/h")
+    sp.add_argument("--per-entrance", type=int, dest="per_entrance",
                     help="seconds per entrance")
-    sp.add_argument("--per-unit", type=int, default=planner.PER_UNIT_S, dest="per_unit",
+    sp.add_argument("--per-unit", type=int, dest="per_unit",
                     help="seconds per unit knocked on")
-    sp.add_argument("--attempts", type=int, default=revisits.ATTEMPTS,
+    sp.add_argument("--attempts", type=int,
                     help="not-home visits before a letter is left instead")
     sp.add_argument("--seed", type=int, default=1)
     sp.add_argument("--engine", default="pyvrp", choices=["pyvrp", "ortools"])
@@ -126,6 +123,15 @@ def _assignments(items: list[str]) -> list[tuple[str, list[str]]]:
 
 
 def cmd_plan_routes(args) -> dict:  # noqa: ANN001
+    from detection.routes.explain import note_text
+    from detection.routes.field_files import write_plan_files
+    from detection.routes.letters import (
+        has_letters,
+        letters_file_name,
+        plan_letters,
+        plan_letters_pdf,
+    )
+    from geo.areas import read_polygon
 
     repo = open_repo(args)
     assigns = _assignments(args.assign)
@@ -148,13 +154,14 @@ def cmd_plan_routes(args) -> dict:  # noqa: ANN001
     framed = repo.framing(args.from_date or as_of)  # the period's framing gives the defaults (issue 16)
     teams = args.teams or (framed.pairs if framed is not None and framed.pairs else 2)
     shift = args.shift or (framed.shift if framed is not None and framed.shift else "09:00-15:00")
+    given = {"speed_kmh": args.speed, "per_entrance_s": args.per_entrance, "per_unit_s": args.per_unit,
+             "attempts": args.attempts}
     plan = repo.plan_routes(args.area, teams=teams, days=args.days, shift=shift,
                             start=args.start, doors=args.doors, from_date=args.from_date, as_of=as_of,
-                            seconds=args.seconds, speed_kmh=args.speed, per_entrance_s=args.per_entrance,
-                            per_unit_s=args.per_unit, attempts=args.attempts, seed=args.seed,
+                            seconds=args.seconds, seed=args.seed,
                             engine=args.engine, progress=progress, area_geometry=geometry,
                             mode=args.mode, walk_limit_m=args.walk_limit,
-                            turfs=args.turfs)
+                            turfs=args.turfs, **{k: v for k, v in given.items() if v is not None})
     if assigns:
         ids = {r["route_id"] for r in plan["routes"]}
         plan["assigned"] = []
@@ -196,6 +203,7 @@ def cmd_record_outcomes(args) -> dict:  # noqa: ANN001
 
 
 def cmd_letters(args) -> dict:  # noqa: ANN001
+    from detection.routes.letters import plan_letters, plan_letters_pdf
 
     repo = open_repo(args)
     plan = repo.route_plan(args.plan)

@@ -19,7 +19,6 @@ from pathlib import Path
 from detection import clock
 from detection.cli.common import open_repo
 from detection.errors import InputError
-from detection.tabular import write_csv
 from detection.vocab import ASSESSMENTS
 
 log = logging.getLogger("opspor")
@@ -70,6 +69,8 @@ def cmd_rejected(args) -> dict:
         return {"rejected": len(rows), "rows": rows}
     if not args.out:
         raise InputError("rejected export needs --out FILE (a CSV to fix and import again)")
+
+    from detection.tabular import write_csv
 
     df = repo.rejected_export_frame(batch_id=args.batch)
     write_csv(df, args.out)

@@ -23,7 +23,8 @@ from dataclasses import dataclass
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-from scipy import sparse, stats
+import shapely
+from scipy import sparse, special
 
 ALPHA = 0.05
 
@@ -49,12 +50,18 @@ def benjamini_hochberg(p: np.ndarray, alpha: float = ALPHA) -> tuple[np.ndarray,
     return q <= alpha, q
 
 
+def norm_sf(z: np.ndarray) -> np.ndarray:
+    """``scipy.stats.norm.sf(z)``: the same function (``ndtr(−z)``), so the same bits, without
+    importing ``scipy.stats`` (half a second of every ``opspor priorities``; issue 18)."""
+    return special.ndtr(-np.asarray(z, dtype=float))
+
+
 def cell_centres(cell_ids: np.ndarray) -> tuple[np.ndarray, float]:
     """Centres (x, y) of DDKN cell ids and the cell side in metres."""
-    s = pd.Series(np.asarray(cell_ids, dtype=object)).str.split("_", expand=True)
-    prefix = s[0].iloc[0] if len(s) else "250m"
-    n = s[1].astype(np.int64).to_numpy()
-    e = s[2].astype(np.int64).to_numpy()
+    parts = [str(c).split("_") for c in np.asarray(cell_ids, dtype=object)]
+    prefix = parts[0][0] if parts else "250m"
+    n = np.array([int(p[1]) for p in parts], dtype=np.int64)
+    e = np.array([int(p[2]) for p in parts], dtype=np.int64)
     size, unit = {"100m": (100.0, 100.0), "250m": (250.0, 10.0), "1km": (1000.0, 1000.0)}[prefix]
     xy = np.column_stack([e * unit + size / 2, n * unit + size / 2])
     return xy, size
@@ -105,7 +112,7 @@ def gi_star(values: np.ndarray, w) -> tuple[np.ndarray, np.ndarray]:
         warnings.simplefilter("ignore")
         g = esda.G_Local(y, w, transform="B", permutations=0, star=True)
     z = np.nan_to_num(np.asarray(g.Zs, dtype=float), nan=0.0, posinf=0.0, neginf=0.0)
-    return z, stats.norm.sf(z)
+    return z, norm_sf(z)
 
 
 @dataclass(frozen=True)
@@ -185,6 +192,29 @@ def grid_gi_weights(cell_ids: np.ndarray) -> GiStarWeights:
     return _gi_from_matrix(m)
 
 
+def polygon_gi_weights(areas: gpd.GeoDataFrame) -> GiStarWeights:
+    """:func:`polygon_weights` for Gi*, without libpysal (which takes a second to import,
+    the most of ranking a layer of parishes; issue 18): polygons are neighbours when their
+    boundaries share a vertex — libpysal's queen contiguity, which compares the boundary
+    points' exact coordinates — and each polygon is its own neighbour. Equal to
+    ``prepare_gi_star(polygon_weights(areas))`` (tested)."""
+    geoms = np.asarray(areas.geometry, dtype=object)
+    n = len(geoms)
+    if n == 0:
+        return _gi_from_matrix(sparse.csr_array((0, 0)))
+    xy, owner = shapely.get_coordinates(shapely.boundary(geoms), return_index=True)
+    vertex = pd.factorize(pd.MultiIndex.from_arrays([xy[:, 0], xy[:, 1]]))[0]
+    at = pd.DataFrame({"v": vertex, "p": owner}).drop_duplicates()
+    pairs = at.merge(at, on="v")[["p_x", "p_y"]].drop_duplicates()  # a polygon with itself as well
+    r, c = pairs["p_x"].to_numpy(np.int64), pairs["p_y"].to_numpy(np.int64)
+    diagonal = np.arange(n)  # a polygon without vertices (empty) is still its own neighbour
+    r, c = np.concatenate([r, diagonal]), np.concatenate([c, diagonal])
+    keep = np.unique(r * n + c)
+    m = sparse.csr_array((np.ones(len(keep)), (keep // n, keep % n)), shape=(n, n))
+    m.sort_indices()
+    return _gi_from_matrix(m)
+
+
 def _degenerate(y: np.ndarray) -> bool:
     return len(y) < 3 or not np.isfinite(y).all() or np.ptp(y) == 0 or y.sum() <= 0
 
@@ -203,7 +233,7 @@ def gi_star_prepared(values: np.ndarray, gw: GiStarWeights) -> tuple[np.ndarray,
         variance = (y**2).sum() / n - mean**2
         z = (statistic - gw.expected) / np.sqrt(gw.var_factor * (variance / (mean**2)))
     z = np.nan_to_num(np.asarray(z, dtype=float), nan=0.0, posinf=0.0, neginf=0.0)
-    return z, stats.norm.sf(z)
+    return z, norm_sf(z)
 
 
 def hotspots(values: np.ndarray, w, *, alpha: float = ALPHA) -> pd.DataFrame:

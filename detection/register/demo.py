@@ -21,7 +21,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import shapely
-from scipy.spatial import cKDTree
 
 from detection import clock
 from detection.register.workspace import WorkspaceData, WorkspaceSpec, build_workspace_data
@@ -155,6 +154,8 @@ def generate_partner_network(data: WorkspaceData, *, as_of: date, seed: int = 7
     geom = dict(zip(parishes["area_id"], parishes.geometry, strict=True))
     area = assign_areas(ent["x"].to_numpy(), ent["y"].to_numpy(), parishes)
     xy = ent[["x", "y"]].to_numpy()
+    from scipy.spatial import cKDTree  # loaded on first use
+
     tree = cKDTree(xy)
     density = np.array([len(v) for v in tree.query_ball_point(xy, r=150.0)])
     cov: list[dict] = []
@@ -253,6 +254,8 @@ def generate_signals(entrances: pd.DataFrame, *, n: int, as_of: date, seed: int 
     """
     rng = np.random.default_rng(seed)
     xy = entrances[["x", "y"]].to_numpy()
+    from scipy.spatial import cKDTree  # loaded on first use
+
     tree = cKDTree(xy)
     density = np.array([len(v) for v in tree.query_ball_point(xy, r=150.0)], dtype=float)
     weight = density ** 1.5

@@ -6,6 +6,7 @@ import hashlib
 import json
 import os
 import uuid
+from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import numpy as np
@@ -28,10 +29,12 @@ from detection.repository.base import (
 )
 from detection.store import engine as store_engine
 from detection.store import schema as t
-from geo.basemap import BASEMAP_FORMAT, BaseLayers, TileService, build_base_layers
 from geo.crs import WORK_CRS
 from geo.geocode import AddressIndex
 from geo.network import WalkingNetwork
+
+if TYPE_CHECKING:
+    from geo.basemap import BaseLayers, TileService
 
 REPLACE_REAL_MESSAGE = (
     "this database holds a real workspace ({name!r}, not the demo); `opspor demo` replaces it only "
@@ -338,10 +341,20 @@ class WorkspaceOps(RepositoryBase):
         # keyed on the register (built when the workspace was, and its size), not on the data
         # version: an import of reports bumps that, and the base map holds no report (on a
         # city a build costs seconds, see bench/RESULTS.md)
+        from geo.basemap import BASEMAP_FORMAT
+
         with store_engine.read_tx(self.engine) as conn:
             built = conn.execute(select(t.workspace.c.created_at)).scalar()
             n_e = conn.execute(select(func.count()).select_from(t.entrances)).scalar_one()
         return (self.engine.url.render_as_string(hide_password=True), str(built), n_e, BASEMAP_FORMAT)
+
+
+def build_base_layers(**kwargs) -> BaseLayers:  # noqa: ANN003
+    """:func:`geo.basemap.build_base_layers`, whose module (folium) is loaded on first use:
+    every command and page but the maps starts without it (issue 18)."""
+    from geo.basemap import build_base_layers as build
+
+    return build(**kwargs)
 
 
 _ADDRESS_INDEXES = ProcessCache(4)  # per database and register (see _address_index)
@@ -358,5 +371,7 @@ def tile_service_from_env() -> TileService | None:
     url = (os.environ.get(TILE_URL_ENV) or "").strip()
     if not url:
         return None
+    from geo.basemap import TileService
+
     attribution = (os.environ.get(TILE_ATTRIBUTION_ENV) or "").strip() or "© SDFI/GeoDanmark"
     return TileService(url=url, attribution=attribution)

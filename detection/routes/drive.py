@@ -40,11 +40,13 @@ foot and by car of each leg, the parking points and the car's path for maps and 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.sparse.csgraph import connected_components, dijkstra
-from scipy.spatial import cKDTree
+
+if TYPE_CHECKING:
+    from scipy.spatial import cKDTree
 
 WALK_LIMIT_M = 1_000
 """Default walking limit (setting ``drive_walk_m``): doors farther apart on foot are driven
@@ -88,6 +90,9 @@ _GRAPH_CACHE: dict[int, tuple[object, CarGraph]] = {}
 
 def car_graph(net) -> CarGraph:  # noqa: ANN001
     """The car's graph of a :class:`geo.network.WalkingNetwork` (cached per network)."""
+    from scipy.sparse.csgraph import connected_components  # loaded on first use
+    from scipy.spatial import cKDTree  # loaded on first use
+
     hit = _GRAPH_CACHE.get(id(net))
     if hit is not None and hit[0] is net:
         return hit[1]
@@ -206,6 +211,8 @@ def drive_then_walk(walking, net, *, speed_mps: float, walk_limit_m: float = WAL
     ``walking`` is the plain walking matrix of the same points on ``net`` (index 0 = the
     start point). Returns ``walking`` itself when the network has no road a car may use.
     """
+    from scipy.sparse.csgraph import connected_components, dijkstra  # loaded on first use
+
     from detection.routes.planner import Walking
 
     if walking.node_ids is None:
@@ -320,6 +327,8 @@ def spread_beyond(walking, walk_limit_m: float = WALK_LIMIT_M) -> bool:  # noqa:
     fall into more than one walk group at the limit (some doors are more than
     ``walk_limit_m`` on foot from all the others and from the start). The rule "automatisk"
     uses to choose drive-then-walk."""
+    from scipy.sparse.csgraph import connected_components  # loaded on first use
+
     W = np.asarray(walking.dist_m, dtype=float)
     reach = np.isfinite(W[0]) & np.isfinite(W[:, 0])
     W = W[np.ix_(reach, reach)]

@@ -20,10 +20,7 @@ from datetime import datetime
 from pathlib import Path
 
 import geopandas as gpd
-import gpxpy
-import gpxpy.gpx
 import pandas as pd
-import pyogrio
 import shapely
 
 from detection.errors import InputError
@@ -301,6 +298,8 @@ def route_gpx(route: dict, *, area: str = "", lang: str = "da") -> str:
     """GPX 1.1 of a route: a waypoint per stop (number and address) and the walked track,
     named as the walk list names the route ("Hold 1, mandag 2. november 2026 - Tranebjerg
     (sogn)"), not by its id."""
+    import gpxpy.gpx  # loaded on first use
+
     g = gpxpy.gpx.GPX()
     g.creator = "Opspor"
     tasks = TASK_NAMES.get(lang, TASK_NAMES["da"])
@@ -396,7 +395,7 @@ def plan_gpkg_bytes(plan: dict) -> bytes:
 def read_outcomes_gpkg(path: str | Path) -> pd.DataFrame:
     """The ``outcomes`` layer of a GeoPackage as strings (``entrance_id, unit_id, outcome,
     visited_at, note``), one row per feature in file order."""
-
+    import pyogrio  # loaded on first use
 
     layers = [name for name, _ in pyogrio.list_layers(str(path))]
     if "outcomes" not in layers:

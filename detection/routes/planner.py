@@ -53,7 +53,6 @@ from datetime import date, datetime, timedelta
 import numpy as np
 import scipy.sparse as sp
 import shapely
-from scipy.sparse.csgraph import connected_components, dijkstra
 
 from detection import clock
 from geo.network import shortest_path, snap_points
@@ -280,6 +279,8 @@ def network_distances(net, node_ids: np.ndarray) -> np.ndarray:  # noqa: ANN001
     networks, which are mostly chains of degree-2 nodes: those chains are contracted into
     single edges between junctions, dead ends and the requested nodes, and Dijkstra runs
     on that much smaller graph (scipy.sparse.csgraph)."""
+    from scipy.sparse.csgraph import connected_components, dijkstra  # loaded on first use
+
 
     key = id(net)
     if key not in _DEGREE_CACHE:

@@ -28,7 +28,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Literal
 
-import holidays
 import pandas as pd
 
 from detection.clock import COPENHAGEN
@@ -52,6 +51,8 @@ _LANGUAGES = {"da": "da", "en": "en_US"}
 
 @functools.lru_cache(maxsize=64)
 def _holidays(year: int, language: str) -> tuple[tuple[date, str], ...]:
+    import holidays  # loaded on first use
+
     cal = holidays.country_holidays("DK", years=year, categories=HOLIDAY_CATEGORIES,
                                     language=_LANGUAGES[language])
     return tuple(sorted(cal.items()))

@@ -40,7 +40,6 @@ from datetime import date
 
 import numpy as np
 import shapely
-from scipy.spatial import Delaunay, QhullError, cKDTree
 from shapely.geometry import mapping
 
 from detection.routes import planner as rt
@@ -111,6 +110,8 @@ def door_work_s(doors: Sequence[rt.Door], *, settings: rt.PlanSettings | None = 
     ``walking`` (index 0 = the start point, 1… = ``doors``) gives walking metres; without
     it (or where it is ``inf``) straight lines × :data:`planner.STRAIGHT_LINE_DETOUR`.
     """
+    from scipy.spatial import cKDTree  # loaded on first use
+
     s = settings or rt.PlanSettings(days=(date(2026, 1, 5),), start_xy=(0.0, 0.0))
     n = len(doors)
     service = np.array([s.service_s(d) for d in doors], dtype=float)
@@ -199,6 +200,8 @@ def _spread(xy: np.ndarray) -> np.ndarray:
 
 def _neighbours(xy: np.ndarray) -> list[np.ndarray]:
     """Doors whose Voronoi cells touch (Delaunay); a chain when the doors lie on a line."""
+    from scipy.spatial import Delaunay, QhullError  # loaded on first use
+
     n = len(xy)
     try:
         if n < 3:
@@ -351,6 +354,8 @@ def _cells(xy: np.ndarray, area: shapely.Geometry | None) -> np.ndarray:
 
 
 def _cells_by_nearest(vor: shapely.Geometry, xy: np.ndarray) -> np.ndarray:
+    from scipy.spatial import cKDTree  # loaded on first use
+
     out = [shapely.Polygon()] * len(xy)
     tree = cKDTree(xy)
     for cell in vor.geoms:

@@ -27,7 +27,6 @@ import uuid
 from typing import Any
 
 from sqlalchemy import Connection, Engine, event, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.dml import UpdateBase
 
 from detection.store import schema as t
@@ -68,6 +67,9 @@ def _renew(conn: Connection) -> None:
     """Store a fresh token (inserted the first time; an upsert, so two first writers on
     PostgreSQL do not collide on the key)."""
     value = str(uuid.uuid4())  # a UUID: the store's guard never takes it for a CPR number
-    dialect_insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
+    if conn.dialect.name == "postgresql":  # the dialect's module is loaded when it is used
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
     stmt = dialect_insert(t.settings).values(key=SETTING, value=value)
     conn.execute(stmt.on_conflict_do_update(index_elements=[t.settings.c.key], set_={"value": value}))

@@ -29,7 +29,6 @@ from collections.abc import Sequence
 
 import numpy as np
 from sqlalchemy import Connection, select
-from sqlalchemy.dialects import postgresql, sqlite
 
 from detection.store import schema as t
 
@@ -97,7 +96,10 @@ def numbers_for(conn: Connection, entrance_ids: Sequence[str]) -> np.ndarray:
         lookup(ids[i:i + _CHUNK])
     missing = [e for e in ids if e not in found]
     if missing:
-        dialect_insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
+        if conn.dialect.name == "postgresql":  # the dialect's module is loaded when it is used
+            from sqlalchemy.dialects.postgresql import insert as dialect_insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert as dialect_insert
         for i in range(0, len(missing), _CHUNK):
             chunk = missing[i:i + _CHUNK]
             # another writer may number the same id meanwhile: its number stands

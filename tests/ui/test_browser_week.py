@@ -83,8 +83,19 @@ def _as_role(page, url: str, role: str) -> None:
     page.goto(url, wait_until="domcontentloaded")
     _wait_idle(page)
     _open_sidebar(page)
-    page.locator("[data-testid='stSidebar']").get_by_role("combobox", name="Demo-rolle").click()
-    page.get_by_role("option", name=re.compile(role, re.IGNORECASE)).first.click()
+    option = page.get_by_role("option", name=re.compile(role, re.IGNORECASE)).first
+    for attempt in range(3):  # a click that lands while the sidebar is redrawn opens no list
+        page.locator("[data-testid='stSidebar']").get_by_role("combobox", name="Demo-rolle").click()
+        try:
+            option.wait_for(state="visible", timeout=10_000)
+            break
+        except Exception:
+            if attempt == 2:
+                raise
+            page.keyboard.press("Escape")
+            _wait_idle(page)
+            _open_sidebar(page)
+    option.click()
     _wait_idle(page)
 
 
